@@ -1,0 +1,329 @@
+// config.cpp: TOML config parsing with toml++, checked key by key against what we know.
+#include "gateway/config.h"
+
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+namespace edgegw {
+
+namespace {
+
+// Reads the keys of one TOML table and reports, with file and line, any key it did not read.
+class TableReader {
+ public:
+  TableReader(const toml::table& t, std::string origin, std::string prefix)
+      : table_(t), origin_(std::move(origin)), prefix_(std::move(prefix)) {}
+
+  [[noreturn]] void fail(const toml::node* node, std::string_view key, std::string_view why) const {
+    const auto line = node ? node->source().begin.line : table_.source().begin.line;
+    throw ConfigError(fmt::format("{}:{}: key '{}{}': {}", origin_, line, prefix_, key, why));
+  }
+
+  const toml::node* get(std::string_view key) {
+    seen_.insert(std::string(key));
+    return table_.get(key);
+  }
+
+  void read(std::string_view key, std::string& out) {
+    if (auto* n = get(key)) {
+      auto v = n->value<std::string>();
+      if (!v || n->type() != toml::node_type::string) fail(n, key, "expected a string");
+      out = *v;
+    }
+  }
+  void read(std::string_view key, bool& out) {
+    if (auto* n = get(key)) {
+      if (!n->is_boolean()) fail(n, key, "expected true or false");
+      out = *n->value<bool>();
+    }
+  }
+  template <typename Int>
+  void read_int(std::string_view key, Int& out, int64_t min, int64_t max, int64_t scale = 1) {
+    if (auto* n = get(key)) {
+      if (!n->is_integer()) fail(n, key, "expected an integer");
+      const int64_t v = *n->value<int64_t>();
+      if (v < min || v > max) fail(n, key, fmt::format("must be between {} and {}", min, max));
+      out = static_cast<Int>(v * scale);
+    }
+  }
+  void read_number(std::string_view key, double& out, double min, double max) {
+    if (auto* n = get(key)) {
+      if (!n->is_number()) fail(n, key, "expected a number");
+      const double v = *n->value<double>();
+      if (!(v >= min && v <= max)) fail(n, key, fmt::format("must be between {} and {}", min, max));
+      out = v;
+    }
+  }
+  void read_strings(std::string_view key, std::vector<std::string>& out) {
+    if (auto* n = get(key)) {
+      const toml::array* arr = n->as_array();
+      if (!arr) fail(n, key, "expected an array of strings");
+      out.clear();
+      for (const auto& e : *arr) {
+        if (!e.is_string()) fail(&e, key, "expected an array of strings");
+        out.push_back(*e.value<std::string>());
+      }
+    }
+  }
+  const toml::table* sub_table(std::string_view key) {
+    if (auto* n = get(key)) {
+      if (!n->is_table()) fail(n, key, "expected a table");
+      return n->as_table();
+    }
+    return nullptr;
+  }
+  const toml::array* table_array(std::string_view key) {
+    if (auto* n = get(key)) {
+      if (!n->is_array_of_tables()) fail(n, key, "expected [[" + std::string(key) + "]] tables");
+      return n->as_array();
+    }
+    return nullptr;
+  }
+
+  // Every key of the table must have been read.
+  void finish() const {
+    for (auto&& [k, v] : table_)
+      if (!seen_.contains(std::string(k.str()))) fail(&v, k.str(), "unknown key");
+  }
+
+  const std::string& origin() const { return origin_; }
+
+ private:
+  const toml::table& table_;
+  std::string origin_;
+  std::string prefix_;
+  std::set<std::string> seen_;
+};
+
+void read_broker(TableReader& r, BrokerConfig& b) {
+  r.read("url", b.url);
+  r.read("client_id", b.client_id);
+  r.read("username", b.username);
+  r.read("password_file", b.password_file);
+  r.read("tls_ca_file", b.tls.ca_file);
+  r.read("tls_cert_file", b.tls.cert_file);
+  r.read("tls_key_file", b.tls.key_file);
+  r.read("tls_verify_server", b.tls.verify_server);
+  if (b.url.rfind("ssl://", 0) == 0 || b.url.rfind("mqtts://", 0) == 0) b.tls.enabled = true;
+}
+
+void read_rules(TableReader& r, RulesConfig& c) {
+  constexpr int64_t kDay = 24, kWeek = 7 * 24;
+  r.read_int("w1_window_h", c.w1_window_s, 1, kWeek, 3600);
+  r.read_number("w1_threshold_m3", c.w1_threshold_m3, 0.0001, 10);
+  r.read_int("w2_window_h", c.w2_window_s, 1, kWeek, 3600);
+  r.read_number("w2_threshold_m3", c.w2_threshold_m3, 0.0001, 10);
+  r.read_int("w3_min_duration_min", c.w3_min_duration_s, 1, kDay * 60, 60);
+  r.read_number("w4_daily_max_m3", c.w4_daily_max_m3, 0.01, 1000);
+  r.read_int("d1_min_openings", c.d1_min_openings, 1, 1000);
+  r.read_int("d1_window_h", c.d1_window_s, 1, kWeek, 3600);
+  r.read_int("d2_window_h", c.d2_window_s, 1, kWeek, 3600);
+  r.read_int("d4_open_min", c.d4_open_s, 1, kDay * 60, 60);
+  r.read_int("s1_door_silence_h", c.s1_door_silence_s, 1, kWeek, 3600);
+  r.read_int("s1_meter_missed_reports", c.s1_meter_missed_reports, 1, 1000);
+  r.read_number("s2_battery_low_pct", c.s2_battery_low_pct, 0, 100);
+  r.read_number("s2_battery_low_years", c.s2_battery_low_years, 0, 50);
+}
+
+void read_limits(TableReader& r, DecodeLimits& l) {
+  r.read_int("max_payload_bytes", l.max_payload_bytes, 16, 16 << 20);
+  r.read_int("max_string_bytes", l.max_string_bytes, 8, 4096);
+  r.read_int("max_depth", l.max_depth, 2, 256);
+  r.read_int("max_future_skew_s", l.max_future_skew_ms, 0, 365LL * 86400, 1000);
+  r.read_number("max_total_m3", l.max_total_m3, 1, 1e12);
+}
+
+void read_inventory_tables(TableReader& top, Inventory& inv) {
+  if (const toml::array* hs = top.table_array("household")) {
+    for (const auto& node : *hs) {
+      TableReader r(*node.as_table(), top.origin(), "household.");
+      Household h;
+      r.read("id", h.id);
+      if (h.id.empty()) r.fail(&node, "id", "every household needs an id");
+      r.read_strings("meters", h.meters);
+      r.read_strings("doors", h.doors);
+      r.read("living_alone", h.living_alone);
+      std::string text;
+      r.read("utc_offset", text);
+      try {
+        if (!text.empty()) h.utc_offset_min = parse_utc_offset(text);
+        text.clear();
+        r.read("quiet_hours", text);
+        if (!text.empty()) {
+          const auto dash = text.find('-');
+          if (dash == std::string::npos) throw std::invalid_argument("quiet_hours");
+          h.quiet_start_min = parse_clock_minutes(text.substr(0, dash));
+          h.quiet_end_min = parse_clock_minutes(text.substr(dash + 1));
+        }
+      } catch (const std::invalid_argument&) {
+        r.fail(&node, "utc_offset / quiet_hours",
+               "expected utc_offset like \"+08:00\" and quiet_hours like \"22:00-06:00\"");
+      }
+      r.finish();
+      inv.households.push_back(std::move(h));
+    }
+  }
+  if (const toml::array* fs = top.table_array("facade")) {
+    for (const auto& node : *fs) {
+      TableReader r(*node.as_table(), top.origin(), "facade.");
+      FacadeSite f;
+      r.read("sensor", f.sensor);
+      r.read("building", f.building);
+      if (f.sensor.empty() || f.building.empty())
+        r.fail(&node, "sensor", "every facade needs a sensor and a building");
+      r.finish();
+      inv.facades.push_back(std::move(f));
+    }
+  }
+}
+
+toml::table parse_toml(std::string_view text, const std::string& origin) {
+  try {
+    return toml::parse(text, origin);
+  } catch (const toml::parse_error& e) {
+    throw ConfigError(fmt::format("{}:{}: {}", origin, e.source().begin.line, e.description()));
+  }
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError(fmt::format("{}: cannot open the file", path));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
+int parse_utc_offset(std::string_view t) {
+  if (t == "Z" || t == "UTC") return 0;
+  if (t.size() != 6 || (t[0] != '+' && t[0] != '-') || t[3] != ':')
+    throw std::invalid_argument("utc offset");
+  const int minutes = parse_clock_minutes(t.substr(1));
+  if (minutes > 14 * 60) throw std::invalid_argument("utc offset");
+  return t[0] == '-' ? -minutes : minutes;
+}
+
+int parse_clock_minutes(std::string_view t) {
+  if (t.size() != 5 || t[2] != ':') throw std::invalid_argument("clock");
+  for (int i : {0, 1, 3, 4})
+    if (t[i] < '0' || t[i] > '9') throw std::invalid_argument("clock");
+  const int h = (t[0] - '0') * 10 + (t[1] - '0'), m = (t[3] - '0') * 10 + (t[4] - '0');
+  if (h > 23 || m > 59) throw std::invalid_argument("clock");
+  return h * 60 + m;
+}
+
+std::string Config::ingest_client_id() const {
+  return ingest.client_id.empty() ? "edgegw-" + gateway_id + "-ingest" : ingest.client_id;
+}
+std::string Config::uplink_client_id() const {
+  return uplink.broker.client_id.empty() ? "edgegw-" + gateway_id + "-uplink"
+                                         : uplink.broker.client_id;
+}
+std::string Config::uplink_topic() const {
+  std::string t = uplink.topic;
+  const auto pos = t.find("{gateway_id}");
+  if (pos != std::string::npos) t.replace(pos, 12, gateway_id);
+  return t;
+}
+
+Config parse_config(std::string_view text, const std::string& origin, const std::string& base_dir) {
+  const toml::table root = parse_toml(text, origin);
+  Config c;
+  TableReader r(root, origin, "");
+  r.read("gateway_id", c.gateway_id);
+  if (c.gateway_id.empty() || c.gateway_id.find_first_of("/+#") != std::string::npos)
+    r.fail(root.get("gateway_id"), "gateway_id", "must be non-empty, without / + #");
+  std::string clock = "wall";
+  r.read("clock", clock);
+  if (clock == "wall") c.clock = ClockMode::wall;
+  else if (clock == "event") c.clock = ClockMode::event;
+  else r.fail(root.get("clock"), "clock", "expected \"wall\" or \"event\"");
+  r.read("data_dir", c.data_dir);
+  r.read_int("checkpoint_interval_s", c.checkpoint_interval_s, 1, 3600);
+  std::string inventory_path;
+  r.read("inventory", inventory_path);
+
+  if (const toml::table* t = r.sub_table("ingest")) {
+    TableReader s(*t, origin, "ingest.");
+    read_broker(s, c.ingest);
+    s.finish();
+  }
+  if (const toml::table* t = r.sub_table("uplink")) {
+    TableReader s(*t, origin, "uplink.");
+    read_broker(s, c.uplink.broker);
+    s.read("topic", c.uplink.topic);
+    s.read_int("batch_max_alerts", c.uplink.batch_max_alerts, 1, 10000);
+    s.read_int("batch_max_bytes", c.uplink.batch_max_bytes, 1024, 16 << 20);
+    s.read_int("linger_ms", c.uplink.linger_ms, 0, 60000);
+    s.read_int("backoff_min_ms", c.uplink.backoff_min_ms, 10, 600000);
+    s.read_int("backoff_max_ms", c.uplink.backoff_max_ms, 10, 3600000);
+    s.finish();
+  }
+  if (const toml::table* t = r.sub_table("outbox")) {
+    TableReader s(*t, origin, "outbox.");
+    s.read_int("max_bytes", c.outbox_max_bytes, 4096, int64_t{1} << 40);
+    s.finish();
+  }
+  if (const toml::table* t = r.sub_table("deadletters")) {
+    TableReader s(*t, origin, "deadletters.");
+    s.read_int("max_entries", c.deadletter_max_entries, 1, 10000000);
+    s.finish();
+  }
+  if (const toml::table* t = r.sub_table("limits")) {
+    TableReader s(*t, origin, "limits.");
+    read_limits(s, c.limits);
+    s.finish();
+  }
+  if (const toml::table* t = r.sub_table("rules")) {
+    TableReader s(*t, origin, "rules.");
+    read_rules(s, c.rules);
+    s.finish();
+  }
+  if (const toml::array* routes = r.table_array("routes")) {
+    c.routes.clear();
+    for (const auto& node : *routes) {
+      TableReader s(*node.as_table(), origin, "routes.");
+      Route route;
+      std::string driver;
+      s.read("filter", route.filter);
+      s.read("driver", driver);
+      auto id = driver_from_string(driver);
+      if (!id) s.fail(node.as_table()->get("driver"), "driver", fmt::format("unknown driver '{}'", driver));
+      if (route.filter.empty()) s.fail(&node, "filter", "every route needs a topic filter");
+      route.driver = *id;
+      s.finish();
+      c.routes.push_back(std::move(route));
+    }
+  }
+  read_inventory_tables(r, c.inventory);
+  r.finish();
+
+  if (!inventory_path.empty()) {
+    std::filesystem::path p(inventory_path);
+    if (p.is_relative()) p = std::filesystem::path(base_dir) / p;
+    load_inventory(p.string(), c.inventory);
+  }
+  return c;
+}
+
+void load_inventory(const std::string& path, Inventory& inv) {
+  const std::string text = read_file(path);
+  const toml::table root = parse_toml(text, path);
+  TableReader r(root, path, "");
+  read_inventory_tables(r, inv);
+  r.finish();
+}
+
+Config load_config(const std::string& path) {
+  const std::string text = read_file(path);
+  return parse_config(text, path, std::filesystem::path(path).parent_path().string());
+}
+
+}  // namespace edgegw

@@ -1,0 +1,32 @@
+// inventory.h: the site inventory: which sensors belong to which household or building, and
+// each household's profile. Loaded from the config's [[household]] and [[facade]] tables.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace edgegw {
+
+struct Household {
+  std::string id;  // pseudonym; the only household name that leaves the box
+  std::vector<std::string> meters;
+  std::vector<std::string> doors;
+  bool living_alone = true;
+  int utc_offset_min = 480;       // local time = UTC + offset (China Standard Time by default)
+  int quiet_start_min = 22 * 60;  // quiet hours, local minutes after midnight; may wrap midnight
+  int quiet_end_min = 6 * 60;
+  int64_t away_until_ms = 0;      // away mode (hospital, visiting family) pauses care rules
+};
+
+struct FacadeSite {
+  std::string sensor;
+  std::string building;  // pseudonym
+};
+
+struct Inventory {
+  std::vector<Household> households;
+  std::vector<FacadeSite> facades;
+};
+
+}  // namespace edgegw

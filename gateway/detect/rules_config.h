@@ -1,0 +1,35 @@
+// rules_config.h: the parameters of the detection rules (config [rules.*]), defaults from the
+// design's rule table. Every value can be overridden per gateway.
+#pragma once
+
+#include <cstdint>
+
+namespace edgegw {
+
+struct RulesConfig {
+  // W1: water use over a rolling window below a threshold ("no sign of water use").
+  int64_t w1_window_s = 12 * 3600;
+  double w1_threshold_m3 = 0.01;
+  // W2: the same over 24 h, higher severity.
+  int64_t w2_window_s = 24 * 3600;
+  double w2_threshold_m3 = 0.01;
+  // W3: continuous flow, the register rising in every report for this long.
+  int64_t w3_min_duration_s = 2 * 3600;
+  // W4: daily use above this.
+  double w4_daily_max_m3 = 2.0;
+  // D1: fewer door openings than this in 24 h.
+  int d1_min_openings = 1;
+  int64_t d1_window_s = 24 * 3600;
+  // D2: no entry / exit for this long.
+  int64_t d2_window_s = 48 * 3600;
+  // D4: door left open for longer than this.
+  int64_t d4_open_s = 10 * 60;
+  // S1: silence. Zigbee devices after 25 h; meters after 3 x their transmit period.
+  int64_t s1_door_silence_s = 25 * 3600;
+  int s1_meter_missed_reports = 3;
+  // S2: battery low below this percentage / remaining life in years.
+  double s2_battery_low_pct = 15;
+  double s2_battery_low_years = 0.5;
+};
+
+}  // namespace edgegw

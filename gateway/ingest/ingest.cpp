@@ -1,0 +1,109 @@
+// ingest.cpp: the local-broker subscriber and its reconnect loop.
+#include "gateway/ingest/ingest.h"
+
+#include <algorithm>
+#include <random>
+
+#include <fmt/format.h>
+
+#include "gateway/log.h"
+#include "gateway/uplink/mqtt_options.h"
+
+namespace edgegw {
+
+Ingest::Ingest(const Config& config, Handler handler)
+    : broker_(config.ingest),
+      handler_(std::move(handler)),
+      client_(paho_uri(config.ingest.url), config.ingest_client_id(), nullptr),
+      backoff_min_ms_(config.uplink.backoff_min_ms),
+      backoff_max_ms_(config.uplink.backoff_max_ms) {
+  for (const Route& r : config.routes)
+    if (std::find(filters_.begin(), filters_.end(), r.filter) == filters_.end())
+      filters_.push_back(r.filter);
+  client_.set_message_callback([this](mqtt::const_message_ptr msg) {
+    handler_(msg->get_topic(), msg->get_payload_str());
+  });
+  client_.set_connection_lost_handler([this](const std::string& cause) {
+    lost_ = true;
+    log_warn("ingest", fmt::format("connection to {} lost: {}", broker_.url, cause));
+    wake_.notify_all();
+  });
+}
+
+Ingest::~Ingest() { stop(); }
+
+void Ingest::start() { thread_ = std::thread([this] { run(); }); }
+
+void Ingest::stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  try {
+    if (client_.is_connected()) client_.disconnect()->wait_for(std::chrono::seconds(2));
+  } catch (const mqtt::exception&) {
+  }
+}
+
+IngestStats Ingest::stats() const {
+  std::lock_guard lock(mu_);
+  IngestStats s = stats_;
+  s.connected = !lost_;
+  return s;
+}
+
+bool Ingest::connect_and_subscribe() {
+  try {
+    if (client_.is_connected()) client_.disconnect()->wait_for(std::chrono::seconds(2));
+  } catch (const mqtt::exception&) {
+  }
+  try {
+    auto opts = make_connect_options(broker_, /*persistent_session=*/true);
+    if (!client_.connect(opts)->wait_for(std::chrono::seconds(10)))
+      throw std::runtime_error("connect timed out");
+    const mqtt::iasync_client::qos_collection qos(filters_.size(), 1);
+    if (!client_.subscribe(mqtt::string_collection::create(filters_), qos)
+             ->wait_for(std::chrono::seconds(10)))
+      throw std::runtime_error("subscribe timed out");
+    lost_ = false;
+    std::lock_guard lock(mu_);
+    if (!stats_.last_error.empty() || stats_.connected) ++stats_.reconnects;
+    stats_.connected = true;
+    log_info("ingest", fmt::format("connected to {}, subscribed to {} filters", broker_.url,
+                                   filters_.size()));
+    return true;
+  } catch (const std::exception& e) {
+    std::lock_guard lock(mu_);
+    if (stats_.last_error != e.what())
+      log_warn("ingest", fmt::format("cannot connect to {}: {}", broker_.url, e.what()));
+    stats_.last_error = e.what();
+    return false;
+  }
+}
+
+void Ingest::run() {
+  int backoff_ms = backoff_min_ms_;
+  std::mt19937_64 rng(std::hash<std::string>{}(broker_.url));
+  while (true) {
+    {
+      std::unique_lock lock(mu_);
+      if (stopping_) return;
+      if (!lost_) {
+        wake_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_ || lost_.load(); });
+        continue;
+      }
+    }
+    if (connect_and_subscribe()) {
+      backoff_ms = backoff_min_ms_;
+      continue;
+    }
+    const int wait_ms = backoff_ms + std::uniform_int_distribution<int>(0, backoff_ms / 2)(rng);
+    backoff_ms = std::min(backoff_ms * 2, backoff_max_ms_);
+    std::unique_lock lock(mu_);
+    wake_.wait_for(lock, std::chrono::milliseconds(wait_ms), [this] { return stopping_; });
+  }
+}
+
+}  // namespace edgegw

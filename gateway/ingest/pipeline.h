@@ -1,0 +1,57 @@
+// pipeline.h: one message's way through the gateway: route -> decode -> validate -> detect.
+// Rejected messages are counted by reason and kept as dead letters; accepted readings update
+// the detector, whose alerts the caller stores. Single-threaded: the caller serializes.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "drivers/decode_scratch.h"
+#include "drivers/registry.h"
+#include "gateway/config.h"
+#include "gateway/detect/engine.h"
+#include "gateway/store/deadletters.h"
+
+namespace edgegw {
+
+inline constexpr size_t kDecodeErrorCodes = static_cast<size_t>(DecodeErrorCode::no_route) + 1;
+inline constexpr size_t kDrivers = static_cast<size_t>(DriverId::native) + 1;
+
+struct PipelineCounters {
+  std::array<uint64_t, kDrivers> accepted_by_driver{};
+  std::array<uint64_t, kDecodeErrorCodes> rejected_by_reason{};
+  uint64_t messages = 0;
+  uint64_t alerts = 0;
+};
+
+class Pipeline {
+ public:
+  Pipeline(const Config& config, DeadLetters* dead_letters);
+
+  // Handles one message that arrived at `arrival_ms` (wall clock, or 0 in event-clock mode).
+  // Appends the alerts it raises to `alerts` (ids not yet assigned).
+  void handle(std::string_view topic, std::string_view payload, int64_t arrival_ms,
+              std::vector<Alert>& alerts);
+
+  // Advances event time (wall-clock mode calls this every second).
+  void tick(int64_t now_ms, std::vector<Alert>& alerts) { engine_.advance_watermark(now_ms, alerts); }
+
+  const PipelineCounters& counters() const { return counters_; }
+  const Engine& engine() const { return engine_; }
+  Engine& engine() { return engine_; }
+
+ private:
+  void reject(std::string_view topic, std::string_view payload, int64_t arrival_ms,
+              const DecodeError& error);
+
+  std::vector<Route> routes_;
+  DecodeLimits limits_;
+  DecodeScratch scratch_;
+  Engine engine_;
+  DeadLetters* dead_letters_;  // may be null (e.g. `edgegw parse`)
+  PipelineCounters counters_;
+};
+
+}  // namespace edgegw

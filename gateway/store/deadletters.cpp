@@ -1,0 +1,101 @@
+// deadletters.cpp: dead-letter records as length-prefixed fields under sequence keys.
+#include "gateway/store/deadletters.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include <rocksdb/write_batch.h>
+
+namespace edgegw {
+
+namespace {
+
+void put_field(std::string& out, std::string_view field) {
+  const uint32_t n = static_cast<uint32_t>(field.size());
+  out.append(reinterpret_cast<const char*>(&n), 4);
+  out.append(field);
+}
+
+bool get_field(std::string_view& in, std::string& out) {
+  if (in.size() < 4) return false;
+  uint32_t n;
+  std::memcpy(&n, in.data(), 4);
+  if (in.size() < 4 + size_t{n}) return false;
+  out.assign(in.substr(4, n));
+  in.remove_prefix(4 + n);
+  return true;
+}
+
+std::string encode(const DeadLetter& d) {
+  std::string out;
+  out.append(reinterpret_cast<const char*>(&d.arrival_ms), 8);
+  out.append(reinterpret_cast<const char*>(&d.payload_size), 4);
+  put_field(out, d.topic);
+  put_field(out, d.reason);
+  put_field(out, d.detail);
+  put_field(out, d.payload_head);
+  return out;
+}
+
+bool decode(std::string_view in, DeadLetter& d) {
+  if (in.size() < 12) return false;
+  std::memcpy(&d.arrival_ms, in.data(), 8);
+  std::memcpy(&d.payload_size, in.data() + 8, 4);
+  in.remove_prefix(12);
+  return get_field(in, d.topic) && get_field(in, d.reason) && get_field(in, d.detail) &&
+         get_field(in, d.payload_head);
+}
+
+}  // namespace
+
+DeadLetters::DeadLetters(Db& db, uint32_t max_entries) : db_(db), max_entries_(max_entries) {
+  std::unique_ptr<rocksdb::Iterator> it(db_.db->NewIterator(rocksdb::ReadOptions(), db_.deadletters));
+  it->SeekToFirst();
+  if (it->Valid()) {
+    first_seq_ = decode_u64_key(it->key().ToStringView());
+    it->SeekToLast();
+    next_seq_ = decode_u64_key(it->key().ToStringView()) + 1;
+  }
+}
+
+void DeadLetters::add(int64_t arrival_ms, std::string_view topic, std::string_view reason,
+                      std::string_view detail, std::string_view payload) {
+  DeadLetter d;
+  d.arrival_ms = arrival_ms;
+  d.topic = topic.substr(0, 512);
+  d.reason = reason;
+  d.detail = detail.substr(0, 512);
+  d.payload_head = payload.substr(0, kPayloadHeadBytes);
+  d.payload_size = static_cast<uint32_t>(payload.size());
+  std::lock_guard lock(mu_);
+  rocksdb::WriteBatch batch;
+  batch.Put(db_.deadletters, encode_u64_key(next_seq_++), encode(d));
+  if (next_seq_ - first_seq_ > max_entries_) {
+    const uint64_t new_first = next_seq_ - max_entries_;
+    batch.DeleteRange(db_.deadletters, encode_u64_key(first_seq_), encode_u64_key(new_first));
+    first_seq_ = new_first;
+  }
+  check(db_.db->Write(rocksdb::WriteOptions(), &batch), "writing a dead letter");
+}
+
+uint64_t DeadLetters::count() const {
+  std::lock_guard lock(mu_);
+  return next_seq_ - first_seq_;
+}
+
+std::vector<DeadLetter> DeadLetters::list(size_t limit) const { return read(db_, limit); }
+
+std::vector<DeadLetter> DeadLetters::read(Db& db, size_t limit) {
+  std::vector<DeadLetter> out;
+  std::unique_ptr<rocksdb::Iterator> it(db.db->NewIterator(rocksdb::ReadOptions(), db.deadletters));
+  for (it->SeekToLast(); it->Valid() && out.size() < limit; it->Prev()) {
+    DeadLetter d;
+    if (!decode(it->value().ToStringView(), d)) continue;
+    d.seq = decode_u64_key(it->key().ToStringView());
+    out.push_back(std::move(d));
+  }
+  std::reverse(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace edgegw

@@ -1,0 +1,124 @@
+// alert_codec.cpp: FlatBuffers encoding and decoding of alerts, verified on the way in.
+#include "gateway/uplink/alert_codec.h"
+
+#include <fmt/format.h>
+
+#include "drivers/timestamp.h"
+
+namespace edgegw {
+
+namespace {
+
+flatbuffers::Offset<fb::Alert> build_alert(flatbuffers::FlatBufferBuilder& b, const Alert& a) {
+  auto subject = b.CreateString(a.subject);
+  auto sensor = b.CreateString(a.sensor_id);
+  fb::Evidence evidence(a.observed, a.threshold, a.window_s);
+  fb::AlertBuilder ab(b);
+  ab.add_id(a.id);
+  ab.add_event_time_ms(a.event_time_ms);
+  ab.add_detect_time_ms(a.detect_time_ms);
+  ab.add_evidence(&evidence);
+  ab.add_subject(subject);
+  ab.add_sensor_id(sensor);
+  ab.add_rule(a.rule);
+  ab.add_kind(a.kind);
+  ab.add_audience(a.audience);
+  ab.add_severity(a.severity);
+  ab.add_state(a.state);
+  ab.add_subject_kind(a.subject_kind);
+  return ab.Finish();
+}
+
+Alert from_table(const fb::Alert& t) {
+  Alert a;
+  a.id = t.id();
+  a.rule = t.rule();
+  a.kind = t.kind();
+  a.audience = t.audience();
+  a.severity = t.severity();
+  a.state = t.state();
+  a.subject_kind = t.subject_kind();
+  if (t.subject()) a.subject = t.subject()->str();
+  if (t.sensor_id()) a.sensor_id = t.sensor_id()->str();
+  a.event_time_ms = t.event_time_ms();
+  a.detect_time_ms = t.detect_time_ms();
+  if (const fb::Evidence* e = t.evidence()) {
+    a.observed = e->observed();
+    a.threshold = e->threshold();
+    a.window_s = e->window_s();
+  }
+  return a;
+}
+
+std::string finished(flatbuffers::FlatBufferBuilder& b) {
+  return std::string(reinterpret_cast<const char*>(b.GetBufferPointer()), b.GetSize());
+}
+
+std::string json_escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20) {
+      out += fmt::format("\\u{:04x}", c);
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string encode_alert(const Alert& alert) {
+  flatbuffers::FlatBufferBuilder b(256);
+  b.Finish(build_alert(b, alert));
+  return finished(b);
+}
+
+std::optional<Alert> decode_alert(std::string_view bytes) {
+  flatbuffers::Verifier v(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+  if (!v.VerifyBuffer<fb::Alert>(nullptr)) return std::nullopt;
+  return from_table(*flatbuffers::GetRoot<fb::Alert>(bytes.data()));
+}
+
+std::string encode_batch(std::string_view gateway_id, std::span<const Alert> alerts) {
+  flatbuffers::FlatBufferBuilder b(128 + alerts.size() * 128);
+  // Write every field, defaults included, so that `flatc --json` shows rule W1, state Raised...
+  b.ForceDefaults(true);
+  std::vector<flatbuffers::Offset<fb::Alert>> offsets;
+  offsets.reserve(alerts.size());
+  for (const Alert& a : alerts) offsets.push_back(build_alert(b, a));
+  auto gw = b.CreateString(gateway_id.data(), gateway_id.size());
+  auto vec = b.CreateVector(offsets);
+  fb::FinishAlertBatchBuffer(b, fb::CreateAlertBatch(b, gw, vec));
+  return finished(b);
+}
+
+std::optional<DecodedBatch> decode_batch(std::string_view bytes) {
+  flatbuffers::Verifier v(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+  if (!fb::VerifyAlertBatchBuffer(v)) return std::nullopt;
+  const fb::AlertBatch* batch = fb::GetAlertBatch(bytes.data());
+  DecodedBatch out;
+  if (batch->gateway_id()) out.gateway_id = batch->gateway_id()->str();
+  if (batch->alerts())
+    for (const fb::Alert* a : *batch->alerts())
+      if (a) out.alerts.push_back(from_table(*a));
+  return out;
+}
+
+std::string alert_to_json(std::string_view gateway_id, const Alert& a) {
+  return fmt::format(
+      R"({{"gateway":"{}","id":{},"rule":"{}","kind":"{}","audience":"{}","severity":"{}",)"
+      R"("state":"{}","subject_kind":"{}","subject":"{}","sensor":"{}","event_time":"{}",)"
+      R"("detect_time":"{}","observed":{},"threshold":{},"window_s":{}}})",
+      json_escape(gateway_id), a.id, fb::EnumNameRule(a.rule), fb::EnumNameAlertKind(a.kind),
+      fb::EnumNameAudience(a.audience), fb::EnumNameSeverity(a.severity),
+      fb::EnumNameAlertState(a.state), fb::EnumNameSubjectKind(a.subject_kind),
+      json_escape(a.subject), json_escape(a.sensor_id), format_iso8601_utc(a.event_time_ms),
+      format_iso8601_utc(a.detect_time_ms), a.observed, a.threshold, a.window_s);
+}
+
+}  // namespace edgegw

@@ -1,0 +1,148 @@
+// uplink.cpp: the sender thread between the outbox and the upstream broker.
+#include "gateway/uplink/uplink.h"
+
+#include <chrono>
+
+#include <fmt/format.h>
+
+#include "gateway/log.h"
+#include "gateway/uplink/alert_codec.h"
+#include "gateway/uplink/mqtt_options.h"
+
+namespace edgegw {
+
+namespace {
+
+constexpr auto kPublishTimeout = std::chrono::seconds(10);
+
+int64_t wall_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+Uplink::Uplink(const Config& config, Outbox& outbox)
+    : gateway_id_(config.gateway_id),
+      topic_(config.uplink_topic()),
+      config_(config.uplink),
+      outbox_(outbox),
+      client_(paho_uri(config.uplink.broker.url), config.uplink_client_id(), nullptr),
+      jitter_rng_(std::hash<std::string>{}(config.gateway_id)),
+      backoff_ms_(config.uplink.backoff_min_ms) {
+  client_.set_connection_lost_handler([this](const std::string&) {
+    lost_ = true;
+    notify();
+  });
+}
+
+Uplink::~Uplink() { stop(); }
+
+void Uplink::start() { thread_ = std::thread([this] { run(); }); }
+
+void Uplink::stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  try {
+    if (client_.is_connected()) client_.disconnect()->wait_for(std::chrono::seconds(2));
+  } catch (const mqtt::exception&) {
+  }
+}
+
+void Uplink::notify() {
+  {
+    std::lock_guard lock(mu_);
+    pending_ = true;
+  }
+  wake_.notify_all();
+}
+
+UplinkStats Uplink::stats() const {
+  std::lock_guard lock(mu_);
+  UplinkStats s = stats_;
+  s.connected = s.connected && !lost_;
+  return s;
+}
+
+bool Uplink::ensure_connected() {
+  if (client_.is_connected() && !lost_) return true;
+  try {
+    if (client_.is_connected()) client_.disconnect()->wait_for(std::chrono::seconds(2));
+  } catch (const mqtt::exception&) {
+  }
+  try {
+    auto opts = make_connect_options(config_.broker, /*persistent_session=*/true);
+    auto tok = client_.connect(opts);
+    if (!tok->wait_for(std::chrono::seconds(10))) throw std::runtime_error("connect timed out");
+    lost_ = false;
+    backoff_ms_ = config_.backoff_min_ms;
+    std::lock_guard lock(mu_);
+    if (stats_.batches_sent > 0 || stats_.reconnects > 0 || !stats_.last_error.empty())
+      ++stats_.reconnects;
+    stats_.connected = true;
+    log_info("uplink", fmt::format("connected to {}", config_.broker.url));
+    return true;
+  } catch (const std::exception& e) {
+    std::lock_guard lock(mu_);
+    stats_.connected = false;
+    if (stats_.last_error != e.what())
+      log_warn("uplink", fmt::format("cannot connect to {}: {}", config_.broker.url, e.what()));
+    stats_.last_error = e.what();
+    return false;
+  }
+}
+
+bool Uplink::send_one_batch() {
+  std::vector<Alert> batch = outbox_.peek(static_cast<size_t>(config_.batch_max_alerts),
+                                          static_cast<size_t>(config_.batch_max_bytes));
+  if (batch.empty()) return false;
+  const std::string payload = encode_batch(gateway_id_, batch);
+  try {
+    auto tok = client_.publish(topic_, payload.data(), payload.size(), 1, false);
+    if (!tok->wait_for(kPublishTimeout)) throw std::runtime_error("no PUBACK within 10 s");
+  } catch (const std::exception& e) {
+    std::lock_guard lock(mu_);
+    stats_.last_error = fmt::format("publish failed: {}", e.what());
+    stats_.connected = false;
+    lost_ = true;
+    return false;
+  }
+  outbox_.trim_through(batch.back().id);
+  std::lock_guard lock(mu_);
+  ++stats_.batches_sent;
+  stats_.alerts_sent += batch.size();
+  stats_.last_puback_ms = wall_ms();
+  return true;
+}
+
+void Uplink::run() {
+  while (true) {
+    {
+      std::lock_guard lock(mu_);
+      if (stopping_) return;
+    }
+    if (!ensure_connected()) {
+      std::uniform_int_distribution<int> jitter(0, backoff_ms_ / 2);
+      const int wait_ms = backoff_ms_ + jitter(jitter_rng_);
+      backoff_ms_ = std::min(backoff_ms_ * 2, config_.backoff_max_ms);
+      std::unique_lock lock(mu_);
+      wake_.wait_for(lock, std::chrono::milliseconds(wait_ms), [this] { return stopping_; });
+      continue;
+    }
+    if (send_one_batch()) continue;
+    if (lost_) continue;
+    std::unique_lock lock(mu_);
+    wake_.wait_for(lock, std::chrono::seconds(1), [this] { return pending_ || stopping_; });
+    if (pending_ && !stopping_ && config_.linger_ms > 0) {
+      // Let a burst of alerts gather into one batch.
+      wake_.wait_for(lock, std::chrono::milliseconds(config_.linger_ms), [this] { return stopping_; });
+    }
+    pending_ = false;
+  }
+}
+
+}  // namespace edgegw

@@ -1,0 +1,65 @@
+// uplink.h: sends the outbox upstream as AlertBatch messages (QoS 1), oldest first, one batch
+// in flight, trimming only after the broker's PUBACK. Reconnects with capped exponential
+// backoff and jitter, and after a reconnect or restart resends what was not acknowledged.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <string>
+#include <thread>
+
+#include <mqtt/async_client.h>
+
+#include "gateway/config.h"
+#include "gateway/store/outbox.h"
+
+namespace edgegw {
+
+struct UplinkStats {
+  bool connected = false;
+  uint64_t batches_sent = 0;
+  uint64_t alerts_sent = 0;
+  uint64_t reconnects = 0;
+  int64_t last_puback_ms = 0;  // wall clock of the last acknowledged batch
+  std::string last_error;
+};
+
+class Uplink {
+ public:
+  Uplink(const Config& config, Outbox& outbox);
+  ~Uplink();  // stops the thread and disconnects
+  Uplink(const Uplink&) = delete;
+  Uplink& operator=(const Uplink&) = delete;
+
+  void start();
+  void stop();
+  // Wakes the sender: new alerts are in the outbox.
+  void notify();
+  UplinkStats stats() const;
+
+ private:
+  void run();
+  bool ensure_connected();
+  bool send_one_batch();
+
+  const std::string gateway_id_;
+  const std::string topic_;
+  const UplinkConfig config_;
+  Outbox& outbox_;
+  mqtt::async_client client_;
+  std::mt19937_64 jitter_rng_;
+  int backoff_ms_;
+
+  mutable std::mutex mu_;
+  std::condition_variable wake_;
+  bool pending_ = false;
+  bool stopping_ = false;
+  UplinkStats stats_;
+  std::atomic<bool> lost_{false};
+  std::thread thread_;
+};
+
+}  // namespace edgegw
