@@ -137,12 +137,20 @@ DecodeStatus decode_native_reading(std::string_view /*topic*/, std::string_view 
     return bad(fmt::format("field 'link_quality' is {}, outside -1..255", r->link_quality()));
   out.link_quality = r->link_quality();
 
-  if (auto err = read_water(r->water(), out)) return err;
-  if (const fb::DoorReading* d = r->door()) {
-    if (d->has_contact()) out.door.contact_closed = d->contact_closed();
-    out.door.tamper = d->tamper();
+  // Only the sub-table of the reading's kind is read (encode_native_reading writes only that).
+  switch (out.kind) {
+    case SensorKind::water:
+      return read_water(r->water(), out);
+    case SensorKind::door:
+      if (const fb::DoorReading* d = r->door()) {
+        if (d->has_contact()) out.door.contact_closed = d->contact_closed();
+        out.door.tamper = d->tamper();
+      }
+      return std::nullopt;
+    case SensorKind::facade:
+      return read_facade(r->facade(), limits, scratch, out);
   }
-  return read_facade(r->facade(), limits, scratch, out);
+  return std::nullopt;
 }
 
 std::string encode_native_reading(const Reading& r) {

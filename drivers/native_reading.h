@@ -15,7 +15,8 @@ namespace edgegw {
 // bounded depth and table count) before reading it, then range-checks the values: sensor_id
 // non-empty valid UTF-8 within limits.max_string_bytes, known enum values, battery 0..100,
 // link quality -1 or 0..255, no infinities, at most kMaxRegions regions inside the frame, a
-// frame of 0 or kFramePixels pixels within the temperature limits.
+// frame of 0 or kFramePixels pixels within the temperature limits. Only the sub-table that
+// matches `kind` (water / door / facade) is read; the others are ignored.
 // The Reading borrows sensor_id from the payload, or from scratch.padded when the payload was
 // not 8-byte aligned and had to be copied; regions and frame are copied into the scratch.
 // The topic is not used (the buffer names its sensor).

@@ -233,6 +233,11 @@ std::string Config::uplink_topic() const {
   return t;
 }
 
+std::string Config::status_socket() const {
+  if (!status.socket.empty()) return status.socket;
+  return (std::filesystem::path(data_dir) / "edgegw.sock").string();
+}
+
 Config parse_config(std::string_view text, const std::string& origin, const std::string& base_dir) {
   const toml::table root = parse_toml(text, origin);
   Config c;
@@ -274,6 +279,19 @@ Config parse_config(std::string_view text, const std::string& origin, const std:
   if (const toml::table* t = r.sub_table("deadletters")) {
     TableReader s(*t, origin, "deadletters.");
     s.read_int("max_entries", c.deadletter_max_entries, 1, 10000000);
+    s.finish();
+  }
+  if (const toml::table* t = r.sub_table("status")) {
+    TableReader s(*t, origin, "status.");
+    s.read("socket", c.status.socket);
+    s.read_int("http_port", c.status.http_port, 0, 65535);
+    s.read_int("unhealthy_outbox_age_s", c.status.unhealthy_outbox_age_s, 1, 30 * 86400);
+    s.finish();
+  }
+  if (const toml::table* t = r.sub_table("log")) {
+    TableReader s(*t, origin, "log.");
+    s.read_int("burst", c.log.burst, 1, 100000);
+    s.read_int("per_minute", c.log.per_minute, 1, 1000000);
     s.finish();
   }
   if (const toml::table* t = r.sub_table("limits")) {

@@ -55,6 +55,19 @@ inline UplinkConfig default_uplink() {
   return u;
 }
 
+// [status]: the local read-only status interface (see gateway/status/server.h).
+struct StatusConfig {
+  std::string socket;          // Unix socket path; empty = <data_dir>/edgegw.sock
+  int http_port = 0;           // Prometheus/JSON over HTTP on 127.0.0.1; 0 = off
+  int unhealthy_outbox_age_s = 900;  // `edgegw status` is unhealthy past this outbox age
+};
+
+// [log]: per (component, key) rate limit of repetitive log lines.
+struct LogConfig {
+  int burst = 20;              // lines allowed at once per key
+  int per_minute = 60;         // refill rate per key
+};
+
 struct Config {
   std::string gateway_id = "edgegw";
   ClockMode clock = ClockMode::wall;
@@ -68,10 +81,13 @@ struct Config {
   uint64_t outbox_max_bytes = 64ull << 20;
   uint32_t deadletter_max_entries = 10000;
   int checkpoint_interval_s = 10;
+  StatusConfig status;
+  LogConfig log;
 
   std::string ingest_client_id() const;
   std::string uplink_client_id() const;
   std::string uplink_topic() const;
+  std::string status_socket() const;  // status.socket or <data_dir>/edgegw.sock
 };
 
 // Thrown for a config the gateway refuses; what() names the file, line and key.

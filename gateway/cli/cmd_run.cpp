@@ -1,8 +1,11 @@
-// cmd_run.cpp: `edgegw run`: load config, start the gateway, wait for signals.
+// cmd_run.cpp: `edgegw run`: load config, start the gateway, wait for signals. SIGHUP reloads
+// the config file: a file that does not load is refused with the reason and the running config
+// stays; otherwise the live parts apply (see gateway/status/config_diff.h) keeping all state.
 #include <csignal>
 #include <iostream>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "gateway/cli/commands.h"
 #include "gateway/config.h"
@@ -10,6 +13,48 @@
 #include "gateway/log.h"
 
 namespace edgegw {
+
+namespace {
+
+// Command-line flags win over the file, at start and on every reload.
+void apply_overrides(const RunOptions& opts, Config& config) {
+  if (opts.ingest_url) config.ingest.url = *opts.ingest_url;
+  if (opts.uplink_url) config.uplink.broker.url = *opts.uplink_url;
+  if (opts.data_dir) config.data_dir = *opts.data_dir;
+  if (opts.gateway_id) config.gateway_id = *opts.gateway_id;
+  if (opts.clock) config.clock = *opts.clock == "event" ? ClockMode::event : ClockMode::wall;
+}
+
+void reload(const RunOptions& opts, Gateway& gateway) {
+  if (opts.config_file.empty()) {
+    log_warn("config", "SIGHUP: started without --config, nothing to reload");
+    return;
+  }
+  Config next;
+  try {
+    next = load_config(opts.config_file);
+  } catch (const std::exception& e) {
+    gateway.reload_refused(e.what());
+    log_error("config", fmt::format("SIGHUP: new config refused, keeping the running one: {}", e.what()));
+    return;
+  }
+  apply_overrides(opts, next);
+  const ReloadResult r = gateway.reload(next);
+  if (!r.applied) {
+    log_error("config", fmt::format("SIGHUP: reload failed, keeping the running config: {}", r.error));
+    return;
+  }
+  log_info("config", fmt::format("SIGHUP: reloaded {}: rules, inventory ({} households, {} facades) "
+                                 "and log limits applied; detector state kept",
+                                 opts.config_file, next.inventory.households.size(),
+                                 next.inventory.facades.size()));
+  if (!r.restart_needed.empty())
+    log_warn("config", fmt::format("SIGHUP: changed but only applied by a restart "
+                                   "(systemctl restart edgegw): {}",
+                                   fmt::join(r.restart_needed, ", ")));
+}
+
+}  // namespace
 
 int cmd_run(const RunOptions& opts) {
   Config config;
@@ -19,11 +64,7 @@ int cmd_run(const RunOptions& opts) {
     std::cerr << "error: " << e.what() << "\n";
     return 2;
   }
-  if (opts.ingest_url) config.ingest.url = *opts.ingest_url;
-  if (opts.uplink_url) config.uplink.broker.url = *opts.uplink_url;
-  if (opts.data_dir) config.data_dir = *opts.data_dir;
-  if (opts.gateway_id) config.gateway_id = *opts.gateway_id;
-  if (opts.clock) config.clock = *opts.clock == "event" ? ClockMode::event : ClockMode::wall;
+  apply_overrides(opts, config);
 
   // Signals are taken synchronously by this thread only: no handler, no global state.
   sigset_t signals;
@@ -44,7 +85,7 @@ int cmd_run(const RunOptions& opts) {
       int sig = 0;
       sigwait(&signals, &sig);
       if (sig == SIGHUP) {
-        log_info("gateway", "SIGHUP: config reload is not supported yet; keeping the running config");
+        reload(opts, gateway);
         continue;
       }
       log_info("gateway", fmt::format("signal {}: stopping", sig));

@@ -1,5 +1,7 @@
-// engine.h: the detection engine: per-sensor and per-household state, the watermark of event
-// time, and the rules that turn readings into alerts. Single-threaded: the caller serializes.
+// engine.h: the detection engine: per-sensor and per-household state, the event-time watermark
+// and its deadlines, and the rules that turn readings into alerts (design's rule table).
+// Care alerts pass through the household: away mode pauses them, and water and door evidence
+// are fused (see emit rules in engine.cpp). Single-threaded: the caller serializes.
 #pragma once
 
 #include <cstdint>
@@ -10,9 +12,10 @@
 
 #include "drivers/reading.h"
 #include "gateway/detect/alert.h"
+#include "gateway/detect/deadlines.h"
 #include "gateway/detect/inventory.h"
 #include "gateway/detect/rules_config.h"
-#include "gateway/detect/water_state.h"
+#include "gateway/detect/sensor_state.h"
 
 namespace edgegw {
 
@@ -23,6 +26,25 @@ struct StringHash {
 template <typename V>
 using StringMap = std::unordered_map<std::string, V, StringHash, std::equal_to<>>;
 
+// Where an alert about a sensor is addressed: its household or building, or the sensor itself.
+struct Subject {
+  SubjectKind kind = SubjectKind::Sensor;
+  std::string_view id;
+};
+
+struct HouseholdState {
+  Household profile;
+  std::vector<uint32_t> meters, doors;  // sensor indexes
+  int64_t last_water_use_ms = 0;        // latest W1 anchor of its meters
+  int64_t last_door_activity_ms = 0;    // latest door opening
+  bool c1_open = false;
+};
+
+// One checkpoint record: key and value for the state column family.
+struct StateRecord {
+  std::string key, value;
+};
+
 class Engine {
  public:
   Engine(const RulesConfig& rules, const Inventory& inventory);
@@ -30,22 +52,70 @@ class Engine {
   // Applies one validated reading (time_ms set) and appends the alerts it raises or clears.
   void on_reading(const Reading& r, std::vector<Alert>& out);
 
-  // Moves event time forward (never back) and fires the deadlines it passes.
+  // A message from this sensor was rejected at `time_ms` (garbage payloads, rule S2).
+  void on_rejected(std::string_view sensor_id, int64_t time_ms, std::vector<Alert>& out);
+
+  // Moves event time forward (never back) and fires the deadlines it passes, in due order.
   void advance_watermark(int64_t t_ms, std::vector<Alert>& out);
   int64_t watermark_ms() const { return watermark_ms_; }
 
-  // Where alerts about this sensor are addressed.
-  Subject subject_of(std::string_view sensor_id) const;
+  // Away mode (hospital, visiting family) pauses the household's care rules until `until_ms`
+  // (0 clears it). False when the household is unknown.
+  bool set_away(std::string_view household, int64_t until_ms);
 
-  size_t sensor_count() const { return water_.size(); }
-  const WaterState* water_state(std::string_view sensor_id) const;
+  // New rules and inventory (config reload) keeping all sensor state.
+  void reconfigure(const RulesConfig& rules, const Inventory& inventory);
+
+  Subject subject_of(std::string_view sensor_id) const;
+  size_t sensor_count() const { return sensors_.size(); }
+  const SensorState* sensor(std::string_view sensor_id) const;
+  const std::vector<std::string>& sensor_ids() const { return ids_; }
+  const HouseholdState* household(std::string_view id) const;
+  // A sensor's state and why it is or is not alerting, as one JSON object.
+  std::string explain_sensor(std::string_view sensor_id) const;
+
+  // Checkpoint: records of everything changed since the last call (sensors, households,
+  // watermark); and restoring from such records at start.
+  std::vector<StateRecord> take_dirty_records();
+  void load_record(std::string_view key, std::string_view value);
+  // The record of one sensor and its household, to store with the alerts it raised.
+  void records_for(std::string_view sensor_id, std::vector<StateRecord>& out) const;
 
  private:
+  uint32_t index_of(std::string_view id, SensorKind kind);
+  Alert make(uint32_t idx, Rule rule, AlertKind kind, Audience audience, Severity severity,
+             int64_t event_ms, int64_t detect_ms, double observed, double threshold,
+             int64_t window_s) const;
+  void raise(uint32_t idx, Alert a, std::vector<Alert>& out);
+  void clear(uint32_t idx, AlertKind kind, Rule rule, int64_t at_ms, std::vector<Alert>& out);
+  bool suppressed(uint32_t idx, const Alert& a) const;
+  void schedule(uint32_t idx, DeadlineKind kind, int64_t due_ms);
+  void on_deadline(const Deadline& d, std::vector<Alert>& out);
+  void update_c1(uint32_t household, uint32_t meter, int64_t at_ms, std::vector<Alert>& out);
+
+  void water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& out);
+  void door_reading(uint32_t idx, const Reading& r, std::vector<Alert>& out);
+  void facade_reading(uint32_t idx, const Reading& r, std::vector<Alert>& out);
+  void health_reading(uint32_t idx, const Reading& r, std::vector<Alert>& out);
+  void door_deadline(uint32_t idx, int64_t due, std::vector<Alert>& out);
+  void silence_deadline(uint32_t idx, int64_t due, std::vector<Alert>& out);
+  int64_t silence_due(const SensorState& s) const;
+  void link_households();
+
   RulesConfig rules_;
-  StringMap<Subject> subjects_;  // sensor id -> household / building (ids owned by inventory_)
   Inventory inventory_;
-  StringMap<WaterState> water_;
+  StringMap<uint32_t> index_;       // sensor id -> index
+  std::vector<std::string> ids_;    // index -> sensor id
+  std::vector<SensorState> sensors_;
+  std::vector<uint8_t> dirty_;
+  std::vector<HouseholdState> households_;
+  StringMap<uint32_t> household_index_;
+  StringMap<Subject> facade_buildings_;  // facade sensor -> building (ids owned by inventory_)
+  StringMap<uint32_t> household_of_sensor_;
+  DeadlineQueue deadlines_;
   int64_t watermark_ms_ = 0;
+  bool watermark_dirty_ = false;
+  std::vector<uint32_t> dirty_households_;
 };
 
 }  // namespace edgegw

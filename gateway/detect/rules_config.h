@@ -13,8 +13,9 @@ struct RulesConfig {
   // W2: the same over 24 h, higher severity.
   int64_t w2_window_s = 24 * 3600;
   double w2_threshold_m3 = 0.01;
-  // W3: continuous flow, the register rising in every report for this long.
+  // W3: continuous flow, the register rising in every report for this long, at least this rate.
   int64_t w3_min_duration_s = 2 * 3600;
+  double w3_min_rate_m3h = 0.002;
   // W4: daily use above this.
   double w4_daily_max_m3 = 2.0;
   // D1: fewer door openings than this in 24 h.
@@ -27,9 +28,18 @@ struct RulesConfig {
   // S1: silence. Zigbee devices after 25 h; meters after 3 x their transmit period.
   int64_t s1_door_silence_s = 25 * 3600;
   int s1_meter_missed_reports = 3;
-  // S2: battery low below this percentage / remaining life in years.
+  // S2: battery low below this percentage / remaining life in years (cleared 5 points above);
+  // weak link below this Zigbee link quality; a register unchanged this long while the
+  // household's door is in use is stuck.
   double s2_battery_low_pct = 15;
   double s2_battery_low_years = 0.5;
+  int s2_weak_link_lqi = 15;
+  int64_t s2_stuck_register_s = 72 * 3600;
+  int s2_garbage_per_day = 3;
+  // F1: a facade patch at least this far from the sound wall (max(0.5 C, 3 x NETD)), seen in
+  // this many consecutive heating-phase readings. F2: on two days, or sign flip when cooling.
+  double f1_min_dt_c = 0.5;
+  int f1_min_readings = 3;
 };
 
 }  // namespace edgegw

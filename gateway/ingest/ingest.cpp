@@ -17,6 +17,7 @@ Ingest::Ingest(const Config& config, Handler handler)
       client_(paho_uri(config.ingest.url), config.ingest_client_id(), nullptr),
       backoff_min_ms_(config.uplink.backoff_min_ms),
       backoff_max_ms_(config.uplink.backoff_max_ms) {
+  check_broker_config(config.ingest);  // refuse a bad password file or TLS setup at start
   for (const Route& r : config.routes)
     if (std::find(filters_.begin(), filters_.end(), r.filter) == filters_.end())
       filters_.push_back(r.filter);

@@ -13,9 +13,22 @@ Pipeline::Pipeline(const Config& config, DeadLetters* dead_letters)
       engine_(config.rules, config.inventory),
       dead_letters_(dead_letters) {}
 
+// The sensor a topic names by the bridges' conventions: "<bridge>/<id>[/...]", or the last
+// level of "edgegw/reading/<id>".
+std::string_view sensor_of_topic(std::string_view topic) {
+  const size_t first = topic.find('/');
+  if (first == std::string_view::npos) return {};
+  if (topic.starts_with("edgegw/")) return topic.substr(topic.rfind('/') + 1);
+  const size_t end = topic.find('/', first + 1);
+  return topic.substr(first + 1, end == std::string_view::npos ? end : end - first - 1);
+}
+
 void Pipeline::reject(std::string_view topic, std::string_view payload, int64_t arrival_ms,
-                      const DecodeError& error) {
+                      const DecodeError& error, std::vector<Alert>& alerts) {
   ++counters_.rejected_by_reason[static_cast<size_t>(error.code)];
+  const size_t before = alerts.size();
+  engine_.on_rejected(sensor_of_topic(topic), arrival_ms, alerts);
+  counters_.alerts += alerts.size() - before;
   if (dead_letters_)
     dead_letters_->add(arrival_ms, topic, to_string(error.code), error.detail, payload);
 }
@@ -27,14 +40,15 @@ void Pipeline::handle(std::string_view topic, std::string_view payload, int64_t 
   auto driver = route_topic(routes_, topic);
   if (!driver) {
     reject(topic, payload, arrival,
-           DecodeError{DecodeErrorCode::no_route, fmt::format("no route for topic '{}'", topic)});
+           DecodeError{DecodeErrorCode::no_route, fmt::format("no route for topic '{}'", topic)},
+           alerts);
     return;
   }
   Reading reading;
   DecodeStatus status = decode_with(*driver, topic, payload, limits_, scratch_, reading);
   if (!status) status = validate_reading(reading, arrival, limits_);
   if (status) {
-    reject(topic, payload, arrival, *status);
+    reject(topic, payload, arrival, *status, alerts);
     return;
   }
   ++counters_.accepted_by_driver[static_cast<size_t>(*driver)];

@@ -26,6 +26,9 @@ struct PipelineCounters {
   uint64_t alerts = 0;
 };
 
+// The sensor id a topic names, for counting rejected messages per sensor (empty if none).
+std::string_view sensor_of_topic(std::string_view topic);
+
 class Pipeline {
  public:
   Pipeline(const Config& config, DeadLetters* dead_letters);
@@ -44,7 +47,7 @@ class Pipeline {
 
  private:
   void reject(std::string_view topic, std::string_view payload, int64_t arrival_ms,
-              const DecodeError& error);
+              const DecodeError& error, std::vector<Alert>& alerts);
 
   std::vector<Route> routes_;
   DecodeLimits limits_;

@@ -1,18 +1,39 @@
 // outbox.h: the durable, ordered queue of alerts waiting to go upstream (RocksDB family
-// "outbox", key = big-endian alert id). An alert is in the outbox, synced to disk, before the
-// gateway treats it as raised; it leaves only when the upstream broker has acknowledged it.
+// "outbox", key = big-endian alert id, value = one Alert FlatBuffer). An alert is in the outbox,
+// synced to disk, before the gateway treats it as raised; it leaves only when the upstream
+// broker has acknowledged it (trim) or when the byte bound forces an eviction (counted, and
+// reported upstream as a G1 AlertsDropped alert). See gateway/store/DURABILITY.md.
+//
+// Meta family keys (all fixed-size binary values):
+//   outbox.next_id      id the next alert gets (ids are never reused)
+//   outbox.head         lowest id not yet trimmed: scans start here, never over trimmed keys
+//   outbox.evicted      evictions since the database was created
+//   outbox.unreported   evictions not yet reported upstream: count, care count, oldest and
+//                       newest event time of what was dropped
+//   outbox.last_puback  wall clock (ms) of the last PUBACK, for `edgegw outbox` on a stopped box
 #pragma once
 
+#include <array>
 #include <cstdint>
-#include <map>
+#include <deque>
 #include <mutex>
+#include <optional>
 #include <span>
+#include <string_view>
 #include <vector>
 
+#include <rocksdb/write_batch.h>
+
 #include "gateway/detect/alert.h"
+#include <rocksdb/write_batch.h>
+
 #include "gateway/store/db.h"
 
 namespace edgegw {
+
+// Eviction classes, lowest kept first: maintenance Info..Critical, then care Info..Critical.
+inline constexpr size_t kKeepClasses = 8;
+size_t keep_class(Audience audience, Severity severity);
 
 struct OutboxStats {
   uint64_t depth = 0;            // alerts waiting
@@ -20,47 +41,80 @@ struct OutboxStats {
   uint64_t max_bytes = 0;
   uint64_t head_id = 0;          // oldest waiting alert (0 when empty)
   uint64_t next_id = 1;          // id the next alert gets
-  int64_t oldest_detect_ms = 0;  // detection time of the oldest waiting alert
-  uint64_t evicted = 0;          // alerts dropped because the outbox was full (since start)
+  int64_t oldest_detect_ms = 0;  // detection time of the oldest waiting alert (0 when empty)
+  uint64_t evicted = 0;          // alerts dropped because the outbox was full (ever; persisted)
+  std::array<uint64_t, kKeepClasses> evicted_by_class{};  // since start, by keep_class()
+  uint64_t unreported_evictions = 0;  // dropped and not yet reported upstream by a G1 alert
   uint64_t acknowledged = 0;     // alerts trimmed after upstream acknowledged them (since start)
+  int64_t last_puback_ms = 0;    // wall clock of the last PUBACK (persisted; 0 = never)
 };
 
 class Outbox {
  public:
-  // Recovers the queue from the database: ids continue where they stopped.
+  // Recovers the queue from the database: ids continue where they stopped; the scan starts at
+  // the persisted head so trimmed keys (tombstones) are never walked.
   Outbox(Db& db, uint64_t max_bytes);
 
-  // Gives each alert the next id and stores all of them in one synced write. When the byte
-  // bound is exceeded, the oldest alerts of the lowest severity are evicted (see evict_order).
-  void append(std::span<Alert> alerts);
+  // Gives each alert the next id and stores all of them in one synced write. While the byte
+  // bound is exceeded, evicts the oldest alert of the lowest keep class (keep_class(); a care
+  // Critical alert goes only when nothing else is left), in that same write. `with` (optional)
+  // holds more writes to commit atomically with the alerts: the detector's state checkpoint,
+  // so that a restart never raises an alert twice nor forgets one it raised.
+  void append(std::span<Alert> alerts, rocksdb::WriteBatch* with = nullptr);
 
-  // Oldest alerts first, at most `max_count` and about `max_bytes` encoded bytes (at least one).
+  // Oldest alerts first, at most `max_count` and about `max_bytes` stored bytes (at least one).
   std::vector<Alert> peek(size_t max_count, size_t max_bytes) const;
 
-  // Removes every alert with id <= last_id (after upstream acknowledged them).
-  void trim_through(uint64_t last_id);
+  // Removes every alert with id <= last_id (after upstream acknowledged them) with a range
+  // delete, and records `puback_wall_ms` (when > 0) as the last PUBACK. Not synced: a trim
+  // lost to a power cut means a resend, which upstream deduplicates by id.
+  void trim_through(uint64_t last_id, int64_t puback_wall_ms = 0);
 
-  // Alerts evicted since the last call, and resets that count (for the G1 report).
-  uint64_t take_unreported_evictions();
+  // When alerts were evicted and not yet reported, appends one G1 AlertsDropped alert about
+  // them (maintenance; High if a care alert was dropped, else Warning; evidence.observed = the
+  // count) and resets the unreported count in the same synced write. Returns the alert stored.
+  // The report's own append evicts nothing (it may exceed the bound by its size for a while).
+  std::optional<Alert> append_drop_report(std::string_view gateway_id, int64_t now_ms);
 
   OutboxStats stats() const;
 
  private:
   struct Entry {
+    uint64_t id;
     uint32_t bytes;
-    Severity severity;
-    Audience audience;
     int64_t detect_time_ms;
+    int64_t event_time_ms;
   };
+  struct Unreported {
+    uint64_t count = 0, care = 0;
+    int64_t oldest_event_ms = 0, newest_event_ms = 0;
+  };
+  void index_locked(const Entry& e, size_t cls);
   void evict_locked(rocksdb::WriteBatch& batch);
+  void append_locked(std::span<Alert> alerts, rocksdb::WriteBatch& batch, bool evict);
+  const Entry* head_locked() const;
+  void maybe_compact(uint64_t head);
 
   Db& db_;
   uint64_t max_bytes_;
   mutable std::mutex mu_;
-  std::map<uint64_t, Entry> entries_;  // id -> size and priority, for the bound and eviction
+  // One FIFO per keep class, each in id order: O(1) eviction of the oldest of the lowest class,
+  // O(classes) to find the head, amortized O(1) trims.
+  std::array<std::deque<Entry>, kKeepClasses> fifo_;
+  uint64_t depth_ = 0;
   uint64_t bytes_ = 0;
   uint64_t next_id_ = 1;
-  uint64_t evicted_ = 0, unreported_evictions_ = 0, acknowledged_ = 0;
+  uint64_t trimmed_head_ = 1;  // every id below this was trimmed
+  uint64_t evicted_ = 0, acknowledged_ = 0;
+  std::array<uint64_t, kKeepClasses> evicted_by_class_{};
+  Unreported unreported_;
+  int64_t last_puback_ms_ = 0;
+  uint64_t deletes_since_compaction_ = 0;
 };
+
+// Reads the outbox statistics of a stopped gateway's database (opened read-only by the caller)
+// by the same recovery as the constructor, without writing anything. `max_bytes` is the
+// configured bound, reported as is.
+OutboxStats read_outbox_stats(Db& db, uint64_t max_bytes);
 
 }  // namespace edgegw

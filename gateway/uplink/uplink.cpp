@@ -30,6 +30,8 @@ Uplink::Uplink(const Config& config, Outbox& outbox)
       client_(paho_uri(config.uplink.broker.url), config.uplink_client_id(), nullptr),
       jitter_rng_(std::hash<std::string>{}(config.gateway_id)),
       backoff_ms_(config.uplink.backoff_min_ms) {
+  check_broker_config(config.uplink.broker);  // refuse a bad password file or TLS setup at start
+  stats_.last_puback_ms = outbox_.stats().last_puback_ms;
   client_.set_connection_lost_handler([this](const std::string&) {
     lost_ = true;
     notify();
@@ -84,11 +86,15 @@ bool Uplink::ensure_connected() {
     if (stats_.batches_sent > 0 || stats_.reconnects > 0 || !stats_.last_error.empty())
       ++stats_.reconnects;
     stats_.connected = true;
+    stats_.connected_since_ms = wall_ms();
+    stats_.backoff_ms = 0;
     log_info("uplink", fmt::format("connected to {}", config_.broker.url));
     return true;
   } catch (const std::exception& e) {
     std::lock_guard lock(mu_);
     stats_.connected = false;
+    stats_.connected_since_ms = 0;
+    stats_.backoff_ms = backoff_ms_;
     if (stats_.last_error != e.what())
       log_warn("uplink", fmt::format("cannot connect to {}: {}", config_.broker.url, e.what()));
     stats_.last_error = e.what();
@@ -96,26 +102,46 @@ bool Uplink::ensure_connected() {
   }
 }
 
+bool Uplink::wait_token(const mqtt::token_ptr& tok) {
+  const auto deadline = std::chrono::steady_clock::now() + kPublishTimeout;
+  while (!tok->wait_for(std::chrono::milliseconds(100))) {
+    if (lost_) return false;
+    {
+      std::lock_guard lock(mu_);
+      if (stopping_) return false;
+    }
+    if (std::chrono::steady_clock::now() > deadline) return false;
+  }
+  return true;
+}
+
 bool Uplink::send_one_batch() {
   std::vector<Alert> batch = outbox_.peek(static_cast<size_t>(config_.batch_max_alerts),
                                           static_cast<size_t>(config_.batch_max_bytes));
   if (batch.empty()) return false;
-  const std::string payload = encode_batch(gateway_id_, batch);
+  std::string payload = encode_batch(gateway_id_, batch);
+  // The stored size bounds the batch roughly; the encoded message must fit exactly.
+  while (payload.size() > static_cast<size_t>(config_.batch_max_bytes) && batch.size() > 1) {
+    batch.resize(std::max<size_t>(1, batch.size() * 3 / 4));
+    payload = encode_batch(gateway_id_, batch);
+  }
   try {
     auto tok = client_.publish(topic_, payload.data(), payload.size(), 1, false);
-    if (!tok->wait_for(kPublishTimeout)) throw std::runtime_error("no PUBACK within 10 s");
+    if (!wait_token(tok)) throw std::runtime_error("no PUBACK (connection lost, stopping or timed out)");
   } catch (const std::exception& e) {
     std::lock_guard lock(mu_);
     stats_.last_error = fmt::format("publish failed: {}", e.what());
     stats_.connected = false;
-    lost_ = true;
+    stats_.connected_since_ms = 0;
+    lost_ = true;  // reconnect; the batch stays in the outbox and is sent again, oldest first
     return false;
   }
-  outbox_.trim_through(batch.back().id);
+  const int64_t now = wall_ms();
+  outbox_.trim_through(batch.back().id, now);
   std::lock_guard lock(mu_);
   ++stats_.batches_sent;
   stats_.alerts_sent += batch.size();
-  stats_.last_puback_ms = wall_ms();
+  stats_.last_puback_ms = now;
   return true;
 }
 
@@ -132,6 +158,10 @@ void Uplink::run() {
       std::unique_lock lock(mu_);
       wake_.wait_for(lock, std::chrono::milliseconds(wait_ms), [this] { return stopping_; });
       continue;
+    }
+    if (outbox_.stats().unreported_evictions > 0 && outbox_.append_drop_report(gateway_id_, wall_ms())) {
+      std::lock_guard lock(mu_);
+      ++stats_.drop_reports;
     }
     if (send_one_batch()) continue;
     if (lost_) continue;

@@ -1,6 +1,9 @@
-// uplink.h: sends the outbox upstream as AlertBatch messages (QoS 1), oldest first, one batch
-// in flight, trimming only after the broker's PUBACK. Reconnects with capped exponential
-// backoff and jitter, and after a reconnect or restart resends what was not acknowledged.
+// uplink.h: sends the outbox upstream as AlertBatch messages (QoS 1, persistent session),
+// oldest first, one batch in flight, trimming only after the broker's PUBACK. A batch is bounded
+// by count, encoded bytes and linger time. Reconnects with capped exponential backoff and
+// jitter; after a reconnect or a restart it resends what was not acknowledged, oldest first,
+// paced by one batch per PUBACK, without waiting for a new alert. Once connected, it reports
+// evictions (outbox full) upstream as a G1 alert. See gateway/store/DURABILITY.md.
 #pragma once
 
 #include <atomic>
@@ -23,7 +26,10 @@ struct UplinkStats {
   uint64_t batches_sent = 0;
   uint64_t alerts_sent = 0;
   uint64_t reconnects = 0;
-  int64_t last_puback_ms = 0;  // wall clock of the last acknowledged batch
+  uint64_t drop_reports = 0;   // G1 alerts queued about evicted alerts
+  int64_t last_puback_ms = 0;  // wall clock of the last acknowledged batch (persisted)
+  int64_t connected_since_ms = 0;  // wall clock of the current connection (0 when down)
+  int backoff_ms = 0;          // the wait before the next connection attempt
   std::string last_error;
 };
 
@@ -44,6 +50,9 @@ class Uplink {
   void run();
   bool ensure_connected();
   bool send_one_batch();
+  // Waits for a publish token in short slices, giving up when the connection is lost, the
+  // uplink stops or the timeout passes. Throws on a failed delivery.
+  bool wait_token(const mqtt::token_ptr& tok);
 
   const std::string gateway_id_;
   const std::string topic_;

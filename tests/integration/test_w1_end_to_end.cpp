@@ -60,7 +60,8 @@ utc_offset = "+08:00"
   int64_t t = start, last_use = 0;
   for (; t < start + 3 * 24 * kHour; t += 15 * kMinute) {
     const int local_hour = static_cast<int>(((t + 8 * kHour) / kHour) % 24);
-    if (local_hour >= 7 && local_hour < 22) {  // awake: 12 litres every quarter hour
+    const bool half_hour = (t / (15 * kMinute)) % 2 == 0;
+    if (local_hour >= 7 && local_hour < 22 && half_hour) {  // awake: 12 litres every half hour
       total += 0.012;
       last_use = t;
     }

@@ -1,0 +1,115 @@
+// cmd_store.cpp: `edgegw outbox` and `edgegw deadletters`: what waits to go upstream and what
+// was rejected. From the running gateway, or read-only from a stopped gateway's database.
+#include <iostream>
+
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include "gateway/cli/commands.h"
+#include "gateway/cli/render.h"
+#include "gateway/gateway.h"
+#include "gateway/status/json.h"
+#include "gateway/status/views.h"
+#include "gateway/store/db.h"
+#include "gateway/store/deadletters.h"
+#include "gateway/store/outbox.h"
+#include "gateway/store/outbox_report.h"
+#include "gateway/uplink/alert_codec.h"
+
+namespace edgegw {
+
+namespace {
+
+// The body from the running gateway, or from `offline()` when it is not running. Returns
+// nullopt (after printing why) on failure with the exit code in `rc`.
+template <typename Offline>
+std::optional<std::string> fetch_or_read(const CommonOptions& opts, const std::string& path,
+                                         Offline offline, int& rc) {
+  Target target;
+  try {
+    target = resolve_target(opts);
+  } catch (const std::exception& e) {
+    std::cerr << "edgegw: " << e.what() << "\n";
+    rc = kExitUsage;
+    return std::nullopt;
+  }
+  Reply r = http_request(target.socket_path, "GET", path);
+  if (r.reached && r.status == 200) return std::move(r.body);
+  if (r.reached) {
+    std::cerr << "edgegw: the gateway refused: " << r.status << " " << r.body << r.error << "\n";
+    rc = kExitProblem;
+    return std::nullopt;
+  }
+  try {
+    std::cerr << "edgegw: gateway not running; reading " << target.data_dir << " directly\n";
+    auto db = open_db_read_only(target.data_dir);
+    return offline(*db, target);
+  } catch (const std::exception& e) {
+    std::cerr << "edgegw: " << e.what() << "\n";
+    rc = kExitNotRunning;
+    return std::nullopt;
+  }
+}
+
+std::optional<simdjson::dom::element> parse(simdjson::dom::parser& parser, const std::string& body) {
+  simdjson::dom::element doc;
+  if (parser.parse(body).get(doc)) {
+    std::cerr << "edgegw: not JSON: " << body.substr(0, 200) << "\n";
+    return std::nullopt;
+  }
+  return doc;
+}
+
+}  // namespace
+
+int cmd_outbox(const CommonOptions& opts, int limit) {
+  int rc = kExitOk;
+  auto body = fetch_or_read(opts, fmt::format("/outbox?limit={}", limit), [&](Db& db, const Target& t) {
+    const OutboxStats stats = read_outbox_stats(db, t.outbox_max_bytes);
+    Outbox outbox(db, t.outbox_max_bytes);  // recovery only reads
+    JsonWriter w;
+    w.begin_object().key("report").raw(outbox_report_json(stats, nullptr, wall_clock_ms()));
+    w.key("oldest").begin_array();
+    for (const Alert& a : outbox.peek(static_cast<size_t>(limit), 1 << 20)) w.raw(alert_to_json(t.gateway_id, a));
+    w.end_array().end_object();
+    return w.take();
+  }, rc);
+  if (!body) return rc;
+  if (opts.json) {
+    std::cout << *body << "\n";
+    return kExitOk;
+  }
+  simdjson::dom::parser parser;
+  auto doc = parse(parser, *body);
+  if (!doc) return kExitProblem;
+  print_fields(std::cout, (*doc)["report"].value());
+  std::cout << "\noldest waiting alerts:\n";
+  print_object_table(std::cout, (*doc)["oldest"].value(),
+                     {{"ID", "id"}, {"DETECTED", "detect_time"}, {"RULE", "rule"}, {"STATE", "state"},
+                      {"SEVERITY", "severity"}, {"AUDIENCE", "audience"}, {"SUBJECT", "subject"}, {"SENSOR", "sensor"}});
+  return kExitOk;
+}
+
+int cmd_deadletters(const CommonOptions& opts, int limit) {
+  int rc = kExitOk;
+  auto body = fetch_or_read(opts, fmt::format("/deadletters?limit={}", limit), [&](Db& db, const Target&) {
+    const auto all = DeadLetters::read(db, 1000000);
+    std::vector<DeadLetter> last(all.end() - std::min<size_t>(all.size(), static_cast<size_t>(limit)), all.end());
+    return deadletters_json(last, all.size());
+  }, rc);
+  if (!body) return rc;
+  if (opts.json) {
+    std::cout << *body << "\n";
+    return kExitOk;
+  }
+  simdjson::dom::parser parser;
+  auto doc = parse(parser, *body);
+  if (!doc) return kExitProblem;
+  print_object_table(std::cout, (*doc)["dead_letters"].value(),
+                     {{"TIME", "time"}, {"REASON", "reason"}, {"TOPIC", "topic"}, {"BYTES", "payload_size"},
+                      {"DETAIL", "detail"}});
+  std::cout << fmt::format("\n{} dead letters kept\n", field_text(*doc, "count"));
+  return kExitOk;
+}
+
+}  // namespace edgegw

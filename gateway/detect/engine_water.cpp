@@ -1,0 +1,153 @@
+// engine_water.cpp: water-meter rules W1-W5 and the register checks of S2.
+//  W1/W2 no significant use over 12 h / 24 h (anchor method, see QuietWindow);
+//  W3 register rising in every report for >= 2 h at a minimum rate (continuous flow);
+//  W4 daily use above 2 m3 (local day); W5 use in every 30-min slot of 24 h (leak);
+//  S2 register going backwards, and a register stuck while the household's door is in use.
+#include <cmath>
+
+#include "gateway/detect/engine.h"
+#include "gateway/detect/local_time.h"
+
+namespace edgegw {
+
+namespace {
+
+constexpr double kEpsilon = 1e-9;  // 0.01 written as 123.539 - 123.529 must count as 0.01
+constexpr int64_t kSlotMs = 30 * kMinuteMs;
+constexpr uint64_t kAllSlots = (uint64_t{1} << 48) - 1;
+
+// Moves the anchor when the threshold was reached; returns whether the window is now quiet.
+bool quiet_window(QuietWindow& w, int64_t t, double total, double threshold, int64_t window_s) {
+  if (std::isnan(w.anchor_total_m3) || total < w.anchor_total_m3) {
+    w.anchor_time_ms = t;
+    w.anchor_total_m3 = total;
+    return false;
+  }
+  if (total - w.anchor_total_m3 + kEpsilon >= threshold) {
+    w.anchor_time_ms = t;
+    w.anchor_total_m3 = total;
+    return false;
+  }
+  return t - w.anchor_time_ms >= window_s * 1000;
+}
+
+}  // namespace
+
+void Engine::water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& out) {
+  SensorState& s = sensors_[idx];
+  WaterState& w = s.water;
+  const double total = r.water.total_m3;
+  if (std::isnan(total)) return;
+  if (w.last_time_ms != 0 && r.time_ms <= w.last_time_ms) return;  // late or duplicate
+  dirty_[idx] = 1;
+  const int64_t t = r.time_ms;
+  const bool first = std::isnan(w.last_total_m3);
+  if (!first) {
+    const int64_t gap = t - w.last_time_ms;
+    w.period_ms = w.period_ms == 0 ? gap : (3 * w.period_ms + gap) / 4;
+  }
+  const HouseholdState* h = s.household == kNoHousehold ? nullptr : &households_[s.household];
+  const int utc_offset = h ? h->profile.utc_offset_min : 480;
+
+  // S2: a register going backwards (meter replaced, reset, or faulty). The windows restart.
+  if (!first && total + kEpsilon < w.last_total_m3) {
+    if (w.last_backwards_ms == 0 || t - w.last_backwards_ms > kDayMs) {
+      s.open &= ~bit(AlertKind::RegisterBackwards);
+      s.held &= ~bit(AlertKind::RegisterBackwards);
+      raise(idx, make(idx, Rule::S2, AlertKind::RegisterBackwards, Audience::Maintenance,
+                      Severity::Warning, t, t, total - w.last_total_m3, 0, 0), out);
+    }
+    w.last_backwards_ms = t;
+    w.w1 = w.w2 = QuietWindow{};
+    w.flow_since_ms = 0;
+    w.flow_reports = 0;
+    w.day_start_total = kNaN;
+  }
+  const double previous = first ? total : w.last_total_m3;
+  const double used = std::max(0.0, total - previous);
+  const int64_t previous_time = w.last_time_ms;
+  w.last_time_ms = t;
+  w.last_total_m3 = total;
+  if (used > kEpsilon || first) w.last_change_ms = t;
+
+  // W1 / W2.
+  const bool w1_quiet = quiet_window(w.w1, t, total, rules_.w1_threshold_m3, rules_.w1_window_s);
+  if (h && w.w1.anchor_time_ms > h->last_water_use_ms && !w1_quiet && !first) {
+    households_[s.household].last_water_use_ms = w.w1.anchor_time_ms;
+    dirty_households_.push_back(s.household);
+  }
+  if (w1_quiet)
+    raise(idx, make(idx, Rule::W1, AlertKind::NoWaterUse12h, Audience::Care, Severity::Warning,
+                    w.w1.anchor_time_ms, t, total - w.w1.anchor_total_m3, rules_.w1_threshold_m3,
+                    rules_.w1_window_s), out);
+  else
+    clear(idx, AlertKind::NoWaterUse12h, Rule::W1, t, out);
+  const bool w2_quiet = quiet_window(w.w2, t, total, rules_.w2_threshold_m3, rules_.w2_window_s);
+  if (w2_quiet)
+    raise(idx, make(idx, Rule::W2, AlertKind::NoWaterUse24h, Audience::Care, Severity::High,
+                    w.w2.anchor_time_ms, t, total - w.w2.anchor_total_m3, rules_.w2_threshold_m3,
+                    rules_.w2_window_s), out);
+  else
+    clear(idx, AlertKind::NoWaterUse24h, Rule::W2, t, out);
+
+  // W3: continuous flow.
+  if (!first && previous_time != 0) {
+    const double hours = static_cast<double>(t - previous_time) / kHourMs;
+    const bool flowing = hours > 0 && used / hours >= rules_.w3_min_rate_m3h;
+    if (!flowing) {
+      w.flow_since_ms = 0;
+      w.flow_reports = 0;
+      clear(idx, AlertKind::ContinuousFlow, Rule::W3, t, out);
+    } else {
+      if (w.flow_since_ms == 0) {
+        w.flow_since_ms = previous_time;
+        w.flow_since_total = previous;
+      }
+      ++w.flow_reports;
+      // Rising in every report: a run needs enough reports to say "continuous" at all.
+      if (w.flow_reports >= 4 && t - w.flow_since_ms >= rules_.w3_min_duration_s * 1000) {
+        const double rate = (total - w.flow_since_total) * kHourMs / static_cast<double>(t - w.flow_since_ms);
+        raise(idx, make(idx, Rule::W3, AlertKind::ContinuousFlow, Audience::Care, Severity::Warning,
+                        w.flow_since_ms, t, rate, rules_.w3_min_rate_m3h, rules_.w3_min_duration_s), out);
+      }
+    }
+  }
+
+  // W4: daily use (local day).
+  const int64_t day = local_day(t, utc_offset);
+  if (std::isnan(w.day_start_total) || day != w.day) {
+    if (!std::isnan(w.day_start_total)) clear(idx, AlertKind::HighDailyUse, Rule::W4, t, out);
+    w.day = day;
+    w.day_start_total = previous;
+  }
+  const double today = total - w.day_start_total;
+  if (today > rules_.w4_daily_max_m3)
+    raise(idx, make(idx, Rule::W4, AlertKind::HighDailyUse, Audience::Care, Severity::Warning,
+                    day * kDayMs - utc_offset * kMinuteMs, t, today, rules_.w4_daily_max_m3, 86400), out);
+
+  // W5: use in every 30-min slot of the last 24 h.
+  const int64_t slot = t / kSlotMs;
+  if (w.slot_index == 0 || slot - w.slot_index >= 48) {
+    w.slot_bits = 0;
+  } else if (slot > w.slot_index) {
+    w.slot_bits <<= (slot - w.slot_index);
+  }
+  w.slot_index = std::max(w.slot_index, slot);
+  if (used > kEpsilon) w.slot_bits |= 1;
+  w.slot_bits &= kAllSlots;
+  if (w.slot_bits == kAllSlots)
+    raise(idx, make(idx, Rule::W5, AlertKind::LeakEverySlot, Audience::Maintenance, Severity::Warning,
+                    t - kDayMs, t, 48, 48, 86400), out);
+  else if ((w.slot_bits & 1) == 0 && slot > 0)
+    clear(idx, AlertKind::LeakEverySlot, Rule::W5, t, out);
+
+  // S2: stuck register: unchanged for long while the household's door is in use.
+  if (h && !h->doors.empty() && t - w.last_change_ms >= rules_.s2_stuck_register_s * 1000 &&
+      h->last_door_activity_ms > t - kDayMs)
+    raise(idx, make(idx, Rule::S2, AlertKind::StuckRegister, Audience::Maintenance, Severity::Warning,
+                    w.last_change_ms, t, 0, 0, rules_.s2_stuck_register_s), out);
+  else if (used > kEpsilon)
+    clear(idx, AlertKind::StuckRegister, Rule::S2, t, out);
+}
+
+}  // namespace edgegw

@@ -1,0 +1,59 @@
+// alert_log.h: what `edgegw alerts` shows for a running gateway: a bounded ring of the most
+// recent alerts, the alerts currently open (raised or escalated and not yet cleared), and
+// counts by rule, audience and state for metrics. Fed by the gateway after the outbox stored
+// the alerts (ids assigned). In memory only: after a restart it starts empty (the detector's
+// own open-alert state survives in its checkpoint). Thread-safe.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <span>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "gateway/detect/alert.h"
+
+namespace edgegw {
+
+inline constexpr size_t kRules = static_cast<size_t>(Rule::MAX) + 1;
+inline constexpr size_t kAudiences = static_cast<size_t>(Audience::MAX) + 1;
+inline constexpr size_t kAlertStates = static_cast<size_t>(AlertState::MAX) + 1;
+
+struct AlertCounts {
+  // [rule][audience][state]
+  std::array<std::array<std::array<uint64_t, kAlertStates>, kAudiences>, kRules> by{};
+};
+
+struct AlertQuery {
+  bool open_only = false;
+  int64_t since_ms = 0;  // detection time at or after this (0 = all)
+  std::string subject;   // household / building / sensor subject, or empty
+  std::string sensor;    // sensor id, or empty
+  size_t limit = 200;    // newest first up to this many
+};
+
+class AlertLog {
+ public:
+  explicit AlertLog(size_t capacity = 1000);
+
+  void add(std::span<const Alert> alerts);
+
+  // Newest first.
+  std::vector<Alert> query(const AlertQuery& q) const;
+  AlertCounts counts() const;
+  size_t open_count() const;
+
+ private:
+  using Key = std::tuple<std::string, std::string, int>;  // subject, sensor, kind
+  size_t capacity_;
+  mutable std::mutex mu_;
+  std::deque<Alert> recent_;
+  std::map<Key, Alert> open_;
+  AlertCounts counts_;
+};
+
+}  // namespace edgegw

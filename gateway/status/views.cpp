@@ -1,0 +1,311 @@
+// views.cpp: sensors, one sensor, one household, alerts, outbox and dead letters as JSON.
+#include "gateway/status/views.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "drivers/timestamp.h"
+#include "gateway/gateway.h"
+#include "gateway/status/json.h"
+#include "gateway/store/outbox_report.h"
+#include "gateway/uplink/alert_codec.h"
+
+namespace edgegw {
+
+namespace {
+
+constexpr int64_t kMinuteMs = 60 * 1000;
+
+int64_t gateway_now(const Config& c, const Engine& e) {
+  return c.clock == ClockMode::wall ? wall_clock_ms() : e.watermark_ms();
+}
+
+// When the detector would call this sensor silent (mirrors rule S1; 0 = no estimate yet).
+int64_t silent_after(const RulesConfig& rules, const SensorState& s) {
+  if (s.health.last_seen_ms == 0) return 0;
+  if (s.kind == SensorKind::door) return s.health.last_seen_ms + rules.s1_door_silence_s * 1000;
+  if (s.kind == SensorKind::water && s.water.period_ms > 0)
+    return s.health.last_seen_ms +
+           std::max<int64_t>(rules.s1_meter_missed_reports * s.water.period_ms, 15 * kMinuteMs);
+  return 0;
+}
+
+size_t limit_param(const HttpRequest& req, size_t fallback) {
+  try {
+    const auto v = std::stoll(req.param("limit", std::to_string(fallback)));
+    return static_cast<size_t>(std::clamp<long long>(v, 1, 100000));
+  } catch (const std::exception&) {
+    return fallback;
+  }
+}
+
+HttpResponse json_response(std::string body) {
+  HttpResponse r;
+  r.body = std::move(body);
+  return r;
+}
+
+void alerts_array(JsonWriter& w, std::string_view gateway_id, const std::vector<Alert>& alerts) {
+  w.begin_array();
+  for (const Alert& a : alerts) w.raw(alert_to_json(gateway_id, a));
+  w.end_array();
+}
+
+}  // namespace
+
+std::string open_alert_names_json(OpenAlerts open) {
+  JsonWriter w;
+  w.begin_array();
+  for (int k = 0; k <= static_cast<int>(AlertKind::MAX); ++k)
+    if (open & bit(static_cast<AlertKind>(k))) w.value(fb::EnumNameAlertKind(static_cast<AlertKind>(k)));
+  w.end_array();
+  return w.take();
+}
+
+std::vector<SensorRow> collect_sensors(const Gateway& gw, int64_t& now_ms) {
+  return gw.inspect([&](const Pipeline& p, const Config& c) {
+    const Engine& e = p.engine();
+    now_ms = gateway_now(c, e);
+    std::vector<SensorRow> rows;
+    rows.reserve(e.sensor_count());
+    for (const std::string& id : e.sensor_ids()) {
+      const SensorState* s = e.sensor(id);
+      if (!s) continue;
+      SensorRow r;
+      r.id = id;
+      r.kind = s->kind;
+      const Subject subject = e.subject_of(id);
+      r.subject_kind = subject.kind;
+      if (subject.kind != SubjectKind::Sensor) r.subject = std::string(subject.id);
+      r.seen = s->health.last_seen_ms != 0;
+      r.last_seen_ms = s->health.last_seen_ms;
+      r.silent_after_ms = silent_after(c.rules, *s);
+      r.open = s->open;
+      r.silent = (s->open & bit(AlertKind::SensorSilent)) ||
+                 (r.silent_after_ms != 0 && now_ms > r.silent_after_ms);
+      r.last_total_m3 = s->water.last_total_m3;
+      r.contact_closed = s->door.contact_closed;
+      rows.push_back(std::move(r));
+    }
+    // Inventory sensors that never reported: silent from the start.
+    auto add_unseen = [&](const std::string& id, SensorKind kind, SubjectKind sk, const std::string& subject) {
+      if (e.sensor(id)) return;
+      SensorRow r;
+      r.id = id;
+      r.kind = kind;
+      r.subject_kind = sk;
+      r.subject = subject;
+      r.silent = true;
+      rows.push_back(std::move(r));
+    };
+    for (const Household& h : c.inventory.households) {
+      for (const auto& m : h.meters) add_unseen(m, SensorKind::water, SubjectKind::Household, h.id);
+      for (const auto& d : h.doors) add_unseen(d, SensorKind::door, SubjectKind::Household, h.id);
+    }
+    for (const FacadeSite& f : c.inventory.facades)
+      add_unseen(f.sensor, SensorKind::facade, SubjectKind::Building, f.building);
+    std::sort(rows.begin(), rows.end(), [](const SensorRow& a, const SensorRow& b) { return a.id < b.id; });
+    return rows;
+  });
+}
+
+std::string sensor_row_json(const SensorRow& r, int64_t now_ms) {
+  JsonWriter w;
+  w.begin_object().key("sensor").value(r.id).key("kind").value(sensor_kind_name(r.kind));
+  w.key("subject");
+  if (r.subject.empty()) w.null();
+  else w.value(r.subject);
+  w.key("subject_kind").value(fb::EnumNameSubjectKind(r.subject_kind));
+  w.key("assigned").value(r.subject_kind != SubjectKind::Sensor);
+  w.key("seen").value(r.seen);
+  w.key("last_seen").time(r.last_seen_ms);
+  w.key("age_s");
+  if (r.seen) w.value(static_cast<double>(now_ms - r.last_seen_ms) / 1000);
+  else w.null();
+  w.key("silent").value(r.silent);
+  w.key("silent_after").time(r.silent_after_ms);
+  w.key("open_alerts").raw(open_alert_names_json(r.open));
+  if (r.kind == SensorKind::water) w.key("last_total_m3").value(r.last_total_m3);
+  if (r.kind == SensorKind::door) {
+    w.key("contact");
+    if (r.contact_closed < 0) w.null();
+    else w.value(r.contact_closed ? "closed" : "open");
+  }
+  w.end_object();
+  return w.take();
+}
+
+HttpResponse sensors_view(const Gateway& gw, const HttpRequest& req) {
+  int64_t now = 0;
+  const auto rows = collect_sensors(gw, now);
+  const bool silent_only = !req.param("silent").empty() && req.param("silent") != "0";
+  const bool unassigned_only = !req.param("unassigned").empty() && req.param("unassigned") != "0";
+  const std::string kind = req.param("kind");
+  if (!kind.empty() && kind != "water" && kind != "door" && kind != "facade")
+    return error_response(400, fmt::format("unknown kind '{}': expected water, door or facade", kind));
+  JsonWriter w;
+  size_t total = 0, silent = 0, unassigned = 0;
+  w.begin_object().key("now").time(now).key("sensors").begin_array();
+  for (const SensorRow& r : rows) {
+    ++total;
+    silent += r.silent;
+    unassigned += r.subject_kind == SubjectKind::Sensor;
+    if (silent_only && !r.silent) continue;
+    if (unassigned_only && r.subject_kind != SubjectKind::Sensor) continue;
+    if (!kind.empty() && sensor_kind_name(r.kind) != kind) continue;
+    w.raw(sensor_row_json(r, now));
+  }
+  w.end_array();
+  w.key("total").value(static_cast<uint64_t>(total)).key("silent").value(static_cast<uint64_t>(silent));
+  w.key("unassigned").value(static_cast<uint64_t>(unassigned)).end_object();
+  return json_response(w.take());
+}
+
+HttpResponse sensor_view(const Gateway& gw, const StatusService& svc, const std::string& id) {
+  int64_t now = 0;
+  const auto rows = collect_sensors(gw, now);
+  auto it = std::find_if(rows.begin(), rows.end(), [&](const SensorRow& r) { return r.id == id; });
+  if (it == rows.end()) return error_response(404, fmt::format("unknown sensor '{}'", id));
+  const std::string explain = gw.inspect(
+      [&](const Pipeline& p, const Config&) { return p.engine().explain_sensor(id); });
+  AlertQuery q;
+  q.sensor = id;
+  q.limit = 20;
+  const auto alerts = svc.alerts().query(q);
+  // Rejected messages that name the sensor in their topic (most bridges put the id there).
+  std::vector<DeadLetter> rejected;
+  for (auto& d : gw.dead_letters().list(1000))
+    if (d.topic.find(id) != std::string::npos) rejected.push_back(std::move(d));
+  if (rejected.size() > 10) rejected.erase(rejected.begin(), rejected.end() - 10);
+
+  JsonWriter w;
+  w.begin_object().key("now").time(now).key("sensor").raw(sensor_row_json(*it, now));
+  w.key("detector").raw(it->seen ? explain : std::string("null"));
+  w.key("recent_alerts");
+  alerts_array(w, gw.config().gateway_id, alerts);
+  w.key("recent_rejections").begin_array();
+  for (const DeadLetter& d : rejected)
+    w.begin_object().key("time").time(d.arrival_ms).key("topic").value(d.topic)
+        .key("reason").value(d.reason).key("detail").value(d.detail).end_object();
+  w.end_array().end_object();
+  return json_response(w.take());
+}
+
+HttpResponse household_view(const Gateway& gw, const StatusService& svc, const std::string& id) {
+  struct Copy {
+    bool found = false;
+    HouseholdState state;
+    int64_t now = 0;
+  };
+  const Copy c = gw.inspect([&](const Pipeline& p, const Config& cfg) {
+    Copy out;
+    out.now = gateway_now(cfg, p.engine());
+    if (const HouseholdState* h = p.engine().household(id)) {
+      out.found = true;
+      out.state = *h;
+    }
+    return out;
+  });
+  if (!c.found) return error_response(404, fmt::format("unknown household '{}'", id));
+  int64_t now = 0;
+  const auto rows = collect_sensors(gw, now);
+  AlertQuery q;
+  q.subject = id;
+  q.open_only = true;
+  const auto open = svc.alerts().query(q);
+  q.open_only = false;
+  q.limit = 20;
+  const auto recent = svc.alerts().query(q);
+
+  const Household& p = c.state.profile;
+  const bool away = p.away_until_ms > c.now;
+  std::vector<std::string> why;
+  if (away) why.push_back(fmt::format("away until {}: care rules are paused", format_iso8601_utc(p.away_until_ms)));
+  size_t silent = 0;
+  for (const SensorRow& r : rows)
+    if (r.subject == id && r.silent) ++silent;
+  if (silent) why.push_back(fmt::format("{} of its sensors are silent: rules on them cannot fire", silent));
+  if (!open.empty()) why.push_back(fmt::format("{} alerts open", open.size()));
+  if (why.empty()) why.push_back("no rule condition holds: activity is within the thresholds");
+
+  JsonWriter w;
+  w.begin_object().key("household").value(p.id).key("now").time(c.now);
+  w.key("living_alone").value(p.living_alone).key("utc_offset_min").value(p.utc_offset_min);
+  w.key("quiet_hours").value(fmt::format("{:02}:{:02}-{:02}:{:02}", p.quiet_start_min / 60,
+                                         p.quiet_start_min % 60, p.quiet_end_min / 60, p.quiet_end_min % 60));
+  w.key("away").value(away).key("away_until").time(away ? p.away_until_ms : 0);
+  w.key("last_water_use").time(c.state.last_water_use_ms);
+  w.key("last_door_activity").time(c.state.last_door_activity_ms);
+  w.key("no_sign_of_life_open").value(c.state.c1_open);
+  w.key("why").begin_array();
+  for (const auto& s : why) w.value(s);
+  w.end_array();
+  w.key("sensors").begin_array();
+  for (const SensorRow& r : rows)
+    if (r.subject == id && r.subject_kind == SubjectKind::Household) w.raw(sensor_row_json(r, now));
+  w.end_array();
+  w.key("open_alerts");
+  alerts_array(w, gw.config().gateway_id, open);
+  w.key("recent_alerts");
+  alerts_array(w, gw.config().gateway_id, recent);
+  w.end_object();
+  return json_response(w.take());
+}
+
+HttpResponse alerts_view(const Gateway& gw, const StatusService& svc, const HttpRequest& req) {
+  AlertQuery q;
+  q.open_only = !req.param("open").empty() && req.param("open") != "0";
+  q.subject = req.param("subject");
+  q.sensor = req.param("sensor");
+  q.limit = limit_param(req, 200);
+  const std::string since = req.param("since");
+  if (!since.empty()) {
+    auto t = parse_iso8601_utc(since);
+    if (!t) return error_response(400, fmt::format("since: not an ISO 8601 UTC time: '{}'", since));
+    q.since_ms = *t;
+  }
+  const auto alerts = svc.alerts().query(q);
+  JsonWriter w;
+  w.begin_object().key("open_only").value(q.open_only).key("since").time(q.since_ms);
+  w.key("open_count").value(static_cast<uint64_t>(svc.alerts().open_count()));
+  w.key("alerts");
+  alerts_array(w, gw.config().gateway_id, alerts);
+  w.end_object();
+  return json_response(w.take());
+}
+
+HttpResponse outbox_view(const Gateway& gw, const HttpRequest& req) {
+  const GatewayStatus s = gw.status();
+  const int64_t now = gw.config().clock == ClockMode::wall
+                          ? wall_clock_ms()
+                          : gw.inspect([](const Pipeline& p, const Config&) { return p.engine().watermark_ms(); });
+  const auto waiting = gw.outbox().peek(limit_param(req, 20), 1 << 20);
+  JsonWriter w;
+  w.begin_object().key("report").raw(outbox_report_json(s.outbox, &s.uplink, now));
+  w.key("oldest");
+  alerts_array(w, gw.config().gateway_id, waiting);
+  w.end_object();
+  return json_response(w.take());
+}
+
+std::string deadletters_json(const std::vector<DeadLetter>& list, uint64_t count) {
+  JsonWriter w;
+  w.begin_object().key("count").value(count).key("dead_letters").begin_array();
+  for (auto it = list.rbegin(); it != list.rend(); ++it) {  // newest first
+    const DeadLetter& d = *it;
+    w.begin_object().key("seq").value(d.seq).key("time").time(d.arrival_ms).key("topic").value(d.topic)
+        .key("reason").value(d.reason).key("detail").value(d.detail)
+        .key("payload_size").value(static_cast<uint64_t>(d.payload_size))
+        .key("payload_head").value(d.payload_head).end_object();
+  }
+  w.end_array().end_object();
+  return w.take();
+}
+
+HttpResponse deadletters_view(const Gateway& gw, const HttpRequest& req) {
+  return json_response(deadletters_json(gw.dead_letters().list(limit_param(req, 50)),
+                                        gw.dead_letters().count()));
+}
+
+}  // namespace edgegw

@@ -1,0 +1,121 @@
+// durability_support.cpp: the persistent-session collector, W1 input and id checks.
+#include "tests/integration/durability_support.h"
+
+#include <fmt/format.h>
+
+#include "drivers/timestamp.h"
+#include "gateway/uplink/alert_codec.h"
+
+namespace edgegw::test {
+
+DurableCollector::DurableCollector(const std::string& url, const std::string& topic_filter,
+                                   const std::string& client_id)
+    : client_(url, client_id, nullptr), filter_(topic_filter) {
+  client_.set_message_callback([this](mqtt::const_message_ptr msg) {
+    auto batch = decode_batch(msg->get_payload_str());
+    std::lock_guard lock(mu_);
+    if (batch)
+      for (auto& a : batch->alerts) alerts_.push_back(std::move(a));
+    cv_.notify_all();
+  });
+  client_.set_connected_handler([this](const std::string&) {
+    try {
+      client_.subscribe(filter_, 1);  // the session keeps it too; this is for a fresh broker
+    } catch (...) {
+    }
+  });
+  mqtt::connect_options opts;
+  opts.set_clean_session(false);
+  opts.set_automatic_reconnect(std::chrono::milliseconds(100), std::chrono::milliseconds(500));
+  client_.connect(opts)->wait();
+  client_.subscribe(filter_, 1)->wait();
+}
+
+DurableCollector::~DurableCollector() {
+  try {
+    client_.disconnect()->wait_for(std::chrono::seconds(2));
+  } catch (...) {
+  }
+}
+
+bool DurableCollector::wait_for(size_t n, int timeout_ms) {
+  std::unique_lock lock(mu_);
+  return cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms), [&] { return alerts_.size() >= n; });
+}
+
+void DurableCollector::wait_quiet(int quiet_ms, int timeout_ms) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  std::unique_lock lock(mu_);
+  while (std::chrono::steady_clock::now() < deadline) {
+    const size_t n = alerts_.size();
+    cv_.wait_for(lock, std::chrono::milliseconds(quiet_ms), [&] { return alerts_.size() != n; });
+    if (alerts_.size() == n) return;
+  }
+}
+
+std::vector<Alert> DurableCollector::alerts() const {
+  std::lock_guard lock(mu_);
+  return alerts_;
+}
+
+std::string wmbus_json(const std::string& id, double total_m3, int64_t t_ms) {
+  return fmt::format(
+      R"({{"_":"telegram","media":"water","meter":"iperl","name":"Home","id":"{}",)"
+      R"("max_flow_m3h":0,"total_m3":{:.3f},"timestamp":"{}"}})",
+      id, total_m3, format_iso8601_utc(t_ms));
+}
+
+std::vector<Input> w1_input(int meters, int first_meter, int steps, int quiet_steps, int64_t start_ms) {
+  constexpr int64_t kStep = 15 * 60 * 1000;
+  std::vector<Input> out;
+  out.reserve(static_cast<size_t>(meters) * static_cast<size_t>(steps));
+  for (int s = 0; s < steps; ++s) {
+    for (int m = 0; m < meters; ++m) {
+      const std::string id = fmt::format("9{:07d}", first_meter + m);
+      const double total = 100.0 + m + (s >= quiet_steps ? 0.02 : 0.0);
+      out.push_back({"wmbusmeters/" + id, wmbus_json(id, total, start_ms + s * kStep)});
+    }
+  }
+  return out;
+}
+
+std::string gateway_toml(const std::string& gateway_id, const std::string& ingest_url,
+                         const std::string& uplink_url, const std::string& extra) {
+  return fmt::format(R"(
+gateway_id = "{}"
+clock = "event"
+[ingest]
+url = "{}"
+[uplink]
+url = "{}"
+linger_ms = 5
+batch_max_alerts = 50
+backoff_min_ms = 100
+backoff_max_ms = 800
+{}
+)",
+                     gateway_id, ingest_url, uplink_url, extra);
+}
+
+AlertKey key_of(const Alert& a) {
+  return {a.subject, static_cast<int>(a.rule), static_cast<int>(a.state), a.event_time_ms};
+}
+
+IdCheck check_ids(const std::vector<Alert>& alerts) {
+  IdCheck c;
+  std::set<uint64_t> seen;
+  for (const Alert& a : alerts) {
+    if (!seen.insert(a.id).second) {
+      ++c.repeats;
+      continue;
+    }
+    if (a.id < c.max_id) c.in_order = false;  // a new id older than one already received
+    c.max_id = std::max(c.max_id, a.id);
+  }
+  c.distinct = seen.size();
+  for (uint64_t id = 1; id < c.max_id; ++id)
+    if (!seen.contains(id)) c.missing.push_back(id);
+  return c;
+}
+
+}  // namespace edgegw::test

@@ -1,0 +1,69 @@
+// durability_support.h: shared pieces of the durability tests (test_durability_*.cpp): an
+// upstream collector on a persistent session that survives broker restarts, wmbusmeters input
+// that raises W1 alerts for many meters, gateway config text, and checks on upstream ids.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <set>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include <mqtt/async_client.h>
+
+#include "gateway/detect/alert.h"
+
+namespace edgegw::test {
+
+// Subscribes with QoS 1 on a persistent session (clean_session = false) and reconnects by
+// itself, so alerts published while it was cut off by a broker restart still reach it.
+class DurableCollector {
+ public:
+  DurableCollector(const std::string& url, const std::string& topic_filter, const std::string& client_id);
+  ~DurableCollector();
+  bool wait_for(size_t n_alerts, int timeout_ms);
+  // Waits until no alert arrived for `quiet_ms` (or timeout).
+  void wait_quiet(int quiet_ms, int timeout_ms);
+  std::vector<Alert> alerts() const;  // in arrival order, duplicates included
+
+ private:
+  mqtt::async_client client_;
+  std::string filter_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<Alert> alerts_;
+};
+
+std::string wmbus_json(const std::string& id, double total_m3, int64_t t_ms);
+
+// One published reading.
+struct Input {
+  std::string topic, payload;
+};
+
+// Readings every 15 minutes from `start_ms` for `meters` meters ("9" + 7 digits from
+// `first_meter`), interleaved in time order. Each meter stays quiet for `quiet_steps` readings,
+// then uses 20 litres, then stays quiet again: W1 raised at step 48 (12 h), cleared at
+// quiet_steps, raised again 48 steps later when steps allow.
+std::vector<Input> w1_input(int meters, int first_meter, int steps, int quiet_steps, int64_t start_ms);
+
+// The gateway config for a test: event clock, fast reconnects. `extra` is appended.
+std::string gateway_toml(const std::string& gateway_id, const std::string& ingest_url,
+                         const std::string& uplink_url, const std::string& extra = "");
+
+// What identifies an alert across runs (ids differ between gateways).
+using AlertKey = std::tuple<std::string, int, int, int64_t>;  // subject, rule, state, event time
+AlertKey key_of(const Alert& a);
+
+// Upstream ids as received: the first arrival of every id must come in increasing order and
+// without gaps from 1 (when nothing was evicted); repeats are resends.
+struct IdCheck {
+  bool in_order = true;
+  uint64_t max_id = 0, distinct = 0, repeats = 0;
+  std::vector<uint64_t> missing;  // ids below max_id never received
+};
+IdCheck check_ids(const std::vector<Alert>& alerts);
+
+}  // namespace edgegw::test

@@ -1,0 +1,236 @@
+// test_rules_household.cpp: door rules, water + door fusion (C1), away mode, quiet hours across
+// midnight, device health, facade patches, and state surviving a checkpoint round trip.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+
+#include "gateway/detect/engine.h"
+
+using namespace edgegw;
+
+namespace {
+
+constexpr int64_t kMin = 60'000, kHour = 60 * kMin, kDay = 24 * kHour;
+constexpr int64_t kT0 = 1714492800000;  // 2024-04-30T16:00:00Z = 2024-05-01 00:00 at +08:00
+
+Inventory home() {
+  Inventory inv;
+  Household h;
+  h.id = "hh-1";
+  h.meters = {"wm-1"};
+  h.doors = {"door-1"};
+  inv.households.push_back(h);
+  inv.facades.push_back(FacadeSite{"fac-1", "bld-1"});
+  return inv;
+}
+
+struct Home {
+  Engine engine{RulesConfig{}, home()};
+  std::vector<Alert> alerts;
+  double total = 10.0;
+  void water(int64_t t, double use = 0) {
+    total += use;
+    Reading r;
+    r.sensor_id = "wm-1";
+    r.kind = SensorKind::water;
+    r.time_ms = t;
+    r.water.total_m3 = total;
+    engine.on_reading(r, alerts);
+  }
+  void door(int64_t t, bool closed) {
+    Reading r;
+    r.sensor_id = "door-1";
+    r.kind = SensorKind::door;
+    r.time_ms = t;
+    r.door.contact_closed = closed;
+    engine.on_reading(r, alerts);
+  }
+  // Meter reports every 15 min from `from` to `to`, with no use.
+  void quiet(int64_t from, int64_t to) {
+    for (int64_t t = from; t <= to; t += 15 * kMin) water(t);
+  }
+  size_t count(Rule rule, AlertState state = AlertState::Raised) const {
+    return std::count_if(alerts.begin(), alerts.end(),
+                         [&](const Alert& a) { return a.rule == rule && a.state == state; });
+  }
+};
+
+}  // namespace
+
+TEST_CASE("water and door silent together: W1 escalates to C1 critical") {
+  Home h;
+  h.door(kT0 + 8 * kHour, false);
+  h.door(kT0 + 8 * kHour + kMin, true);
+  h.water(kT0 + 9 * kHour, 0.02);  // last use after the last door activity
+  h.quiet(kT0 + 9 * kHour + 15 * kMin, kT0 + 22 * kHour);
+  CHECK(h.count(Rule::W1) == 1);
+  REQUIRE(h.count(Rule::C1) == 1);
+  auto c1 = *std::find_if(h.alerts.begin(), h.alerts.end(), [](auto& a) { return a.rule == Rule::C1; });
+  CHECK(c1.severity == Severity::Critical);
+  CHECK(c1.subject == "hh-1");
+  CHECK(c1.event_time_ms == kT0 + 9 * kHour);
+  SUBCASE("the door opening clears C1") {
+    h.door(kT0 + 23 * kHour, false);
+    CHECK(h.count(Rule::C1, AlertState::Cleared) == 1);
+  }
+}
+
+TEST_CASE("a night out: door opened after the last water use raises no W1 and no C1") {
+  Home h;
+  h.water(kT0 + 18 * kHour, 0.02);
+  h.door(kT0 + 19 * kHour, false);  // leaves
+  h.door(kT0 + 19 * kHour + kMin, true);
+  h.quiet(kT0 + 18 * kHour + 15 * kMin, kT0 + 18 * kHour + 20 * kHour);  // 20 h without water
+  CHECK(h.count(Rule::W1) == 0);
+  CHECK(h.count(Rule::C1) == 0);
+  h.door(kT0 + 38 * kHour + 30 * kMin, false);  // comes back, uses water
+  h.water(kT0 + 38 * kHour + 45 * kMin, 0.03);
+  CHECK(h.count(Rule::W2) == 0);
+}
+
+TEST_CASE("away mode holds care alerts; ending it inside the window lets them through") {
+  Home h;
+  REQUIRE(h.engine.set_away("hh-1", kT0 + 20 * kHour));
+  CHECK_FALSE(h.engine.set_away("hh-unknown", 1));
+  h.water(kT0, 0.02);
+  h.quiet(kT0 + 15 * kMin, kT0 + 19 * kHour);
+  CHECK(h.count(Rule::W1) == 0);  // quiet for 12 h but away
+  h.quiet(kT0 + 19 * kHour + 15 * kMin, kT0 + 21 * kHour);
+  CHECK(h.count(Rule::W1) == 1);  // away ended, still no water: now it is sent, once
+  CHECK(h.count(Rule::C1) == 1);
+}
+
+TEST_CASE("D3 night opening across midnight, once per night; daytime openings are fine") {
+  Home h;
+  h.door(kT0 + 21 * kHour + 59 * kMin, false);  // 21:59 local: not quiet
+  h.door(kT0 + 22 * kHour, true);
+  CHECK(h.count(Rule::D3) == 0);
+  h.door(kT0 + 23 * kHour, false);  // 23:00 local
+  h.door(kT0 + 23 * kHour + kMin, true);
+  h.door(kT0 + 26 * kHour, false);  // 02:00 next day, same night
+  h.door(kT0 + 26 * kHour + kMin, true);
+  CHECK(h.count(Rule::D3) == 1);
+  h.door(kT0 + 30 * kHour, false);  // 06:00: quiet hours are over
+  h.door(kT0 + 30 * kHour + kMin, true);
+  CHECK(h.count(Rule::D3) == 1);
+  h.door(kT0 + 47 * kHour, false);  // 23:00 the next night
+  CHECK(h.count(Rule::D3) == 2);
+}
+
+TEST_CASE("D4 door left open: just under 10 min nothing, over 10 min raised, closing clears") {
+  Home h;
+  h.door(kT0, false);
+  h.water(kT0 + 10 * kMin - 1);
+  CHECK(h.count(Rule::D4) == 0);
+  h.water(kT0 + 10 * kMin);
+  CHECK(h.count(Rule::D4) == 1);
+  h.door(kT0 + 11 * kMin, true);
+  CHECK(h.count(Rule::D4, AlertState::Cleared) == 1);
+}
+
+TEST_CASE("D1 fires on the watermark only when water is also quiet") {
+  Home h;
+  h.door(kT0, false);
+  h.door(kT0 + kMin, true);
+  h.water(kT0 + 2 * kHour, 0.05);  // used water after the opening: someone is home
+  h.quiet(kT0 + 2 * kHour + 15 * kMin, kT0 + 25 * kHour);
+  CHECK(h.count(Rule::D1) == 0);
+}
+
+TEST_CASE("continuous flow W3 at 2 h, not at 1 h 45; a pause resets it") {
+  Home h;
+  h.water(kT0);
+  for (int q = 1; q <= 7; ++q) h.water(kT0 + q * 15 * kMin, 0.003);
+  CHECK(h.count(Rule::W3) == 0);
+  h.water(kT0 + 8 * 15 * kMin, 0.003);
+  CHECK(h.count(Rule::W3) == 1);
+  h.water(kT0 + 9 * 15 * kMin);
+  CHECK(h.count(Rule::W3, AlertState::Cleared) == 1);
+}
+
+TEST_CASE("S1: a meter that stops reporting is silent after 3 periods; a report clears it") {
+  Home h;
+  for (int q = 0; q < 8; ++q) h.water(kT0 + q * 15 * kMin);
+  std::vector<Alert> out;
+  h.engine.advance_watermark(kT0 + 7 * 15 * kMin + 45 * kMin - 1, out);
+  CHECK(out.empty());
+  h.engine.advance_watermark(kT0 + 7 * 15 * kMin + 45 * kMin, out);
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].rule == Rule::S1);
+  CHECK(out[0].audience == Audience::Maintenance);
+  h.water(kT0 + 3 * kHour);
+  CHECK(h.count(Rule::S1, AlertState::Cleared) == 1);
+}
+
+TEST_CASE("S2: battery low with hysteresis, tamper, meter alarms, backwards register") {
+  Home h;
+  Reading r;
+  r.sensor_id = "door-1";
+  r.kind = SensorKind::door;
+  r.time_ms = kT0;
+  r.battery_pct = 14;
+  h.engine.on_reading(r, h.alerts);
+  CHECK(h.count(Rule::S2) == 1);
+  r.time_ms += kHour;
+  r.battery_pct = 16;  // above the threshold, within hysteresis: still low
+  h.engine.on_reading(r, h.alerts);
+  CHECK(h.count(Rule::S2, AlertState::Cleared) == 0);
+  r.time_ms += kHour;
+  r.battery_pct = 100;  // replaced
+  h.engine.on_reading(r, h.alerts);
+  CHECK(h.count(Rule::S2, AlertState::Cleared) == 1);
+  h.water(kT0);
+  h.water(kT0 + kHour, -5.0);
+  CHECK(std::any_of(h.alerts.begin(), h.alerts.end(),
+                    [](auto& a) { return a.kind == AlertKind::RegisterBackwards; }));
+}
+
+TEST_CASE("facade: a patch over 3 heating readings raises F1, on a second day F2; a glint does not") {
+  Home h;
+  FacadeRegion patch{12, 7, 3, 2, 1.3f, 6};
+  auto facade = [&](int64_t t, FacadePhase phase, float dt, bool rain = false) {
+    FacadeRegion g = patch;
+    g.dt_c = dt;
+    Reading r;
+    r.sensor_id = "fac-1";
+    r.kind = SensorKind::facade;
+    r.time_ms = t;
+    r.facade.phase = phase;
+    r.facade.rain = rain;
+    r.facade.regions = std::span<const FacadeRegion>(&g, 1);
+    h.engine.on_reading(r, h.alerts);
+  };
+  facade(kT0 + 10 * kHour, FacadePhase::heating, 1.4f);  // a glint
+  facade(kT0 + 10 * kHour + 5 * kMin, FacadePhase::heating, 0.1f);
+  facade(kT0 + 10 * kHour + 10 * kMin, FacadePhase::heating, 1.4f);
+  CHECK(h.count(Rule::F1) == 0);
+  facade(kT0 + 10 * kHour + 15 * kMin, FacadePhase::heating, 1.3f);
+  facade(kT0 + 10 * kHour + 20 * kMin, FacadePhase::heating, 1.3f, /*rain=*/true);  // ignored
+  CHECK(h.count(Rule::F1) == 0);
+  facade(kT0 + 10 * kHour + 25 * kMin, FacadePhase::heating, 1.3f);
+  REQUIRE(h.count(Rule::F1) == 1);
+  CHECK(h.alerts.back().subject == "bld-1");
+  CHECK(h.count(Rule::F2) == 0);
+  for (int i = 0; i < 3; ++i) facade(kT0 + kDay + 10 * kHour + i * 5 * kMin, FacadePhase::heating, 1.5f);
+  CHECK(h.count(Rule::F2) == 1);
+}
+
+TEST_CASE("state survives a checkpoint: a restart mid-quiet-period alerts at the same time, once") {
+  std::vector<StateRecord> records;
+  Home before;
+  before.door(kT0 + 8 * kHour, false);
+  before.door(kT0 + 8 * kHour + kMin, true);
+  before.water(kT0 + 9 * kHour, 0.02);
+  before.quiet(kT0 + 9 * kHour + 15 * kMin, kT0 + 15 * kHour);
+  CHECK(before.alerts.empty());
+  records = before.engine.take_dirty_records();
+  CHECK(before.engine.take_dirty_records().empty());
+
+  Home after;
+  for (const auto& rec : records) after.engine.load_record(rec.key, rec.value);
+  after.total = before.total;
+  after.quiet(kT0 + 15 * kHour + 15 * kMin, kT0 + 23 * kHour);
+  REQUIRE(after.count(Rule::W1) == 1);
+  CHECK(after.alerts.front().event_time_ms == kT0 + 9 * kHour);
+  CHECK(after.alerts.front().detect_time_ms == kT0 + 21 * kHour);
+}
