@@ -41,6 +41,7 @@ void Engine::reconfigure(const RulesConfig& rules, const Inventory& inventory) {
       hs.last_water_use_ms = o.last_water_use_ms;
       hs.last_door_activity_ms = o.last_door_activity_ms;
       hs.c1_open = o.c1_open;
+      hs.openings_since_use = o.openings_since_use;
       if (hs.profile.away_until_ms == 0) hs.profile.away_until_ms = o.profile.away_until_ms;
     }
     const uint32_t hi = static_cast<uint32_t>(households_.size());
@@ -129,6 +130,8 @@ bool Engine::suppressed(uint32_t idx, const Alert& a) const {
   switch (a.rule) {
     case Rule::W1:  // probably out: the door opened after the last water use
       return !h.profile.doors.empty() && h.last_door_activity_ms > a.event_time_ms;
+    case Rule::W2:  // came back and seen in the last 12 h: held (a stuck register is reported)
+      return h.openings_since_use >= 2 && h.last_door_activity_ms > a.detect_time_ms - 12 * 3600 * 1000LL;
     case Rule::D1:
     case Rule::D2:  // water used after the last opening: someone is home
       return !h.profile.meters.empty() && h.last_water_use_ms > a.event_time_ms;
@@ -311,6 +314,7 @@ constexpr char kStateVersion = 1;
 struct HouseholdRecord {
   int64_t last_water_use_ms, last_door_activity_ms, away_until_ms;
   bool c1_open;
+  int32_t openings_since_use;
 };
 }  // namespace
 
@@ -324,7 +328,7 @@ void Engine::records_for(std::string_view sensor_id, std::vector<StateRecord>& o
   out.push_back({"s/" + std::string(sensor_id), std::move(value)});
   if (s.household != kNoHousehold) {
     const HouseholdState& h = households_[s.household];
-    HouseholdRecord rec{h.last_water_use_ms, h.last_door_activity_ms, h.profile.away_until_ms, h.c1_open};
+    HouseholdRecord rec{h.last_water_use_ms, h.last_door_activity_ms, h.profile.away_until_ms, h.c1_open, h.openings_since_use};
     std::string v(1 + sizeof rec, kStateVersion);
     std::memcpy(v.data() + 1, &rec, sizeof rec);
     out.push_back({"h/" + h.profile.id, std::move(v)});
@@ -340,7 +344,7 @@ std::vector<StateRecord> Engine::take_dirty_records() {
   }
   for (uint32_t hi : dirty_households_) {
     const HouseholdState& h = households_[hi];
-    HouseholdRecord rec{h.last_water_use_ms, h.last_door_activity_ms, h.profile.away_until_ms, h.c1_open};
+    HouseholdRecord rec{h.last_water_use_ms, h.last_door_activity_ms, h.profile.away_until_ms, h.c1_open, h.openings_since_use};
     std::string v(1 + sizeof rec, kStateVersion);
     std::memcpy(v.data() + 1, &rec, sizeof rec);
     out.push_back({"h/" + h.profile.id, std::move(v)});
@@ -386,6 +390,7 @@ void Engine::load_record(std::string_view key, std::string_view value) {
     h.last_door_activity_ms = rec.last_door_activity_ms;
     h.profile.away_until_ms = rec.away_until_ms;
     h.c1_open = rec.c1_open;
+    h.openings_since_use = rec.openings_since_use;
   }
 }
 

@@ -37,6 +37,7 @@ struct HouseholdState {
   std::vector<uint32_t> meters, doors;  // sensor indexes
   int64_t last_water_use_ms = 0;        // latest W1 anchor of its meters
   int64_t last_door_activity_ms = 0;    // latest door opening
+  int32_t openings_since_use = 0;       // door openings since the last water use
   bool c1_open = false;
 };
 

@@ -29,6 +29,7 @@ void Engine::door_reading(uint32_t idx, const Reading& r, std::vector<Alert>& ou
   if (s.household != kNoHousehold) {
     HouseholdState& h = households_[s.household];
     h.last_door_activity_ms = std::max(h.last_door_activity_ms, t);
+    ++h.openings_since_use;
     dirty_households_.push_back(s.household);
     if (h.c1_open) update_c1(s.household, idx, t, out);
   }

@@ -17,13 +17,14 @@ constexpr int64_t kSlotMs = 30 * kMinuteMs;
 constexpr uint64_t kAllSlots = (uint64_t{1} << 48) - 1;
 
 // Moves the anchor when the threshold was reached; returns whether the window is now quiet.
-bool quiet_window(QuietWindow& w, int64_t t, double total, double threshold, int64_t window_s) {
+bool quiet_window(QuietWindow& w, int64_t t, double total, double threshold, int64_t window_s,
+                  bool sign_of_life) {
   if (std::isnan(w.anchor_total_m3) || total < w.anchor_total_m3) {
     w.anchor_time_ms = t;
     w.anchor_total_m3 = total;
     return false;
   }
-  if (total - w.anchor_total_m3 + kEpsilon >= threshold) {
+  if (sign_of_life || total - w.anchor_total_m3 + kEpsilon >= threshold) {
     w.anchor_time_ms = t;
     w.anchor_total_m3 = total;
     return false;
@@ -71,9 +72,13 @@ void Engine::water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& o
   if (used > kEpsilon || first) w.last_change_ms = t;
 
   // W1 / W2.
-  const bool w1_quiet = quiet_window(w.w1, t, total, rules_.w1_threshold_m3, rules_.w1_window_s);
+  const bool sign_of_life = !first && rules_.w1_sign_of_life_m3 > 0 &&
+                            used + kEpsilon >= rules_.w1_sign_of_life_m3;
+  const bool w1_quiet =
+      quiet_window(w.w1, t, total, rules_.w1_threshold_m3, rules_.w1_window_s, sign_of_life);
   if (h && w.w1.anchor_time_ms > h->last_water_use_ms && !w1_quiet && !first) {
     households_[s.household].last_water_use_ms = w.w1.anchor_time_ms;
+    households_[s.household].openings_since_use = 0;
     dirty_households_.push_back(s.household);
   }
   if (w1_quiet)
@@ -82,7 +87,14 @@ void Engine::water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& o
                     rules_.w1_window_s), out);
   else
     clear(idx, AlertKind::NoWaterUse12h, Rule::W1, t, out);
-  const bool w2_quiet = quiet_window(w.w2, t, total, rules_.w2_threshold_m3, rules_.w2_window_s);
+  const bool w2_quiet =
+      quiet_window(w.w2, t, total, rules_.w2_threshold_m3, rules_.w2_window_s, sign_of_life);
+  // Someone came back through the door (two openings since the last use) and was seen in the
+  // last 12 h, yet no water for 24 h: more likely a stuck register than a person in need.
+  const bool comes_and_goes = h && h->openings_since_use >= 2 && h->last_door_activity_ms > t - 12 * kHourMs;
+  if (w2_quiet && comes_and_goes)
+    raise(idx, make(idx, Rule::S2, AlertKind::StuckRegister, Audience::Maintenance, Severity::Warning,
+                    w.last_change_ms, t, 0, 0, rules_.w2_window_s), out);
   if (w2_quiet)
     raise(idx, make(idx, Rule::W2, AlertKind::NoWaterUse24h, Audience::Care, Severity::High,
                     w.w2.anchor_time_ms, t, total - w.w2.anchor_total_m3, rules_.w2_threshold_m3,

@@ -10,6 +10,10 @@ struct RulesConfig {
   // W1: water use over a rolling window below a threshold ("no sign of water use").
   int64_t w1_window_s = 12 * 3600;
   double w1_threshold_m3 = 0.01;
+  // A single report with at least this much use is a person's action (a flush, washing hands):
+  // it restarts the W1/W2 windows even when the 12 h total stays under the threshold, so that a
+  // night's toilet visit is a sign of life while a dripping tap is not.
+  double w1_sign_of_life_m3 = 0.003;
   // W2: the same over 24 h, higher severity.
   int64_t w2_window_s = 24 * 3600;
   double w2_threshold_m3 = 0.01;

@@ -3,6 +3,9 @@
 
 #include <fmt/format.h>
 
+#include <deque>
+#include <fstream>
+
 #include "drivers/timestamp.h"
 #include "gateway/uplink/alert_codec.h"
 
@@ -116,6 +119,18 @@ IdCheck check_ids(const std::vector<Alert>& alerts) {
   for (uint64_t id = 1; id < c.max_id; ++id)
     if (!seen.contains(id)) c.missing.push_back(id);
   return c;
+}
+
+std::string log_tail(const std::string& path, size_t lines) {
+  std::ifstream in(path);
+  std::deque<std::string> tail;
+  for (std::string line; std::getline(in, line);) {
+    tail.push_back(line);
+    if (tail.size() > lines) tail.pop_front();
+  }
+  std::string out = path + ":\n";
+  for (const auto& l : tail) out += l + "\n";
+  return out;
 }
 
 }  // namespace edgegw::test

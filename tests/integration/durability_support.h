@@ -66,4 +66,7 @@ struct IdCheck {
 };
 IdCheck check_ids(const std::vector<Alert>& alerts);
 
+// The last `lines` lines of a log file, for failure messages.
+std::string log_tail(const std::string& path, size_t lines = 30);
+
 }  // namespace edgegw::test

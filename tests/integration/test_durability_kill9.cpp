@@ -74,6 +74,7 @@ const Kill9Run& kill9_run() {
   u_alerts.wait_quiet(1000, 20000);
   k_alerts.wait_quiet(2000, 30000);
   run->killed = k_alerts.alerts();
+  if (run->killed.empty()) MESSAGE(log_tail(tmp.file("k-data.log"), 60));
   run->undisturbed = u_alerts.alerts();
   killed->stop();
   undisturbed.stop();

@@ -43,7 +43,7 @@ TEST_CASE("durability: a full outbox evicts oldest first, counts it, reports G1,
   CHECK(collector.alerts().empty());
   upstream.start();
 
-  REQUIRE(collector.wait_for(1, 20000));
+  if (!collector.wait_for(1, 20000)) FAIL(log_tail(tmp.file("data.log")));
   collector.wait_quiet(1000, 15000);
   const auto alerts = collector.alerts();
   // Other rules (S1 silence, ...) may add maintenance alerts: the checks hold whatever they are.

@@ -10,8 +10,15 @@ namespace {
 constexpr int64_t kMin = 60'000, kHour = 60 * kMin;
 constexpr int64_t kT0 = 1714521600000;  // 2024-05-01T00:00:00Z
 
+RulesConfig shanghai_rule() {  // the plain threshold rule, without the sign-of-life refinement
+  RulesConfig rules;
+  rules.w1_sign_of_life_m3 = 0;
+  return rules;
+}
+
 struct Meter {
-  Engine engine{RulesConfig{}, Inventory{}};
+  explicit Meter(const RulesConfig& rules = shanghai_rule()) : engine(rules, Inventory{}) {}
+  Engine engine;
   std::vector<Alert> alerts;
   std::vector<Alert> w1() const {
     std::vector<Alert> out;
@@ -45,6 +52,22 @@ TEST_CASE("W1 raises when a reading at 12 h after the last use shows under 0.01 
   CHECK(m.alerts[0].observed == doctest::Approx(0.009));
   CHECK(m.alerts[0].subject_kind == SubjectKind::Sensor);  // in no inventory: its own id
   CHECK(m.alerts[0].subject == "wm-1");
+}
+
+TEST_CASE("a single report of 3 litres (a night-time flush) is a sign of life for W1") {
+  Meter m{RulesConfig{}};
+  m.read(kT0, 10.000);
+  m.read(kT0 + 6 * kHour, 10.006);  // 6 litres at once: a person
+  m.read(kT0 + 12 * kHour, 10.006);
+  CHECK(m.w1().empty());
+  m.read(kT0 + 18 * kHour, 10.006);
+  REQUIRE(m.w1().size() == 1);
+  CHECK(m.w1()[0].event_time_ms == kT0 + 6 * kHour);
+  Meter drip{RulesConfig{}};
+  drip.read(kT0, 10.000);
+  for (int q = 1; q <= 48; ++q) drip.read(kT0 + q * 15 * kMin, 10.000 + q * 0.0001);  // 4.8 L drip
+  REQUIRE(drip.w1().size() == 1);  // a dripping tap is not a sign of life
+  CHECK(drip.w1()[0].event_time_ms == kT0);
 }
 
 TEST_CASE("W1 does not raise when exactly 0.01 m3 was used in the window") {

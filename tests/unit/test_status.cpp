@@ -95,7 +95,9 @@ TEST_CASE("config reload: rules and inventory apply live; brokers, routes and id
   Config a;
   Config b = a;
   b.rules.w1_threshold_m3 = 0.02;
-  b.inventory.households.push_back(Household{.id = "hh-9"});
+  Household h;
+  h.id = "hh-9";
+  b.inventory.households.push_back(h);
   b.log.burst = 7;
   CHECK(plan_reload(a, b).restart_needed.empty());
   const Config live = apply_live(a, b);
