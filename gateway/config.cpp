@@ -118,16 +118,19 @@ void read_rules(TableReader& r, RulesConfig& c) {
   r.read_int("w1_window_h", c.w1_window_s, 1, kWeek, 3600);
   r.read_number("w1_threshold_m3", c.w1_threshold_m3, 0.0001, 10);
   r.read_number("w1_sign_of_life_m3", c.w1_sign_of_life_m3, 0, 10);
+  r.read_int("w1_min_awake_h", c.w1_min_awake_s, 0, kWeek, 3600);
   r.read_int("w2_window_h", c.w2_window_s, 1, kWeek, 3600);
   r.read_number("w2_threshold_m3", c.w2_threshold_m3, 0.0001, 10);
   r.read_int("w3_min_duration_min", c.w3_min_duration_s, 1, kDay * 60, 60);
   r.read_number("w4_daily_max_m3", c.w4_daily_max_m3, 0.01, 1000);
+  r.read_int("max_absence_h", c.max_absence_s, 1, 30 * kDay, 3600);
   r.read_int("d1_min_openings", c.d1_min_openings, 1, 1000);
   r.read_int("d1_window_h", c.d1_window_s, 1, kWeek, 3600);
   r.read_int("d2_window_h", c.d2_window_s, 1, kWeek, 3600);
   r.read_int("d4_open_min", c.d4_open_s, 1, kDay * 60, 60);
   r.read_int("s1_door_silence_h", c.s1_door_silence_s, 1, kWeek, 3600);
   r.read_int("s1_meter_missed_reports", c.s1_meter_missed_reports, 1, 1000);
+  r.read_int("s2_stuck_min_openings", c.s2_stuck_min_openings, 1, 1000);
   r.read_number("s2_battery_low_pct", c.s2_battery_low_pct, 0, 100);
   r.read_number("s2_battery_low_years", c.s2_battery_low_years, 0, 50);
 }
@@ -252,7 +255,7 @@ Config parse_config(std::string_view text, const std::string& origin, const std:
   else if (clock == "event") c.clock = ClockMode::event;
   else r.fail(root.get("clock"), "clock", "expected \"wall\" or \"event\"");
   r.read("data_dir", c.data_dir);
-  r.read_int("checkpoint_interval_s", c.checkpoint_interval_s, 1, 3600);
+  r.read_int("checkpoint_interval_s", c.checkpoint_interval_s, 0, 3600);  // 0: every message
   std::string inventory_path;
   r.read("inventory", inventory_path);
 

@@ -80,7 +80,7 @@ struct Config {
   Inventory inventory;
   uint64_t outbox_max_bytes = 64ull << 20;
   uint32_t deadletter_max_entries = 10000;
-  int checkpoint_interval_s = 10;
+  int checkpoint_interval_s = 10;  // 0: after every message (a kill -9 then loses no detector state)
   StatusConfig status;
   LogConfig log;
 

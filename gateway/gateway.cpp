@@ -69,12 +69,13 @@ void Gateway::handle_message(std::string_view topic, std::string_view payload) {
   std::lock_guard lock(mu_);
   const auto t0 = std::chrono::steady_clock::now();
   pipeline_.handle(topic, payload, arrival, alerts_);
-  if (t0 - last_checkpoint_ > std::chrono::seconds(config_.checkpoint_interval_s)) {
+  status_service_.after_message(topic, payload, pipeline_.counters(),
+                                std::chrono::steady_clock::now() - t0);
+  if (config_.checkpoint_interval_s == 0 ||
+      t0 - last_checkpoint_ > std::chrono::seconds(config_.checkpoint_interval_s)) {
     checkpoint_engine_state(*db_, pipeline_.engine());
     last_checkpoint_ = t0;
   }
-  status_service_.after_message(topic, payload, pipeline_.counters(),
-                                std::chrono::steady_clock::now() - t0);
   store(alerts_);
 }
 

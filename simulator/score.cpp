@@ -139,8 +139,11 @@ bool alert_matches(const TruthRecord& t, const edgegw::Alert& a) {
     return acc.rule == a.rule && (!acc.kind || *acc.kind == a.kind);
   });
   if (!accepted) return false;
-  // stuck_register: W1 counts when it names the meter or the meter's household.
-  return a.detect_time_ms >= t.start_ms - kBeforeMs && a.detect_time_ms <= t.start_ms + kWindowMs;
+  // stuck_register: W1 counts when it names the meter or the meter's household. A stuck
+  // register only shows while someone is at home using the door, so it may be found days
+  // after it stuck (for example when it stuck during a stay away): it has 72 h.
+  const int64_t window = t.kind == IncidentKind::stuck_register ? 72 * kHourMs : kWindowMs;
+  return a.detect_time_ms >= t.start_ms - kBeforeMs && a.detect_time_ms <= t.start_ms + window;
 }
 
 Delays percentiles(std::vector<double> v) {

@@ -36,6 +36,14 @@ int cmd_parse(const ParseOptions& opts);
 
 int cmd_decode(const std::string& input);
 
+struct ReplayOptions {
+  std::string config_file, inventory_file;
+  std::string input = "-";  // lines of "topic<TAB>payload" ("hex:..." for binary payloads)
+  std::string alerts_out;   // length-prefixed AlertBatch messages (fleetsim score --alerts)
+  bool print = false;       // also print the alerts as JSON lines
+};
+int cmd_replay(const ReplayOptions& opts);
+
 int cmd_status(const CommonOptions& opts);
 
 struct SensorsOptions {

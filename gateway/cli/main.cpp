@@ -50,6 +50,15 @@ int main(int argc, char** argv) {
   auto* decode_cmd = app.add_subcommand("decode", "Print an upstream AlertBatch message as JSON lines");
   decode_cmd->add_option("input", decode_input, "Message file, or - for stdin");
 
+  ReplayOptions replay;
+  auto* replay_cmd = app.add_subcommand(
+      "replay", "Run captured traffic (topic<TAB>payload lines) through drivers and rules in event time");
+  replay_cmd->add_option("input", replay.input, "Capture file, or - for stdin");
+  replay_cmd->add_option("--config", replay.config_file, "Config whose routes, limits and rules apply");
+  replay_cmd->add_option("--inventory", replay.inventory_file, "Site inventory TOML");
+  replay_cmd->add_option("--alerts-out", replay.alerts_out, "Write alerts as length-prefixed AlertBatch messages");
+  replay_cmd->add_flag("--print", replay.print, "Print the alerts as JSON lines");
+
   CommonOptions common;
   auto* status_cmd = app.add_subcommand("status", "Is the box healthy? Connections, rates, outbox, disk (exit 1 when not)");
   add_common(status_cmd, common);
@@ -122,6 +131,7 @@ int main(int argc, char** argv) {
   if (*run_cmd) return cmd_run(run);
   if (*parse_cmd) return cmd_parse(parse);
   if (*decode_cmd) return cmd_decode(decode_input);
+  if (*replay_cmd) return cmd_replay(replay);
   if (*status_cmd) return cmd_status(common);
   if (*sensors_cmd) return cmd_sensors(common, sensors);
   if (*sensor_cmd) return cmd_sensor(common, sensor_id);

@@ -39,6 +39,7 @@ void Engine::reconfigure(const RulesConfig& rules, const Inventory& inventory) {
     if (auto it = old_index.find(h.id); it != old_index.end()) {
       const HouseholdState& o = old[it->second];
       hs.last_water_use_ms = o.last_water_use_ms;
+      hs.last_water_use_from_ms = o.last_water_use_from_ms;
       hs.last_door_activity_ms = o.last_door_activity_ms;
       hs.c1_open = o.c1_open;
       hs.openings_since_use = o.openings_since_use;
@@ -122,19 +123,34 @@ Alert Engine::make(uint32_t idx, Rule rule, AlertKind kind, Audience audience, S
   return a;
 }
 
+// The door opened after the last water use: the person probably went out. A use is only known
+// to lie between two meter reports, so a door event inside that interval counts as after it
+// (washing hands, then leaving, is common; coming home and falling within one report is not).
+namespace {
+bool left_after_last_use(const HouseholdState& h) {
+  return !h.profile.doors.empty() && h.last_door_activity_ms > h.last_water_use_from_ms;
+}
+}  // namespace
+
 bool Engine::suppressed(uint32_t idx, const Alert& a) const {
   const SensorState& s = sensors_[idx];
   if (a.audience != Audience::Care || s.household == kNoHousehold) return false;
   const HouseholdState& h = households_[s.household];
   if (h.profile.away_until_ms > a.detect_time_ms) return true;
   switch (a.rule) {
-    case Rule::W1:  // probably out: the door opened after the last water use
-      return !h.profile.doors.empty() && h.last_door_activity_ms > a.event_time_ms;
-    case Rule::W2:  // came back and seen in the last 12 h: held (a stuck register is reported)
-      return h.openings_since_use >= 2 && h.last_door_activity_ms > a.detect_time_ms - 12 * 3600 * 1000LL;
+    case Rule::W1:
+    case Rule::W2:
     case Rule::D1:
-    case Rule::D2:  // water used after the last opening: someone is home
-      return !h.profile.meters.empty() && h.last_water_use_ms > a.event_time_ms;
+    case Rule::D2: {
+      // Out: the door opened after the last water use. Wait until the absence is too long.
+      // (A door contact cannot tell leaving from coming back; see README, Detection.)
+      const bool out = left_after_last_use(h);
+      if (out) return a.detect_time_ms - h.last_door_activity_ms < rules_.max_absence_s * 1000;
+      // At home: D1/D2 wait while water was used after the last opening (someone is well).
+      if (a.rule == Rule::D1 || a.rule == Rule::D2)
+        return !h.profile.meters.empty() && h.last_water_use_ms > a.event_time_ms;
+      return false;
+    }
     default:
       return false;
   }
@@ -185,7 +201,7 @@ void Engine::update_c1(uint32_t hi, uint32_t meter, int64_t at_ms, std::vector<A
   if (h.profile.doors.empty()) return;
   bool w1_open = false;
   for (uint32_t m : h.meters) w1_open |= (sensors_[m].open & bit(AlertKind::NoWaterUse12h)) != 0;
-  const bool holds = w1_open && h.last_door_activity_ms <= h.last_water_use_ms &&
+  const bool holds = w1_open && !left_after_last_use(h) &&
                      h.profile.away_until_ms <= at_ms;
   if (holds == h.c1_open) return;
   h.c1_open = holds;
@@ -271,7 +287,7 @@ std::string Engine::explain_sensor(std::string_view id) const {
     const HouseholdState& h = households_[s.household];
     if (h.profile.away_until_ms > watermark_ms_)
       why = fmt::format("household away until {}", format_iso8601_utc(h.profile.away_until_ms));
-    else if (h.last_door_activity_ms > h.last_water_use_ms && (s.held & bit(AlertKind::NoWaterUse12h)))
+    else if (left_after_last_use(h) && (s.held & bit(AlertKind::NoWaterUse12h)))
       why = "door opened after the last water use: probably out";
     else if (h.last_water_use_ms > 0)
       why = "water used after the last door opening: someone is home";
@@ -312,7 +328,7 @@ namespace {
 constexpr char kStateVersion = 1;
 
 struct HouseholdRecord {
-  int64_t last_water_use_ms, last_door_activity_ms, away_until_ms;
+  int64_t last_water_use_ms, last_water_use_from_ms, last_door_activity_ms, away_until_ms;
   bool c1_open;
   int32_t openings_since_use;
 };
@@ -328,7 +344,7 @@ void Engine::records_for(std::string_view sensor_id, std::vector<StateRecord>& o
   out.push_back({"s/" + std::string(sensor_id), std::move(value)});
   if (s.household != kNoHousehold) {
     const HouseholdState& h = households_[s.household];
-    HouseholdRecord rec{h.last_water_use_ms, h.last_door_activity_ms, h.profile.away_until_ms, h.c1_open, h.openings_since_use};
+    HouseholdRecord rec{h.last_water_use_ms, h.last_water_use_from_ms, h.last_door_activity_ms, h.profile.away_until_ms, h.c1_open, h.openings_since_use};
     std::string v(1 + sizeof rec, kStateVersion);
     std::memcpy(v.data() + 1, &rec, sizeof rec);
     out.push_back({"h/" + h.profile.id, std::move(v)});
@@ -344,7 +360,7 @@ std::vector<StateRecord> Engine::take_dirty_records() {
   }
   for (uint32_t hi : dirty_households_) {
     const HouseholdState& h = households_[hi];
-    HouseholdRecord rec{h.last_water_use_ms, h.last_door_activity_ms, h.profile.away_until_ms, h.c1_open, h.openings_since_use};
+    HouseholdRecord rec{h.last_water_use_ms, h.last_water_use_from_ms, h.last_door_activity_ms, h.profile.away_until_ms, h.c1_open, h.openings_since_use};
     std::string v(1 + sizeof rec, kStateVersion);
     std::memcpy(v.data() + 1, &rec, sizeof rec);
     out.push_back({"h/" + h.profile.id, std::move(v)});
@@ -387,6 +403,7 @@ void Engine::load_record(std::string_view key, std::string_view value) {
     std::memcpy(&rec, value.data() + 1, sizeof rec);
     HouseholdState& h = households_[it->second];
     h.last_water_use_ms = rec.last_water_use_ms;
+    h.last_water_use_from_ms = rec.last_water_use_from_ms;
     h.last_door_activity_ms = rec.last_door_activity_ms;
     h.profile.away_until_ms = rec.away_until_ms;
     h.c1_open = rec.c1_open;

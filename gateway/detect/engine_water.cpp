@@ -78,20 +78,25 @@ void Engine::water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& o
       quiet_window(w.w1, t, total, rules_.w1_threshold_m3, rules_.w1_window_s, sign_of_life);
   if (h && w.w1.anchor_time_ms > h->last_water_use_ms && !w1_quiet && !first) {
     households_[s.household].last_water_use_ms = w.w1.anchor_time_ms;
+    households_[s.household].last_water_use_from_ms = previous_time;
     households_[s.household].openings_since_use = 0;
     dirty_households_.push_back(s.household);
   }
-  if (w1_quiet)
+  const bool w1_awake_enough =
+      !h || awake_ms(w.w1.anchor_time_ms, t, utc_offset, h->profile.quiet_start_min,
+                     h->profile.quiet_end_min) >= rules_.w1_min_awake_s * 1000;
+  if (w1_quiet && w1_awake_enough)
     raise(idx, make(idx, Rule::W1, AlertKind::NoWaterUse12h, Audience::Care, Severity::Warning,
                     w.w1.anchor_time_ms, t, total - w.w1.anchor_total_m3, rules_.w1_threshold_m3,
                     rules_.w1_window_s), out);
-  else
+  else if (!w1_quiet)
     clear(idx, AlertKind::NoWaterUse12h, Rule::W1, t, out);
   const bool w2_quiet =
       quiet_window(w.w2, t, total, rules_.w2_threshold_m3, rules_.w2_window_s, sign_of_life);
-  // Someone came back through the door (two openings since the last use) and was seen in the
-  // last 12 h, yet no water for 24 h: more likely a stuck register than a person in need.
-  const bool comes_and_goes = h && h->openings_since_use >= 2 && h->last_door_activity_ms > t - 12 * kHourMs;
+  // The door keeps being used (several openings since the last use, one in the last 12 h), yet
+  // no water for 24 h: more likely a stuck register than a person in need.
+  const bool comes_and_goes = h && h->openings_since_use >= rules_.s2_stuck_min_openings &&
+                              h->last_door_activity_ms > t - 12 * kHourMs;
   if (w2_quiet && comes_and_goes)
     raise(idx, make(idx, Rule::S2, AlertKind::StuckRegister, Audience::Maintenance, Severity::Warning,
                     w.last_change_ms, t, 0, 0, rules_.w2_window_s), out);

@@ -14,14 +14,21 @@ struct RulesConfig {
   // it restarts the W1/W2 windows even when the 12 h total stays under the threshold, so that a
   // night's toilet visit is a sign of life while a dripping tap is not.
   double w1_sign_of_life_m3 = 0.003;
+  // W1 also needs this much of its window outside the household's quiet hours: a long night's
+  // sleep and a late rising are not 12 h of missing activity.
+  int64_t w1_min_awake_s = 6 * 3600;
   // W2: the same over 24 h, higher severity.
   int64_t w2_window_s = 24 * 3600;
   double w2_threshold_m3 = 0.01;
   // W3: continuous flow, the register rising in every report for this long, at least this rate.
   int64_t w3_min_duration_s = 2 * 3600;
-  double w3_min_rate_m3h = 0.002;
+  double w3_min_rate_m3h = 0.01;  // 10 L/h in every report; slower leaks are W5's
   // W4: daily use above this.
   double w4_daily_max_m3 = 2.0;
+  // Out of the home (the door opened after the last water use): the no-activity care rules
+  // (W1, W2, D1, D2) wait until the absence exceeds this (3.5 days: longer than a long weekend
+  // away). Planned absences belong in away mode.
+  int64_t max_absence_s = 84 * 3600;
   // D1: fewer door openings than this in 24 h.
   int d1_min_openings = 1;
   int64_t d1_window_s = 24 * 3600;
@@ -39,6 +46,7 @@ struct RulesConfig {
   double s2_battery_low_years = 0.5;
   int s2_weak_link_lqi = 15;
   int64_t s2_stuck_register_s = 72 * 3600;
+  int s2_stuck_min_openings = 5;  // door openings since the last water use (24 h rule)
   int s2_garbage_per_day = 3;
   // F1: a facade patch at least this far from the sound wall (max(0.5 C, 3 x NETD)), seen in
   // this many consecutive heating-phase readings. F2: on two days, or sign flip when cooling.

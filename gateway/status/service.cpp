@@ -57,7 +57,13 @@ StatusService::~StatusService() { stop(); }
 void StatusService::start() {
   server_ = std::make_unique<StatusServer>(
       server_options_, [this](const HttpRequest& r) { return handle(r); }, tail_, [this] { tick(); });
-  server_->start();
+  try {
+    server_->start();
+  } catch (const std::exception& e) {
+    // Alerts matter more than the status interface: keep running without it, say so loudly.
+    log_error("status", fmt::format("{}; the CLI cannot reach this gateway", e.what()));
+    server_.reset();
+  }
 }
 
 void StatusService::stop() {

@@ -51,7 +51,8 @@ class StatusService {
   StatusService(const StatusService&) = delete;
   StatusService& operator=(const StatusService&) = delete;
 
-  // Binds <data_dir>/edgegw.sock (and the HTTP port); throws std::runtime_error with context.
+  // Binds <data_dir>/edgegw.sock (and the HTTP port). When that fails (path too long, port in
+  // use) it logs the error and the gateway runs on without a status interface.
   void start();
   void stop();
 

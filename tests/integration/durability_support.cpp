@@ -83,10 +83,12 @@ std::vector<Input> w1_input(int meters, int first_meter, int steps, int quiet_st
 }
 
 std::string gateway_toml(const std::string& gateway_id, const std::string& ingest_url,
-                         const std::string& uplink_url, const std::string& extra) {
+                         const std::string& uplink_url, const std::string& extra,
+                         const std::string& top) {
   return fmt::format(R"(
 gateway_id = "{}"
 clock = "event"
+{}
 [ingest]
 url = "{}"
 [uplink]
@@ -97,7 +99,7 @@ backoff_min_ms = 100
 backoff_max_ms = 800
 {}
 )",
-                     gateway_id, ingest_url, uplink_url, extra);
+                     gateway_id, top, ingest_url, uplink_url, extra);
 }
 
 AlertKey key_of(const Alert& a) {

@@ -49,9 +49,11 @@ struct Input {
 // quiet_steps, raised again 48 steps later when steps allow.
 std::vector<Input> w1_input(int meters, int first_meter, int steps, int quiet_steps, int64_t start_ms);
 
-// The gateway config for a test: event clock, fast reconnects. `extra` is appended.
+// The gateway config for a test: event clock, fast reconnects. `extra` (tables) is appended;
+// `top` (top-level keys) goes before the first table.
 std::string gateway_toml(const std::string& gateway_id, const std::string& ingest_url,
-                         const std::string& uplink_url, const std::string& extra = "");
+                         const std::string& uplink_url, const std::string& extra = "",
+                         const std::string& top = "");
 
 // What identifies an alert across runs (ids differ between gateways).
 using AlertKey = std::tuple<std::string, int, int, int64_t>;  // subject, rule, state, event time

