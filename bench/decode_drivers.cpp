@@ -29,8 +29,12 @@ void* operator new(std::size_t n) {
   if (void* p = std::malloc(n ? n : 1)) return p;
   throw std::bad_alloc();
 }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+  std::free(p);
+}
 
 namespace {
 
@@ -81,15 +85,23 @@ void native_bench(benchmark::State& state, const char* file) {
 
 BENCHMARK_CAPTURE(fixture_bench, wmbusmeters_iperl, "wmbusmeters/x", "water/wmbus-iperl.json");
 BENCHMARK_CAPTURE(fixture_bench, wmbusmeters_izar, "wmbusmeters/x", "water/wmbus-izar-alarms.json");
-BENCHMARK_CAPTURE(fixture_bench, cjt188_hex, "cjt188/x", "water/constructed-cjt188-status-0500.hex");
-BENCHMARK_CAPTURE(fixture_bench, zigbee2mqtt, "zigbee2mqtt/door", "door/constructed-z2m-night-open.json");
-BENCHMARK_CAPTURE(fixture_bench, zigbee2mqtt_battery_string, "zigbee2mqtt/door", "door/z2m-battery-string.json");
-BENCHMARK_CAPTURE(fixture_bench, zigbee2mqtt_availability, "zigbee2mqtt/door/availability", "door/z2m-availability-json.json");
-BENCHMARK_CAPTURE(fixture_bench, facade_json_roi, "facade/s03", "facade/constructed-roi-heating.json");
-BENCHMARK_CAPTURE(fixture_bench, facade_json_frame, "facade/s03", "facade/constructed-mlx90640-frame-hotspot.json");
-BENCHMARK_CAPTURE(fixture_bench, facade_raw_frame, "facade/s03/raw", "facade/constructed-mlx90640-frame-hotspot.f32");
+BENCHMARK_CAPTURE(fixture_bench, cjt188_hex, "cjt188/x",
+                  "water/constructed-cjt188-status-0500.hex");
+BENCHMARK_CAPTURE(fixture_bench, zigbee2mqtt, "zigbee2mqtt/door",
+                  "door/constructed-z2m-night-open.json");
+BENCHMARK_CAPTURE(fixture_bench, zigbee2mqtt_battery_string, "zigbee2mqtt/door",
+                  "door/z2m-battery-string.json");
+BENCHMARK_CAPTURE(fixture_bench, zigbee2mqtt_availability, "zigbee2mqtt/door/availability",
+                  "door/z2m-availability-json.json");
+BENCHMARK_CAPTURE(fixture_bench, facade_json_roi, "facade/s03",
+                  "facade/constructed-roi-heating.json");
+BENCHMARK_CAPTURE(fixture_bench, facade_json_frame, "facade/s03",
+                  "facade/constructed-mlx90640-frame-hotspot.json");
+BENCHMARK_CAPTURE(fixture_bench, facade_raw_frame, "facade/s03/raw",
+                  "facade/constructed-mlx90640-frame-hotspot.f32");
 BENCHMARK_CAPTURE(native_bench, native_water, "water/constructed-cjt188-123.45m3.hex");
-BENCHMARK_CAPTURE(native_bench, native_facade_frame, "facade/constructed-mlx90640-frame-hotspot.json");
+BENCHMARK_CAPTURE(native_bench, native_facade_frame,
+                  "facade/constructed-mlx90640-frame-hotspot.json");
 
 }  // namespace
 

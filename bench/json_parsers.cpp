@@ -53,12 +53,15 @@ void nlohmann_fields(std::string_view payload, nlohmann::json& doc, Fields& f) {
   doc = nlohmann::json::parse(payload);
   f.id = doc["id"].get_ref<const std::string&>();
   f.total = doc["total_m3"].get<double>();
-  if (auto it = doc.find("flow_m3h"); it != doc.end()) f.flow = it->get<double>();
-  else if (auto mt = doc.find("max_flow_m3h"); mt != doc.end()) f.flow = mt->get<double>();
+  if (auto it = doc.find("flow_m3h"); it != doc.end())
+    f.flow = it->get<double>();
+  else if (auto mt = doc.find("max_flow_m3h"); mt != doc.end())
+    f.flow = mt->get<double>();
   for (int i = 0; i < 3; ++i)
     if (auto it = doc.find(kStatusKeys[i]); it != doc.end() && it->is_string())
       f.status[i] = it->get_ref<const std::string&>();
-  if (auto it = doc.find("timestamp"); it != doc.end()) f.timestamp = it->get_ref<const std::string&>();
+  if (auto it = doc.find("timestamp"); it != doc.end())
+    f.timestamp = it->get_ref<const std::string&>();
 }
 
 void BM_simdjson_dom_fields(benchmark::State& state) {

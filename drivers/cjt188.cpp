@@ -22,7 +22,9 @@ int hex_digit(char c) {
   return -1;
 }
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 
 std::string printable(char c) {
   const auto u = static_cast<unsigned char>(c);
@@ -41,9 +43,9 @@ DecodeStatus hex_to_bytes(std::string_view text, FrameBuffer& buf, size_t& n) {
     }
     const int hi = hex_digit(text[i]);
     if (hi < 0)
-      return DecodeError{DecodeErrorCode::malformed,
-                         fmt::format("hex frame: {} at offset {} is not a hex digit",
-                                     printable(text[i]), i)};
+      return DecodeError{
+          DecodeErrorCode::malformed,
+          fmt::format("hex frame: {} at offset {} is not a hex digit", printable(text[i]), i)};
     if (i + 1 >= text.size())
       return DecodeError{DecodeErrorCode::malformed, "hex frame ends in the middle of a byte"};
     const int lo = hex_digit(text[i + 1]);
@@ -99,8 +101,8 @@ DecodeStatus meter_time(const uint8_t* p, int utc_offset_minutes, int64_t& out_m
                        fmt::format("meter time bytes {} (sec min hour day month year) are not a "
                                    "valid BCD date",
                                    hex_bytes(p, 7))};
-  const int64_t days = days_from_civil(year, static_cast<unsigned>(month),
-                                       static_cast<unsigned>(day));
+  const int64_t days =
+      days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   out_ms = (((days * 24 + hour) * 60 + min) * 60 + sec) * 1000LL -
            static_cast<int64_t>(utc_offset_minutes) * 60000;
   return std::nullopt;
@@ -165,9 +167,9 @@ DecodeStatus decode_cjt188(std::string_view /*topic*/, std::string_view payload,
   uint8_t sum = 0;
   for (size_t k = 0; k < 11 + len; ++k) sum = static_cast<uint8_t>(sum + f[k]);
   if (sum != f[11 + len])
-    return DecodeError{DecodeErrorCode::bad_checksum,
-                       fmt::format("checksum byte is {:02X}, the frame sums to {:02X}",
-                                   f[11 + len], sum)};
+    return DecodeError{
+        DecodeErrorCode::bad_checksum,
+        fmt::format("checksum byte is {:02X}, the frame sums to {:02X}", f[11 + len], sum)};
 
   const uint8_t type = f[1], ctrl = f[9];
   if (type < 0x10 || type > 0x19)
@@ -206,14 +208,13 @@ DecodeStatus decode_cjt188(std::string_view /*topic*/, std::string_view payload,
     case 0x2C: total_m3 = static_cast<double>(hundredths) / 100.0; break;
     case 0x29: total_m3 = static_cast<double>(hundredths) / 100000.0; break;
     default:
-      return DecodeError{DecodeErrorCode::unsupported,
-                         fmt::format("cumulative flow unit {:02X} is neither m3 (2C) nor L (29)",
-                                     d[4])};
+      return DecodeError{
+          DecodeErrorCode::unsupported,
+          fmt::format("cumulative flow unit {:02X} is neither m3 (2C) nor L (29)", d[4])};
   }
   if (total_m3 > limits.max_total_m3)
-    return DecodeError{DecodeErrorCode::bad_value,
-                       fmt::format("cumulative flow {} m3 exceeds {}", total_m3,
-                                   limits.max_total_m3)};
+    return DecodeError{DecodeErrorCode::bad_value, fmt::format("cumulative flow {} m3 exceeds {}",
+                                                               total_m3, limits.max_total_m3)};
 
   out = Reading{};
   out.kind = SensorKind::water;

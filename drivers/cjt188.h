@@ -15,7 +15,7 @@ namespace edgegw {
 // One bit of the 16-bit status word ST and the meter alarm it raises when set.
 // ST is read little-endian: the first status byte on the wire is bits 0..7.
 struct Cjt188StatusBit {
-  uint8_t bit = 0;  // 0..15
+  uint8_t bit = 0;              // 0..15
   uint32_t alarm = kAlarmNone;  // MeterAlarm bits
 };
 

@@ -9,9 +9,9 @@ DecodeStatus parse_json(std::string_view payload, size_t max_bytes, int max_dept
                         DecodeScratch& scratch, simdjson::dom::element& root) {
   if (payload.empty()) return DecodeError{DecodeErrorCode::empty, "empty payload"};
   if (payload.size() > max_bytes)
-    return DecodeError{DecodeErrorCode::too_large,
-                       fmt::format("payload of {} bytes exceeds the limit of {}", payload.size(),
-                                   max_bytes)};
+    return DecodeError{
+        DecodeErrorCode::too_large,
+        fmt::format("payload of {} bytes exceeds the limit of {}", payload.size(), max_bytes)};
   if (scratch.json.max_depth() != static_cast<size_t>(max_depth) ||
       scratch.json.capacity() < payload.size()) {
     const size_t capacity = std::max(payload.size(), size_t{4096});

@@ -29,9 +29,9 @@ DecodeStatus decode_frame(simdjson::dom::element field, const DecodeLimits& limi
   size_t i = 0;
   for (simdjson::dom::element v : values) {
     if (i == kFramePixels)
-      return DecodeError{DecodeErrorCode::bad_value,
-                         fmt::format("field 'frame_c' has {} values, expected {}", values.size(),
-                                     kFramePixels)};
+      return DecodeError{
+          DecodeErrorCode::bad_value,
+          fmt::format("field 'frame_c' has {} values, expected {}", values.size(), kFramePixels)};
     double c;
     if (v.get(c) != simdjson::SUCCESS)
       return DecodeError{DecodeErrorCode::wrong_type,
@@ -50,8 +50,8 @@ DecodeStatus decode_frame(simdjson::dom::element field, const DecodeLimits& limi
 }
 
 // A number field of region `idx`, within min..max (and whole when `integer`).
-DecodeStatus region_number(simdjson::dom::object o, size_t idx, std::string_view key,
-                           bool required, double min, double max, bool integer, double& out) {
+DecodeStatus region_number(simdjson::dom::object o, size_t idx, std::string_view key, bool required,
+                           double min, double max, bool integer, double& out) {
   auto f = o.at_key(key);
   if (f.error() == simdjson::NO_SUCH_FIELD || f.is_null()) {
     if (!required) return std::nullopt;
@@ -78,9 +78,9 @@ DecodeStatus decode_regions(simdjson::dom::element field, const DecodeLimits& li
   size_t n = 0;
   for (simdjson::dom::element item : items) {
     if (n == kMaxRegions)
-      return DecodeError{DecodeErrorCode::too_large,
-                         fmt::format("field 'roi' has {} regions, the limit is {}", items.size(),
-                                     kMaxRegions)};
+      return DecodeError{
+          DecodeErrorCode::too_large,
+          fmt::format("field 'roi' has {} regions, the limit is {}", items.size(), kMaxRegions)};
     simdjson::dom::object o;
     if (item.get(o) != simdjson::SUCCESS)
       return DecodeError{DecodeErrorCode::wrong_type,
@@ -118,8 +118,7 @@ std::optional<FacadePhase> facade_phase_from_string(std::string_view text) {
 }
 
 DecodeStatus decode_facade_json(std::string_view topic, std::string_view payload,
-                                const DecodeLimits& limits, DecodeScratch& scratch,
-                                Reading& out) {
+                                const DecodeLimits& limits, DecodeScratch& scratch, Reading& out) {
   simdjson::dom::element root;
   if (auto err = parse_json(payload, limits.max_payload_bytes, limits.max_depth, scratch, root))
     return err;
@@ -135,7 +134,8 @@ DecodeStatus decode_facade_json(std::string_view topic, std::string_view payload
     const size_t slash = topic.rfind('/');
     id = slash == std::string_view::npos ? topic : topic.substr(slash + 1);
   }
-  if (id.empty()) return DecodeError{DecodeErrorCode::missing_field, "no sensor id in 'dev' or topic"};
+  if (id.empty())
+    return DecodeError{DecodeErrorCode::missing_field, "no sensor id in 'dev' or topic"};
   out.sensor_id = id;
   if (auto err = optional_timestamp(obj, "ts", out.time_ms)) return err;
 
@@ -144,9 +144,9 @@ DecodeStatus decode_facade_json(std::string_view topic, std::string_view payload
   if (!phase.empty()) {
     auto p = facade_phase_from_string(phase);
     if (!p)
-      return DecodeError{DecodeErrorCode::bad_value,
-                         fmt::format("field 'phase' is '{}', expected heating, cooling or night",
-                                     phase)};
+      return DecodeError{
+          DecodeErrorCode::bad_value,
+          fmt::format("field 'phase' is '{}', expected heating, cooling or night", phase)};
     out.facade.phase = *p;
   }
   double ref = kNaN;
@@ -172,7 +172,8 @@ DecodeStatus decode_facade_json(std::string_view topic, std::string_view payload
   const bool has_frame = frame.error() != simdjson::NO_SUCH_FIELD && !frame.is_null();
   const bool has_roi = roi.error() != simdjson::NO_SUCH_FIELD && !roi.is_null();
   if (!has_frame && !has_roi)
-    return DecodeError{DecodeErrorCode::missing_field, "neither field 'frame_c' nor 'roi' is present"};
+    return DecodeError{DecodeErrorCode::missing_field,
+                       "neither field 'frame_c' nor 'roi' is present"};
   if (has_frame)
     if (auto err = decode_frame(frame.value_unsafe(), limits, scratch, out)) return err;
   if (has_roi)

@@ -10,14 +10,13 @@
 namespace edgegw {
 
 DecodeStatus decode_facade_raw(std::string_view topic, std::string_view payload,
-                               const DecodeLimits& limits, DecodeScratch& scratch,
-                               Reading& out) {
+                               const DecodeLimits& limits, DecodeScratch& scratch, Reading& out) {
   if (payload.empty()) return DecodeError{DecodeErrorCode::empty, "empty payload"};
   if (payload.size() != kRawFrameBytes)
-    return DecodeError{payload.size() > kRawFrameBytes ? DecodeErrorCode::too_large
-                                                       : DecodeErrorCode::malformed,
-                       fmt::format("raw frame is {} bytes, expected {} ({} float32 pixels)",
-                                   payload.size(), kRawFrameBytes, kFramePixels)};
+    return DecodeError{
+        payload.size() > kRawFrameBytes ? DecodeErrorCode::too_large : DecodeErrorCode::malformed,
+        fmt::format("raw frame is {} bytes, expected {} ({} float32 pixels)", payload.size(),
+                    kRawFrameBytes, kFramePixels)};
   // `facade/<id>/raw`: the second level; a topic without levels names itself.
   std::string_view id = topic;
   if (const size_t first = topic.find('/'); first != std::string_view::npos) {
@@ -36,10 +35,10 @@ DecodeStatus decode_facade_raw(std::string_view topic, std::string_view payload,
     if constexpr (std::endian::native == std::endian::big) bits = __builtin_bswap32(bits);
     const float c = std::bit_cast<float>(bits);
     if (!std::isfinite(c) || c < limits.min_temperature_c || c > limits.max_temperature_c)
-      return DecodeError{DecodeErrorCode::bad_value,
-                         fmt::format("pixel {} (x={}, y={}) is {} C, outside {}..{}", i,
-                                     i % kFrameWidth, i / kFrameWidth, c,
-                                     limits.min_temperature_c, limits.max_temperature_c)};
+      return DecodeError{
+          DecodeErrorCode::bad_value,
+          fmt::format("pixel {} (x={}, y={}) is {} C, outside {}..{}", i, i % kFrameWidth,
+                      i / kFrameWidth, c, limits.min_temperature_c, limits.max_temperature_c)};
     scratch.frame[static_cast<size_t>(i)] = c;
   }
   out = Reading{};

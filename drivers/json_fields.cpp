@@ -55,9 +55,9 @@ DecodeStatus optional_string(simdjson::dom::object obj, std::string_view field, 
   std::string_view v;
   if (f.get(v) != simdjson::SUCCESS) return wrong_type(field, "string", f.value_unsafe());
   if (v.size() > max_len)
-    return DecodeError{DecodeErrorCode::bad_value,
-                       fmt::format("field '{}' is {} bytes long, the limit is {}", field, v.size(),
-                                   max_len)};
+    return DecodeError{
+        DecodeErrorCode::bad_value,
+        fmt::format("field '{}' is {} bytes long, the limit is {}", field, v.size(), max_len)};
   out = v;
   return std::nullopt;
 }

@@ -21,7 +21,6 @@ DecodeStatus optional_bool(simdjson::dom::object obj, std::string_view field,
                            std::optional<bool>& out);
 
 // The event time of a "timestamp"-like string field: absent or placeholder -> 0 (unknown).
-DecodeStatus optional_timestamp(simdjson::dom::object obj, std::string_view field,
-                                int64_t& out_ms);
+DecodeStatus optional_timestamp(simdjson::dom::object obj, std::string_view field, int64_t& out_ms);
 
 }  // namespace edgegw

@@ -16,9 +16,13 @@ namespace {
 
 constexpr size_t kAlign = 8;  // the widest scalar in the schema (double, long)
 
-DecodeError bad(std::string detail) { return {DecodeErrorCode::bad_value, std::move(detail)}; }
+DecodeError bad(std::string detail) {
+  return {DecodeErrorCode::bad_value, std::move(detail)};
+}
 
-bool finite_or_nan(double v) { return std::isnan(v) || std::isfinite(v); }
+bool finite_or_nan(double v) {
+  return std::isnan(v) || std::isfinite(v);
+}
 
 DecodeStatus read_water(const fb::WaterReading* w, Reading& out) {
   if (!w) return std::nullopt;
@@ -55,9 +59,10 @@ DecodeStatus read_facade(const fb::FacadeReading* f, const DecodeLimits& limits,
       if (!r) return bad(fmt::format("field 'facade.regions[{}]' is null", i));
       if (r->x() >= kFrameWidth || r->y() >= kFrameHeight || r->w() == 0 || r->h() == 0 ||
           r->x() + r->w() > kFrameWidth || r->y() + r->h() > kFrameHeight)
-        return bad(fmt::format("field 'facade.regions[{}]' x={} y={} w={} h={} is not inside "
-                               "the {}x{} frame",
-                               i, r->x(), r->y(), r->w(), r->h(), kFrameWidth, kFrameHeight));
+        return bad(
+            fmt::format("field 'facade.regions[{}]' x={} y={} w={} h={} is not inside "
+                        "the {}x{} frame",
+                        i, r->x(), r->y(), r->w(), r->h(), kFrameWidth, kFrameHeight));
       if (!(std::abs(r->dt_c()) <= span))
         return bad(fmt::format("field 'facade.regions[{}].dt_c' is {}", i, r->dt_c()));
       scratch.regions[i] = FacadeRegion{r->x(), r->y(), r->w(), r->h(), r->dt_c(), r->frames()};
@@ -71,8 +76,8 @@ DecodeStatus read_facade(const fb::FacadeReading* f, const DecodeLimits& limits,
     for (flatbuffers::uoffset_t i = 0; i < kFramePixels; ++i) {
       const float c = frame->Get(i);
       if (!(c >= limits.min_temperature_c && c <= limits.max_temperature_c))
-        return bad(fmt::format("field 'facade.frame_c[{}]' (x={}, y={}) is {} C, outside {}..{}",
-                               i, i % kFrameWidth, i / kFrameWidth, c, limits.min_temperature_c,
+        return bad(fmt::format("field 'facade.frame_c[{}]' (x={}, y={}) is {} C, outside {}..{}", i,
+                               i % kFrameWidth, i / kFrameWidth, c, limits.min_temperature_c,
                                limits.max_temperature_c));
       scratch.frame[i] = c;
     }
@@ -113,7 +118,8 @@ DecodeStatus decode_native_reading(std::string_view /*topic*/, std::string_view 
 
   out = Reading{};
   const flatbuffers::String* id = r->sensor_id();
-  if (id->size() == 0) return DecodeError{DecodeErrorCode::missing_field, "field 'sensor_id' is empty"};
+  if (id->size() == 0)
+    return DecodeError{DecodeErrorCode::missing_field, "field 'sensor_id' is empty"};
   if (id->size() > limits.max_string_bytes)
     return bad(fmt::format("field 'sensor_id' is {} bytes long, the limit is {}", id->size(),
                            limits.max_string_bytes));
@@ -139,16 +145,14 @@ DecodeStatus decode_native_reading(std::string_view /*topic*/, std::string_view 
 
   // Only the sub-table of the reading's kind is read (encode_native_reading writes only that).
   switch (out.kind) {
-    case SensorKind::water:
-      return read_water(r->water(), out);
+    case SensorKind::water: return read_water(r->water(), out);
     case SensorKind::door:
       if (const fb::DoorReading* d = r->door()) {
         if (d->has_contact()) out.door.contact_closed = d->contact_closed();
         out.door.tamper = d->tamper();
       }
       return std::nullopt;
-    case SensorKind::facade:
-      return read_facade(r->facade(), limits, scratch, out);
+    case SensorKind::facade: return read_facade(r->facade(), limits, scratch, out);
   }
   return std::nullopt;
 }

@@ -81,14 +81,14 @@ struct Reading {
 enum class DecodeErrorCode : uint8_t {
   empty,
   too_large,
-  malformed,       // not the syntax the driver expects (bad JSON, bad frame)
+  malformed,  // not the syntax the driver expects (bad JSON, bad frame)
   bad_checksum,
   missing_field,
   wrong_type,
-  bad_value,       // NaN, infinity, absurd numbers, strings too long
+  bad_value,  // NaN, infinity, absurd numbers, strings too long
   bad_timestamp,
   too_deep,
-  unsupported,     // well-formed but not something this driver decodes (other DI, other unit)
+  unsupported,  // well-formed but not something this driver decodes (other DI, other unit)
   no_route,
 };
 

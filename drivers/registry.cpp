@@ -57,7 +57,8 @@ std::vector<Route> default_routes() {
 
 bool topic_matches(std::string_view filter, std::string_view topic) {
   // Topics starting with '$' are not matched by wildcards in the first level (MQTT 3.1.1 4.7.2).
-  if (!topic.empty() && topic[0] == '$' && !filter.empty() && (filter[0] == '+' || filter[0] == '#'))
+  if (!topic.empty() && topic[0] == '$' && !filter.empty() &&
+      (filter[0] == '+' || filter[0] == '#'))
     return false;
   size_t f = 0, t = 0;
   while (true) {
@@ -89,18 +90,13 @@ DecodeStatus decode_with(DriverId driver, std::string_view topic, std::string_vi
   switch (driver) {
     case DriverId::wmbusmeters:
       return decode_wmbusmeters_json(topic, payload, limits, scratch, out);
-    case DriverId::cjt188:
-      return decode_cjt188(topic, payload, limits, scratch, out);
-    case DriverId::zigbee2mqtt:
-      return decode_zigbee2mqtt(topic, payload, limits, scratch, out);
+    case DriverId::cjt188: return decode_cjt188(topic, payload, limits, scratch, out);
+    case DriverId::zigbee2mqtt: return decode_zigbee2mqtt(topic, payload, limits, scratch, out);
     case DriverId::zigbee2mqtt_availability:
       return decode_zigbee2mqtt_availability(topic, payload, limits, scratch, out);
-    case DriverId::facade_json:
-      return decode_facade_json(topic, payload, limits, scratch, out);
-    case DriverId::facade_raw:
-      return decode_facade_raw(topic, payload, limits, scratch, out);
-    case DriverId::native:
-      return decode_native_reading(topic, payload, limits, scratch, out);
+    case DriverId::facade_json: return decode_facade_json(topic, payload, limits, scratch, out);
+    case DriverId::facade_raw: return decode_facade_raw(topic, payload, limits, scratch, out);
+    case DriverId::native: return decode_native_reading(topic, payload, limits, scratch, out);
   }
   return DecodeError{DecodeErrorCode::unsupported,
                      fmt::format("driver {} is unknown", static_cast<int>(driver))};

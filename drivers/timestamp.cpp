@@ -44,7 +44,9 @@ bool digits(std::string_view s, size_t pos, size_t n, int& out) {
   return true;
 }
 
-bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+bool is_leap(int y) {
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 }  // namespace
 
@@ -76,7 +78,9 @@ std::optional<int64_t> parse_iso8601_utc(std::string_view s) {
   return ((days * 24 + h) * 60 + mi) * 60000LL + std::min(sec, 59) * 1000LL + ms;
 }
 
-bool is_placeholder_timestamp(std::string_view text) { return text.starts_with("1111-11-11"); }
+bool is_placeholder_timestamp(std::string_view text) {
+  return text.starts_with("1111-11-11");
+}
 
 std::string format_iso8601_utc(int64_t ms) {
   // Floor division without negating ms (-INT64_MIN overflows).
@@ -87,7 +91,8 @@ std::string format_iso8601_utc(int64_t ms) {
   }
   const Civil c = civil_from_days(days);
   const int64_t h = rem / 3600000, mi = rem / 60000 % 60, s = rem / 1000 % 60, frac = rem % 1000;
-  if (frac == 0) return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", c.y, c.m, c.d, h, mi, s);
+  if (frac == 0)
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", c.y, c.m, c.d, h, mi, s);
   return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", c.y, c.m, c.d, h, mi, s, frac);
 }
 

@@ -21,15 +21,15 @@ DecodeStatus validate_reading(Reading& r, int64_t arrival_ms, const DecodeLimits
                        fmt::format("time {} is before {}", format_iso8601_utc(r.time_ms),
                                    format_iso8601_utc(limits.min_time_ms))};
   if (arrival_ms > 0 && r.time_ms > arrival_ms + limits.max_future_skew_ms)
-    return DecodeError{DecodeErrorCode::bad_timestamp,
-                       fmt::format("time {} is more than {} s ahead of arrival {}",
-                                   format_iso8601_utc(r.time_ms), limits.max_future_skew_ms / 1000,
-                                   format_iso8601_utc(arrival_ms))};
+    return DecodeError{
+        DecodeErrorCode::bad_timestamp,
+        fmt::format("time {} is more than {} s ahead of arrival {}", format_iso8601_utc(r.time_ms),
+                    limits.max_future_skew_ms / 1000, format_iso8601_utc(arrival_ms))};
   if (r.kind == SensorKind::water) {
     const double total = r.water.total_m3;
     if (!std::isnan(total) && (!std::isfinite(total) || total < 0 || total > limits.max_total_m3))
-      return DecodeError{DecodeErrorCode::bad_value,
-                         fmt::format("register {} m3 is outside 0..{}", total, limits.max_total_m3)};
+      return DecodeError{DecodeErrorCode::bad_value, fmt::format("register {} m3 is outside 0..{}",
+                                                                 total, limits.max_total_m3)};
     const double flow = r.water.flow_m3h;
     if (!std::isnan(flow) && (!std::isfinite(flow) || std::abs(flow) > limits.max_flow_m3h))
       return DecodeError{DecodeErrorCode::bad_value,

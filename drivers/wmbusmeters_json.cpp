@@ -35,7 +35,8 @@ uint32_t word_to_alarm(std::string_view w) {
   if (icontains(w, "revers") || icontains(w, "backflow") || icontains(w, "back_flow"))
     return kAlarmReverseFlow;
   if (icontains(w, "block")) return kAlarmBlocked;
-  if (icontains(w, "tamper") || icontains(w, "fraud") || icontains(w, "magnet")) return kAlarmTamper;
+  if (icontains(w, "tamper") || icontains(w, "fraud") || icontains(w, "magnet"))
+    return kAlarmTamper;
   if (icontains(w, "battery")) return kAlarmLowBattery;
   if (icontains(w, "valve")) return kAlarmValveClosed;
   return kAlarmOther;
@@ -73,7 +74,8 @@ DecodeStatus decode_wmbusmeters_json(std::string_view topic, std::string_view pa
     const size_t slash = topic.rfind('/');
     id = slash == std::string_view::npos ? topic : topic.substr(slash + 1);
   }
-  if (id.empty()) return DecodeError{DecodeErrorCode::missing_field, "no meter id in 'id' or topic"};
+  if (id.empty())
+    return DecodeError{DecodeErrorCode::missing_field, "no meter id in 'id' or topic"};
   out.sensor_id = id;
 
   if (obj.at_key("total_m3").error() == simdjson::NO_SUCH_FIELD)

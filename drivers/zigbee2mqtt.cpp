@@ -51,9 +51,9 @@ DecodeStatus battery_field(simdjson::dom::object obj, float& out) {
     const char* end = text.data() + text.size();
     auto [ptr, ec] = std::from_chars(text.data(), end, v);
     if (text.empty() || ec != std::errc{} || ptr != end)
-      return DecodeError{DecodeErrorCode::bad_value,
-                         fmt::format("field 'battery' is the string {}, not a number",
-                                     shown(text))};
+      return DecodeError{
+          DecodeErrorCode::bad_value,
+          fmt::format("field 'battery' is the string {}, not a number", shown(text))};
   } else {
     return DecodeError{DecodeErrorCode::wrong_type,
                        "field 'battery' is neither a number nor a numeric string"};
@@ -96,8 +96,7 @@ DecodeStatus last_seen_field(simdjson::dom::object obj, int64_t& out_ms) {
     auto ms = parse_iso8601_offset(text);
     if (!ms)
       return DecodeError{DecodeErrorCode::bad_timestamp,
-                         fmt::format("field 'last_seen' is not an ISO 8601 time: {}",
-                                     shown(text))};
+                         fmt::format("field 'last_seen' is not an ISO 8601 time: {}", shown(text))};
     out_ms = *ms;
   } else if (f.get(epoch) == simdjson::SUCCESS) {
     if (!std::isfinite(epoch) || epoch <= 0 || epoch > 1e15)
@@ -114,8 +113,7 @@ DecodeStatus last_seen_field(simdjson::dom::object obj, int64_t& out_ms) {
 }  // namespace
 
 DecodeStatus decode_zigbee2mqtt(std::string_view topic, std::string_view payload,
-                                const DecodeLimits& limits, DecodeScratch& scratch,
-                                Reading& out) {
+                                const DecodeLimits& limits, DecodeScratch& scratch, Reading& out) {
   std::string_view name;
   if (auto err = name_from_topic(topic, {}, limits, name)) return err;
   simdjson::dom::element root;
@@ -160,8 +158,8 @@ DecodeStatus decode_zigbee2mqtt_availability(std::string_view topic, std::string
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t' || text.front() == '\r' ||
                            text.front() == '\n'))
     text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r' ||
-                           text.back() == '\n'))
+  while (!text.empty() &&
+         (text.back() == ' ' || text.back() == '\t' || text.back() == '\r' || text.back() == '\n'))
     text.remove_suffix(1);
   if (text.empty()) return DecodeError{DecodeErrorCode::empty, "empty availability payload"};
 

@@ -251,9 +251,12 @@ Config parse_config(std::string_view text, const std::string& origin, const std:
     r.fail(root.get("gateway_id"), "gateway_id", "must be non-empty, without / + #");
   std::string clock = "wall";
   r.read("clock", clock);
-  if (clock == "wall") c.clock = ClockMode::wall;
-  else if (clock == "event") c.clock = ClockMode::event;
-  else r.fail(root.get("clock"), "clock", "expected \"wall\" or \"event\"");
+  if (clock == "wall")
+    c.clock = ClockMode::wall;
+  else if (clock == "event")
+    c.clock = ClockMode::event;
+  else
+    r.fail(root.get("clock"), "clock", "expected \"wall\" or \"event\"");
   r.read("data_dir", c.data_dir);
   r.read_int("checkpoint_interval_s", c.checkpoint_interval_s, 0, 3600);  // 0: every message
   std::string inventory_path;
@@ -317,7 +320,9 @@ Config parse_config(std::string_view text, const std::string& origin, const std:
       s.read("filter", route.filter);
       s.read("driver", driver);
       auto id = driver_from_string(driver);
-      if (!id) s.fail(node.as_table()->get("driver"), "driver", fmt::format("unknown driver '{}'", driver));
+      if (!id)
+        s.fail(node.as_table()->get("driver"), "driver",
+               fmt::format("unknown driver '{}'", driver));
       if (route.filter.empty()) s.fail(&node, "filter", "every route needs a topic filter");
       route.driver = *id;
       s.finish();

@@ -17,9 +17,9 @@ namespace edgegw {
 enum class ClockMode { wall, event };
 
 struct TlsConfig {
-  bool enabled = false;     // implied by an ssl:// or mqtts:// URL
-  std::string ca_file;      // trust store for the server certificate
-  std::string cert_file;    // client certificate (optional)
+  bool enabled = false;   // implied by an ssl:// or mqtts:// URL
+  std::string ca_file;    // trust store for the server certificate
+  std::string cert_file;  // client certificate (optional)
   std::string key_file;
   bool verify_server = true;
 };
@@ -57,15 +57,15 @@ inline UplinkConfig default_uplink() {
 
 // [status]: the local read-only status interface (see gateway/status/server.h).
 struct StatusConfig {
-  std::string socket;          // Unix socket path; empty = <data_dir>/edgegw.sock
-  int http_port = 0;           // Prometheus/JSON over HTTP on 127.0.0.1; 0 = off
+  std::string socket;                // Unix socket path; empty = <data_dir>/edgegw.sock
+  int http_port = 0;                 // Prometheus/JSON over HTTP on 127.0.0.1; 0 = off
   int unhealthy_outbox_age_s = 900;  // `edgegw status` is unhealthy past this outbox age
 };
 
 // [log]: per (component, key) rate limit of repetitive log lines.
 struct LogConfig {
-  int burst = 20;              // lines allowed at once per key
-  int per_minute = 60;         // refill rate per key
+  int burst = 20;       // lines allowed at once per key
+  int per_minute = 60;  // refill rate per key
 };
 
 struct Config {
@@ -80,7 +80,8 @@ struct Config {
   Inventory inventory;
   uint64_t outbox_max_bytes = 64ull << 20;
   uint32_t deadletter_max_entries = 10000;
-  int checkpoint_interval_s = 10;  // 0: after every message (a kill -9 then loses no detector state)
+  int checkpoint_interval_s =
+      10;  // 0: after every message (a kill -9 then loses no detector state)
   StatusConfig status;
   LogConfig log;
 

@@ -28,7 +28,9 @@ Gateway::Gateway(const Config& config)
   restore_engine_state(*db_, pipeline_.engine());
 }
 
-Gateway::~Gateway() { stop(); }
+Gateway::~Gateway() {
+  stop();
+}
 
 void Gateway::start() {
   status_service_.start();

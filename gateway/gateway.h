@@ -73,7 +73,7 @@ class Gateway {
   Pipeline pipeline_;
   std::vector<Alert> alerts_;  // reused per message
   std::chrono::steady_clock::time_point last_checkpoint_ = std::chrono::steady_clock::now();
-  Config live_config_;         // config_ plus live reloads; guarded by mu_
+  Config live_config_;  // config_ plus live reloads; guarded by mu_
   StatusService status_service_;
   Uplink uplink_;
   Ingest ingest_;

@@ -40,11 +40,19 @@ void log_line(LogLevel level, std::string_view component, std::string_view messa
   std::fputs(line.c_str(), stderr);
 }
 
-void log_info(std::string_view c, std::string_view m) { log_line(LogLevel::info, c, m); }
-void log_warn(std::string_view c, std::string_view m) { log_line(LogLevel::warn, c, m); }
-void log_error(std::string_view c, std::string_view m) { log_line(LogLevel::error, c, m); }
+void log_info(std::string_view c, std::string_view m) {
+  log_line(LogLevel::info, c, m);
+}
+void log_warn(std::string_view c, std::string_view m) {
+  log_line(LogLevel::warn, c, m);
+}
+void log_error(std::string_view c, std::string_view m) {
+  log_line(LogLevel::error, c, m);
+}
 
-LogLimiter::LogLimiter(int burst, int per_minute) { set_rate(burst, per_minute); }
+LogLimiter::LogLimiter(int burst, int per_minute) {
+  set_rate(burst, per_minute);
+}
 
 void LogLimiter::set_rate(int burst, int per_minute) {
   std::lock_guard lock(mu_);
@@ -100,8 +108,11 @@ bool LogLimiter::log(LogLevel level, std::string_view component, std::string_vie
     b.last_written = now;
     suppressed = std::exchange(b.suppressed, 0);
   }
-  if (suppressed == 0) log_line(level, component, message);
-  else log_line(level, component, fmt::format("{} ({} similar lines suppressed)", message, suppressed));
+  if (suppressed == 0)
+    log_line(level, component, message);
+  else
+    log_line(level, component,
+             fmt::format("{} ({} similar lines suppressed)", message, suppressed));
   return true;
 }
 

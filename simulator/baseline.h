@@ -10,8 +10,8 @@
 namespace fleetsim {
 
 struct BaselineAlert {
-  std::string subject;  // household
-  std::string sensor;   // meter
+  std::string subject;    // household
+  std::string sensor;     // meter
   int64_t event_ms = 0;   // start of the quiet window
   int64_t detect_ms = 0;  // the reading that showed it
 };

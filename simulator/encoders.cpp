@@ -13,16 +13,22 @@ namespace fleetsim {
 
 namespace {
 
-std::string iso(int64_t ms) { return edgegw::format_iso8601_utc(ms / 1000 * 1000); }
+std::string iso(int64_t ms) {
+  return edgegw::format_iso8601_utc(ms / 1000 * 1000);
+}
 
-uint8_t bcd(int v) { return static_cast<uint8_t>((v / 10) << 4 | (v % 10)); }
+uint8_t bcd(int v) {
+  return static_cast<uint8_t>((v / 10) << 4 | (v % 10));
+}
 
 std::string as_string(const flatbuffers::FlatBufferBuilder& b) {
   return std::string(reinterpret_cast<const char*>(b.GetBufferPointer()), b.GetSize());
 }
 
 // Registers truncate: a meter shows the litres it has counted, not more.
-double floor_to(double v, double unit) { return std::floor(v / unit + 1e-9) * unit; }
+double floor_to(double v, double unit) {
+  return std::floor(v / unit + 1e-9) * unit;
+}
 
 edgegw::fb::FacadePhase fb_phase(Phase p) {
   switch (p) {
@@ -83,8 +89,9 @@ std::vector<uint8_t> cjt188_frame(const MeterSample& s, int utc_offset_min) {
   const int d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
   const int m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
   const int y = static_cast<int>(yoe + era * 400 + (m <= 2));
-  f.insert(f.end(), {bcd(static_cast<int>(sod % 60)), bcd(static_cast<int>(sod / 60 % 60)),
-                     bcd(static_cast<int>(sod / 3600)), bcd(d), bcd(m), bcd(y % 100), bcd(y / 100)});
+  f.insert(f.end(),
+           {bcd(static_cast<int>(sod % 60)), bcd(static_cast<int>(sod / 60 % 60)),
+            bcd(static_cast<int>(sod / 3600)), bcd(d), bcd(m), bcd(y % 100), bcd(y / 100)});
   f.push_back(s.low_battery ? 0x04 : 0x00);  // ST: D2 = battery low
   f.push_back(0x00);
   unsigned cs = 0;
@@ -124,9 +131,10 @@ std::string encode_native_water(const MeterSample& s) {
 }
 
 std::string encode_z2m(const DoorSample& s) {
-  return fmt::format(R"({{"battery":{},"contact":{},"linkquality":{},"voltage":{},"last_seen":"{}"}})",
-                     s.battery_pct, s.closed ? "true" : "false", s.link_quality,
-                     2700 + s.battery_pct * 34 / 10, iso(s.time_ms));
+  return fmt::format(
+      R"({{"battery":{},"contact":{},"linkquality":{},"voltage":{},"last_seen":"{}"}})",
+      s.battery_pct, s.closed ? "true" : "false", s.link_quality, 2700 + s.battery_pct * 34 / 10,
+      iso(s.time_ms));
 }
 
 std::string encode_native_door(const DoorSample& s) {
@@ -151,8 +159,9 @@ std::string encode_facade_roi_json(const FacadeSample& s) {
   for (size_t i = 0; i < s.roi.size(); ++i) {
     const FacadeRoi& r = s.roi[i];
     if (i) out += ',';
-    out += fmt::format(R"({{"x":{},"y":{},"w":{},"h":{},"mean_c":{:.2f},"dT_c":{:.2f},"frames":{}}})",
-                       r.x, r.y, r.w, r.h, r.mean_c, r.dt_c, r.frames);
+    out +=
+        fmt::format(R"({{"x":{},"y":{},"w":{},"h":{},"mean_c":{:.2f},"dT_c":{:.2f},"frames":{}}})",
+                    r.x, r.y, r.w, r.h, r.mean_c, r.dt_c, r.frames);
   }
   out += fmt::format(R"(],"rain":{}}})", s.rain ? "true" : "false");
   return out;
@@ -238,16 +247,20 @@ std::string garbage_meter_payload(std::mt19937_64& rng, MeterFormat f, const Met
   const int variant = uniform_int(rng, 0, 2);
   if (f == MeterFormat::cjt188) {
     auto frame = cjt188_frame(s, utc_offset_min);
-    if (variant == 0) frame[frame.size() - 2] ^= 0x5A;                      // checksum
-    else if (variant == 1) frame.resize(frame.size() / 2);                  // truncated
-    else frame[16 + static_cast<size_t>(uniform_int(rng, 0, 3))] = 0xAB;    // non-BCD flow
+    if (variant == 0)
+      frame[frame.size() - 2] ^= 0x5A;  // checksum
+    else if (variant == 1)
+      frame.resize(frame.size() / 2);  // truncated
+    else
+      frame[16 + static_cast<size_t>(uniform_int(rng, 0, 3))] = 0xAB;  // non-BCD flow
     if (variant == 2) {  // keep the checksum right: the data itself is nonsense
       unsigned cs = 0;
       for (size_t i = 2; i + 2 < frame.size(); ++i) cs += frame[i];
       frame[frame.size() - 2] = static_cast<uint8_t>(cs & 0xFF);
     }
     std::string out;
-    for (size_t i = 0; i < frame.size(); ++i) out += fmt::format("{}{:02X}", i ? " " : "", frame[i]);
+    for (size_t i = 0; i < frame.size(); ++i)
+      out += fmt::format("{}{:02X}", i ? " " : "", frame[i]);
     return out;
   }
   if (f == MeterFormat::native || variant == 2) {  // random bytes
@@ -257,8 +270,9 @@ std::string garbage_meter_payload(std::mt19937_64& rng, MeterFormat f, const Met
   }
   std::string good = encode_wmbus_json(s);
   if (variant == 0) return good.substr(0, good.size() / 2);  // truncated
-  return fmt::format(R"({{"_":"telegram","media":"water","id":"{}","total_m3":"#ERR","timestamp":"{}"}})",
-                     s.meter_id, iso(s.time_ms));
+  return fmt::format(
+      R"({{"_":"telegram","media":"water","id":"{}","total_m3":"#ERR","timestamp":"{}"}})",
+      s.meter_id, iso(s.time_ms));
 }
 
 }  // namespace fleetsim

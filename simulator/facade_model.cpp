@@ -64,7 +64,9 @@ int64_t first_facade_report(const FacadeModel& m) {
   return (m.start_ms + m.period_ms - 1) / m.period_ms * m.period_ms;
 }
 
-int64_t next_facade_report(FacadeModel& m, int64_t t_ms) { return t_ms + m.period_ms; }
+int64_t next_facade_report(FacadeModel& m, int64_t t_ms) {
+  return t_ms + m.period_ms;
+}
 
 FacadeSample facade_sample(FacadeModel& m, int64_t t) {
   const int64_t local = t + m.utc_offset_ms;
@@ -92,14 +94,18 @@ FacadeSample facade_sample(FacadeModel& m, int64_t t) {
     const double growth = std::min(2.2, 0.8 + 0.25 * days);  // dT at full sun, grows
     const double weather = std::clamp(w.amplitude_c / 12.0, 0.1, 1.2);
     double dt = 0;
-    if (phase == Phase::heating) dt = growth * weather * (0.6 + 0.4 * sun);
-    else if (phase == Phase::cooling) dt = -0.7 * growth * weather * (0.4 + 0.6 * (1.0 - sun));
-    else dt = -0.15 * growth;
+    if (phase == Phase::heating)
+      dt = growth * weather * (0.6 + 0.4 * sun);
+    else if (phase == Phase::cooling)
+      dt = -0.7 * growth * weather * (0.4 + 0.6 * (1.0 - sun));
+    else
+      dt = -0.15 * growth;
     dt += normal(m.rng, 0, 0.05);
     const int size = std::min(5, 2 + static_cast<int>(days / 2));
     if (std::abs(dt) >= kReportThresholdC) {
       ++m.patch_frames;
-      s.roi.push_back({m.patch_x, m.patch_y, size, std::max(2, size - 1), s.ref_c + dt, dt, m.patch_frames});
+      s.roi.push_back(
+          {m.patch_x, m.patch_y, size, std::max(2, size - 1), s.ref_c + dt, dt, m.patch_frames});
     } else {
       m.patch_frames = 0;
     }
@@ -119,7 +125,8 @@ FacadeSample facade_sample(FacadeModel& m, int64_t t) {
   // Sun glint off a window: warm for one frame.
   if (!w.rain && sun > 0.3 && chance(m.rng, 0.03)) {
     const double dt = uniform(m.rng, 0.6, 1.8);
-    s.roi.push_back({uniform_int(m.rng, 0, 30), uniform_int(m.rng, 0, 22), 2, 2, s.ref_c + dt, dt, 1});
+    s.roi.push_back(
+        {uniform_int(m.rng, 0, 30), uniform_int(m.rng, 0, 22), 2, 2, s.ref_c + dt, dt, 1});
   }
   // Rain: wet streaks, slightly cool.
   if (s.rain) {

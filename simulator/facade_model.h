@@ -17,7 +17,7 @@ namespace fleetsim {
 struct FacadeWeather {
   int64_t day0 = -1;  // local midnight (UTC ms) the weather is for
   bool rain = false;
-  double ambient_c = 22;  // mean air temperature of the day
+  double ambient_c = 22;    // mean air temperature of the day
   double amplitude_c = 12;  // how much the sun heats the wall at noon
 };
 
@@ -30,7 +30,7 @@ struct FacadeModel {
   int64_t start_ms = 0, end_ms = 0;
   const Incident* patch = nullptr;
   int patch_x = 10, patch_y = 8;
-  int patch_frames = 0;   // consecutive reports the patch was seen in
+  int patch_frames = 0;  // consecutive reports the patch was seen in
   int shadow_frames = 0;
   int shadow_x = -1;
   int rain_frames = 0;

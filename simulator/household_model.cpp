@@ -25,7 +25,9 @@ struct DayBuilder {
   std::vector<DoorEvent> doors;
   std::vector<Interval> out;  // the person is not at home
 
-  int64_t at(double local_h) const { return day0 + static_cast<int64_t>(local_h * kHourMs) / 1000 * 1000; }
+  int64_t at(double local_h) const {
+    return day0 + static_cast<int64_t>(local_h * kHourMs) / 1000 * 1000;
+  }
 
   void use(double local_h, double litres, double minutes) {
     water.push_back({at(local_h), static_cast<int64_t>(minutes * kMinuteMs), litres / 1000.0});
@@ -100,7 +102,7 @@ void plan_day(HouseholdModel& h, int64_t day0) {
   // Where the person is today.
   int64_t home_from = day0;
   if (h.away_until_ms >= day1) return;  // away all day
-  if (h.away_until_ms > day0) {        // comes home today
+  if (h.away_until_ms > day0) {         // comes home today
     home_from = h.away_until_ms;
     b.door_pass(home_from, uniform(rng, 15, 40));
     b.use_at(home_from + 10 * kMinuteMs, h.traits.flush_l, 1.5);
@@ -126,9 +128,9 @@ void plan_day(HouseholdModel& h, int64_t day0) {
   }
   // Morning.
   b.toilet(wake + 0.02);
-  b.use(wake + 0.1, uniform(rng, 3, 6), 3);     // washing up
-  b.use(wake + 0.5, uniform(rng, 1, 2.5), 1);   // breakfast
-  b.use(wake + 0.9, uniform(rng, 4, 8), 4);     // dishes
+  b.use(wake + 0.1, uniform(rng, 3, 6), 3);    // washing up
+  b.use(wake + 0.5, uniform(rng, 1, 2.5), 1);  // breakfast
+  b.use(wake + 0.9, uniform(rng, 4, 8), 4);    // dishes
   // Meals.
   b.use(lunch, uniform(rng, 2, 4), 2);
   b.use(lunch + 0.8, uniform(rng, 5, 10), 5);
@@ -197,11 +199,8 @@ void plan_day(HouseholdModel& h, int64_t day0) {
         b.doors.push_back({s, true});
         b.doors.push_back({inc->end_ms, false});
         break;
-      case IncidentKind::fall:
-        h.fallen_ms = s;
-        break;
-      default:
-        break;
+      case IncidentKind::fall: h.fallen_ms = s; break;
+      default: break;
     }
   }
   if (h.fallen_ms && h.fallen_ms < day1) {  // nothing from the fall on

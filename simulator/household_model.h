@@ -25,7 +25,7 @@ struct DoorEvent {
 
 // Habits drawn once per household.
 struct Traits {
-  double wake_h = 6.5;   // local hours
+  double wake_h = 6.5;  // local hours
   double sleep_h = 21.5;
   double flush_l = 7;
   int cleaning_weekday = 0;  // 0 = Thursday of the epoch's week numbering; any fixed day

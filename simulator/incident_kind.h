@@ -24,10 +24,12 @@ enum class IncidentKind : uint8_t {
 inline constexpr size_t kIncidentKinds = 10;
 
 inline constexpr std::array<std::string_view, kIncidentKinds> kIncidentNames = {
-    "fall",         "leak",         "night_wandering", "door_left_open",     "hollow_patch",
-    "meter_silent", "low_battery",  "stuck_register",  "backwards_register", "garbage"};
+    "fall",         "leak",        "night_wandering", "door_left_open",     "hollow_patch",
+    "meter_silent", "low_battery", "stuck_register",  "backwards_register", "garbage"};
 
-inline std::string_view to_string(IncidentKind k) { return kIncidentNames[static_cast<size_t>(k)]; }
+inline std::string_view to_string(IncidentKind k) {
+  return kIncidentNames[static_cast<size_t>(k)];
+}
 
 inline std::optional<IncidentKind> incident_from_string(std::string_view name) {
   for (size_t i = 0; i < kIncidentKinds; ++i)
@@ -37,10 +39,12 @@ inline std::optional<IncidentKind> incident_from_string(std::string_view name) {
 
 // Care incidents: a person may need help. The rest are maintenance (facade, device faults).
 inline bool is_care(IncidentKind k) {
-  return k == IncidentKind::fall || k == IncidentKind::leak ||
-         k == IncidentKind::night_wandering || k == IncidentKind::door_left_open;
+  return k == IncidentKind::fall || k == IncidentKind::leak || k == IncidentKind::night_wandering ||
+         k == IncidentKind::door_left_open;
 }
 
-inline std::string_view class_name(IncidentKind k) { return is_care(k) ? "care" : "maintenance"; }
+inline std::string_view class_name(IncidentKind k) {
+  return is_care(k) ? "care" : "maintenance";
+}
 
 }  // namespace fleetsim

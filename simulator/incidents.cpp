@@ -82,11 +82,13 @@ IncidentPlan plan_incidents(const SimConfig& c, const Fleet& fleet) {
         std::vector<int> sensors;
         for (size_t f = 0; f < fleet.facades.size(); ++f)
           if (fleet.facades[f].building == b) sensors.push_back(static_cast<int>(f));
-        inc.target = sensors[static_cast<size_t>(uniform_int(rng, 0, static_cast<int>(sensors.size()) - 1))];
+        inc.target =
+            sensors[static_cast<size_t>(uniform_int(rng, 0, static_cast<int>(sensors.size()) - 1))];
         inc.device = FaultDevice::facade;
         inc.subject = fleet.facades[static_cast<size_t>(inc.target)].building_id;
         inc.sensor = fleet.facades[static_cast<size_t>(inc.target)].sensor_id;
-        plan.facade_incident[static_cast<size_t>(inc.target)] = static_cast<int>(plan.incidents.size());
+        plan.facade_incident[static_cast<size_t>(inc.target)] =
+            static_cast<int>(plan.incidents.size());
         plan.incidents.push_back(std::move(inc));
         continue;
       }
@@ -102,34 +104,34 @@ IncidentPlan plan_incidents(const SimConfig& c, const Fleet& fleet) {
         case IncidentKind::leak:
           if (chance(rng, 0.5)) {  // tap left running
             inc.rate_m3h = uniform(rng, 0.25, 0.6);
-            inc.end_ms = inc.start_ms + static_cast<int64_t>(uniform(rng, 3, 8) * kHourMs) / 1000 * 1000;
+            inc.end_ms =
+                inc.start_ms + static_cast<int64_t>(uniform(rng, 3, 8) * kHourMs) / 1000 * 1000;
           } else {  // leaking cistern, until someone repairs it (after the run)
             inc.rate_m3h = uniform(rng, 0.05, 0.12);
           }
           break;
         case IncidentKind::night_wandering:
           inc.device = FaultDevice::door;
-          inc.end_ms = inc.start_ms + static_cast<int64_t>(uniform(rng, 15, 60) * kMinuteMs) / 1000 * 1000;
+          inc.end_ms =
+              inc.start_ms + static_cast<int64_t>(uniform(rng, 15, 60) * kMinuteMs) / 1000 * 1000;
           break;
         case IncidentKind::door_left_open:
           inc.device = FaultDevice::door;
-          inc.end_ms = inc.start_ms + static_cast<int64_t>(uniform(rng, 20, 90) * kMinuteMs) / 1000 * 1000;
+          inc.end_ms =
+              inc.start_ms + static_cast<int64_t>(uniform(rng, 20, 90) * kMinuteMs) / 1000 * 1000;
           break;
         case IncidentKind::low_battery:
           inc.device = chance(rng, 0.5) ? FaultDevice::door : FaultDevice::meter;
-          inc.amount = inc.device == FaultDevice::door ? uniform_int(rng, 4, 9) : uniform(rng, 0.05, 0.3);
+          inc.amount =
+              inc.device == FaultDevice::door ? uniform_int(rng, 4, 9) : uniform(rng, 0.05, 0.3);
           break;
-        case IncidentKind::backwards_register:
-          inc.amount = uniform(rng, 0.5, 3.0);
-          break;
-        case IncidentKind::garbage:
-          inc.end_ms = inc.start_ms + 6 * kHourMs;
-          break;
-        default:
-          break;
+        case IncidentKind::backwards_register: inc.amount = uniform(rng, 0.5, 3.0); break;
+        case IncidentKind::garbage: inc.end_ms = inc.start_ms + 6 * kHourMs; break;
+        default: break;
       }
       inc.sensor = inc.device == FaultDevice::door ? hh.door_id : hh.meter_id;
-      plan.household_incident[static_cast<size_t>(inc.target)] = static_cast<int>(plan.incidents.size());
+      plan.household_incident[static_cast<size_t>(inc.target)] =
+          static_cast<int>(plan.incidents.size());
       plan.incidents.push_back(std::move(inc));
     }
   }

@@ -17,14 +17,14 @@ enum class FaultDevice : uint8_t { meter, door, facade };
 
 struct Incident {
   IncidentKind kind = IncidentKind::fall;
-  int target = 0;          // household index, or facade sensor index for hollow_patch
+  int target = 0;  // household index, or facade sensor index for hollow_patch
   FaultDevice device = FaultDevice::meter;
-  std::string subject;     // hh-00001 / bld-001
-  std::string sensor;      // the device whose data shows it
+  std::string subject;  // hh-00001 / bld-001
+  std::string sensor;   // the device whose data shows it
   int64_t start_ms = 0;
-  int64_t end_ms = 0;      // 0 = lasts until the end of the run
-  double rate_m3h = 0;     // leak flow
-  double amount = 0;       // backwards_register: m3 the register jumps back; low_battery: level
+  int64_t end_ms = 0;   // 0 = lasts until the end of the run
+  double rate_m3h = 0;  // leak flow
+  double amount = 0;    // backwards_register: m3 the register jumps back; low_battery: level
 };
 
 struct IncidentPlan {

@@ -24,20 +24,23 @@ void write_inventory(std::ostream& out, const SimConfig& c, const Fleet& fleet) 
         h.id, h.meter_id, h.door_id, offset);
   }
   for (const FacadeInfo& f : fleet.facades)
-    out << fmt::format("[[facade]]\nsensor = \"{}\"\nbuilding = \"{}\"\n", f.sensor_id, f.building_id);
+    out << fmt::format("[[facade]]\nsensor = \"{}\"\nbuilding = \"{}\"\n", f.sensor_id,
+                       f.building_id);
 }
 
 void write_meta(std::ostream& out, const RunMeta& m) {
   out << fmt::format(
-      "{{\"households\":{},\"facades\":{},\"buildings\":{},\"days\":{},\"start\":\"{}\",\"end\":\"{}\","
+      "{{\"households\":{},\"facades\":{},\"buildings\":{},\"days\":{},\"start\":\"{}\",\"end\":\"{"
+      "}\","
       "\"seed\":{},\"report_minutes\":{},\"messages\":{},\n\"baseline\":[",
       m.households, m.facades, m.buildings, m.days, edgegw::format_iso8601_utc(m.start_ms),
       edgegw::format_iso8601_utc(m.end_ms), m.seed, m.report_minutes, m.messages);
   for (size_t i = 0; i < m.baseline.size(); ++i) {
     const BaselineAlert& a = m.baseline[i];
-    out << fmt::format("{}\n{{\"subject\":\"{}\",\"sensor\":\"{}\",\"event\":\"{}\",\"detect\":\"{}\"}}",
-                       i ? "," : "", a.subject, a.sensor, edgegw::format_iso8601_utc(a.event_ms),
-                       edgegw::format_iso8601_utc(a.detect_ms));
+    out << fmt::format(
+        "{}\n{{\"subject\":\"{}\",\"sensor\":\"{}\",\"event\":\"{}\",\"detect\":\"{}\"}}",
+        i ? "," : "", a.subject, a.sensor, edgegw::format_iso8601_utc(a.event_ms),
+        edgegw::format_iso8601_utc(a.detect_ms));
   }
   out << "]}\n";
 }

@@ -10,11 +10,11 @@
 namespace fleetsim {
 
 struct ListenOptions {
-  std::string upstream;                  // tcp://host:port
+  std::string upstream;  // tcp://host:port
   std::string topic = "edgegw/+/alerts";
-  std::string client_id;                 // empty: a generated one, clean session
-  uint64_t count = 0;                    // stop after this many alerts (0 = no limit)
-  double idle_seconds = 0;               // stop after this long without a message (0 = never)
+  std::string client_id;    // empty: a generated one, clean session
+  uint64_t count = 0;       // stop after this many alerts (0 = no limit)
+  double idle_seconds = 0;  // stop after this long without a message (0 = never)
 };
 
 // Calls on_batch(topic, bytes) for each message, in arrival order, until the count or idle

@@ -4,8 +4,8 @@
 #include <fstream>
 #include <iostream>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "drivers/timestamp.h"
 #include "gateway/uplink/alert_codec.h"
@@ -18,7 +18,8 @@
 namespace {
 
 struct RunFlags {
-  std::string broker, truth, inventory, dump, config, incidents, speed, start, client_id = "fleetsim";
+  std::string broker, truth, inventory, dump, config, incidents, speed, start,
+      client_id = "fleetsim";
   std::string meter_formats, door_formats, facade_formats;
   std::optional<int> households, facades, report_minutes;
   std::optional<double> days;
@@ -43,7 +44,8 @@ int do_run(const RunFlags& f) {
   if (!f.speed.empty()) {
     auto speed = parse_speed(f.speed);
     if (!speed) {
-      fmt::print(stderr, "fleetsim: --speed: expected max, realtime or a factor, got '{}'\n", f.speed);
+      fmt::print(stderr, "fleetsim: --speed: expected max, realtime or a factor, got '{}'\n",
+                 f.speed);
       return 2;
     }
     c.speed = *speed;
@@ -67,8 +69,10 @@ int do_run(const RunFlags& f) {
       return 2;
     }
   std::string err;
-  if (!f.meter_formats.empty()) err = parse_shares(f.meter_formats, kMeterFormatNames, c.meter_shares);
-  if (err.empty() && !f.door_formats.empty()) err = parse_shares(f.door_formats, kDoorFormatNames, c.door_shares);
+  if (!f.meter_formats.empty())
+    err = parse_shares(f.meter_formats, kMeterFormatNames, c.meter_shares);
+  if (err.empty() && !f.door_formats.empty())
+    err = parse_shares(f.door_formats, kDoorFormatNames, c.door_shares);
   if (err.empty() && !f.facade_formats.empty())
     err = parse_shares(f.facade_formats, kFacadeFormatNames, c.facade_shares);
   if (!err.empty()) {
@@ -80,7 +84,8 @@ int do_run(const RunFlags& f) {
     fmt::print(stderr, "fleetsim: households/facades must be >= 0, days and report minutes > 0\n");
     return 2;
   }
-  RunOptions o{f.broker, f.truth, f.inventory, f.dump, f.client_id, std::max<size_t>(1, f.window), f.quiet};
+  RunOptions o{f.broker, f.truth, f.inventory, f.dump, f.client_id, std::max<size_t>(1, f.window),
+               f.quiet};
   return run_fleet(c, o);
 }
 
@@ -104,7 +109,8 @@ int do_listen(const fleetsim::ListenOptions& o, const std::string& out_path) {
         fmt::print(stderr, "fleetsim: {} bytes on {} are not an AlertBatch\n", bytes.size(), topic);
         return;
       }
-      for (const auto& a : batch->alerts) fmt::print("{}\n", edgegw::alert_to_json(batch->gateway_id, a));
+      for (const auto& a : batch->alerts)
+        fmt::print("{}\n", edgegw::alert_to_json(batch->gateway_id, a));
       std::fflush(stdout);
     });
   } catch (const std::exception& e) {
@@ -117,7 +123,8 @@ int do_listen(const fleetsim::ListenOptions& o, const std::string& out_path) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"fleetsim: simulates a fleet of households and facades for edgegw, and scores its alerts"};
+  CLI::App app{
+      "fleetsim: simulates a fleet of households and facades for edgegw, and scores its alerts"};
   app.require_subcommand(1);
 
   RunFlags rf;
@@ -126,7 +133,8 @@ int main(int argc, char** argv) {
   run->add_option("--households", rf.households, "households (default 20)");
   run->add_option("--facades", rf.facades, "facade sensors, 2 per building (default 0)");
   run->add_option("--days", rf.days, "simulated days (default 3)");
-  run->add_option("--start", rf.start, "event time of the start, ISO 8601 UTC (default 2024-05-01T00:00:00Z)");
+  run->add_option("--start", rf.start,
+                  "event time of the start, ISO 8601 UTC (default 2024-05-01T00:00:00Z)");
   run->add_option("--speed", rf.speed, "max | realtime | <event seconds per wall second>");
   run->add_option("--seed", rf.seed, "random seed (default 1)");
   run->add_option("--report-minutes", rf.report_minutes, "meter transmit period (default 15)");
@@ -134,7 +142,8 @@ int main(int argc, char** argv) {
   run->add_option("--inventory", rf.inventory, "site inventory TOML to write for the gateway");
   run->add_option("--config", rf.config, "sim config TOML (flags override it)");
   run->add_option("--incidents", rf.incidents, "incident counts, e.g. fall=3,leak=2,garbage=1");
-  run->add_option("--meter-formats", rf.meter_formats, "shares, e.g. wmbus=0.7,cjt188=0.2,native=0.1");
+  run->add_option("--meter-formats", rf.meter_formats,
+                  "shares, e.g. wmbus=0.7,cjt188=0.2,native=0.1");
   run->add_option("--door-formats", rf.door_formats, "shares, e.g. zigbee2mqtt=0.9,native=0.1");
   run->add_option("--facade-formats", rf.facade_formats, "shares, e.g. roi=0.9,frame=0,native=0.1");
   run->add_option("--dump", rf.dump, "also write every message as 'topic<TAB>payload' lines");
@@ -158,7 +167,8 @@ int main(int argc, char** argv) {
   score->add_option("--alerts", so.alerts_path, "file of length-prefixed AlertBatch messages");
   score->add_option("--upstream", so.upstream, "or collect the alerts from this broker");
   score->add_option("--topic", so.topic, "topic filter (default edgegw/+/alerts)");
-  score->add_option("--idle-seconds", so.idle_seconds, "stop collecting after this long idle (default 5)");
+  score->add_option("--idle-seconds", so.idle_seconds,
+                    "stop collecting after this long idle (default 5)");
   score->add_option("--client-id", so.client_id, "client id for a persistent session");
   score->add_option("--households", so.households, "households (default: from TRUTH.meta.json)");
   score->add_option("--days", so.days, "days (default: from TRUTH.meta.json)");

@@ -19,7 +19,8 @@ void draw(Progress& p, uint64_t messages, int64_t event_ms, bool final) {
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - p.began).count();
   const double span = static_cast<double>(std::max<int64_t>(1, p.end_ms - p.start_ms));
-  const double frac = final ? 1.0 : std::clamp(static_cast<double>(event_ms - p.start_ms) / span, 0.0, 1.0);
+  const double frac =
+      final ? 1.0 : std::clamp(static_cast<double>(event_ms - p.start_ms) / span, 0.0, 1.0);
   const double rate = secs > 0 ? static_cast<double>(messages) / secs : 0;
   const std::string when = edgegw::format_iso8601_utc(event_ms / 1000 * 1000);
   if (p.tty) {

@@ -21,7 +21,7 @@ struct PublisherOptions {
 class Publisher {
  public:
   explicit Publisher(const PublisherOptions& options);  // connects; throws mqtt::exception
-  ~Publisher();                                           // waits for in-flight, disconnects
+  ~Publisher();                                         // waits for in-flight, disconnects
   Publisher(const Publisher&) = delete;
   Publisher& operator=(const Publisher&) = delete;
 

@@ -17,7 +17,14 @@ constexpr uint64_t mix64(uint64_t x) {
 }
 
 // Purposes of the streams, so that two streams of one device never coincide.
-enum class Stream : uint64_t { routine = 1, meter = 2, door = 3, facade = 4, incidents = 5, fleet = 6 };
+enum class Stream : uint64_t {
+  routine = 1,
+  meter = 2,
+  door = 3,
+  facade = 4,
+  incidents = 5,
+  fleet = 6
+};
 
 inline std::mt19937_64 make_rng(uint64_t seed, Stream purpose, uint64_t index) {
   return std::mt19937_64(mix64(mix64(seed) ^ mix64(static_cast<uint64_t>(purpose) << 40 ^ index)));
@@ -27,7 +34,9 @@ inline double uniform(std::mt19937_64& rng, double lo, double hi) {
   return std::uniform_real_distribution<double>(lo, hi)(rng);
 }
 
-inline bool chance(std::mt19937_64& rng, double p) { return uniform(rng, 0.0, 1.0) < p; }
+inline bool chance(std::mt19937_64& rng, double p) {
+  return uniform(rng, 0.0, 1.0) < p;
+}
 
 inline double normal(std::mt19937_64& rng, double mean, double sd) {
   return std::normal_distribution<double>(mean, sd)(rng);

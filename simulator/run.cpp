@@ -89,8 +89,8 @@ int run_fleet(const SimConfig& c, const RunOptions& o) {
   FleetSim sim = make_fleet_sim(c, fleet, plan);
   std::vector<BaselineMeter> baseline_meters(fleet.households.size());
   const BaselineParams baseline_params;
-  RunMeta meta{c.households, c.facades, fleet.buildings, c.days, c.start_ms, c.end_ms(),
-               c.seed, c.report_minutes, 0, {}};
+  RunMeta meta{c.households, c.facades, fleet.buildings,  c.days, c.start_ms,
+               c.end_ms(),   c.seed,    c.report_minutes, 0,      {}};
   Progress progress = make_progress(o.quiet, c.start_ms, c.end_ms());
   const auto wall0 = std::chrono::steady_clock::now();
   Message msg;
@@ -98,8 +98,9 @@ int run_fleet(const SimConfig& c, const RunOptions& o) {
   try {
     while (next_message(sim, msg)) {
       if (c.speed > 0) {  // event time -> wall time
-        const auto due = wall0 + std::chrono::microseconds(static_cast<int64_t>(
-                                     static_cast<double>(msg.time_ms - c.start_ms) * 1000.0 / c.speed));
+        const auto due =
+            wall0 + std::chrono::microseconds(static_cast<int64_t>(
+                        static_cast<double>(msg.time_ms - c.start_ms) * 1000.0 / c.speed));
         if (due > std::chrono::steady_clock::now()) {
           if (publisher) publisher->flush();
           std::this_thread::sleep_until(due);

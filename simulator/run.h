@@ -9,10 +9,10 @@
 namespace fleetsim {
 
 struct RunOptions {
-  std::string broker;          // empty: do not publish (generate only, or --dump)
+  std::string broker;  // empty: do not publish (generate only, or --dump)
   std::string truth_path;
   std::string inventory_path;
-  std::string dump_path;       // "topic<TAB>payload" lines (binary payloads as hex)
+  std::string dump_path;  // "topic<TAB>payload" lines (binary payloads as hex)
   std::string client_id = "fleetsim";
   size_t window = 512;
   bool quiet = false;

@@ -12,6 +12,7 @@
 #include <simdjson.h>
 
 #include "drivers/timestamp.h"
+#include "gateway/status/json.h"
 #include "gateway/uplink/alert_codec.h"
 #include "simulator/alert_file.h"
 #include "simulator/listen.h"
@@ -22,8 +23,8 @@ namespace fleetsim {
 namespace {
 
 using edgegw::AlertKind;
-using edgegw::Audience;
 using edgegw::AlertState;
+using edgegw::Audience;
 using edgegw::Rule;
 
 // Where an alert must point to count for an incident.
@@ -51,17 +52,26 @@ constexpr int64_t kWindowMs = 26 * kHourMs;  // and up to 26 h after it
 // THE matching table: which alerts detect which incident kind.
 const std::vector<MatchRule>& match_table() {
   static const std::vector<MatchRule> table = {
-      {IncidentKind::fall, Scope::household, true,
+      {IncidentKind::fall,
+       Scope::household,
+       true,
        {{Rule::W1, {}}, {Rule::W2, {}}, {Rule::D1, {}}, {Rule::D2, {}}, {Rule::C1, {}}}},
-      {IncidentKind::leak, Scope::household, false, {{Rule::W3, {}}, {Rule::W5, {}}, {Rule::W4, {}}}},
+      {IncidentKind::leak,
+       Scope::household,
+       false,
+       {{Rule::W3, {}}, {Rule::W5, {}}, {Rule::W4, {}}}},
       {IncidentKind::night_wandering, Scope::household, false, {{Rule::D3, {}}}},
       {IncidentKind::door_left_open, Scope::household, false, {{Rule::D4, {}}}},
       {IncidentKind::hollow_patch, Scope::building, false, {{Rule::F1, {}}, {Rule::F2, {}}}},
       {IncidentKind::meter_silent, Scope::sensor, false, {{Rule::S1, {}}}},
       {IncidentKind::low_battery, Scope::sensor, false, {{Rule::S2, AlertKind::BatteryLow}}},
-      {IncidentKind::stuck_register, Scope::sensor, false,
+      {IncidentKind::stuck_register,
+       Scope::sensor,
+       false,
        {{Rule::S2, AlertKind::StuckRegister}, {Rule::W1, {}}}},
-      {IncidentKind::backwards_register, Scope::sensor, false,
+      {IncidentKind::backwards_register,
+       Scope::sensor,
+       false,
        {{Rule::S2, AlertKind::RegisterBackwards}}},
       {IncidentKind::garbage, Scope::sensor, false, {{Rule::S2, AlertKind::GarbagePayloads}}},
   };
@@ -83,7 +93,9 @@ bool in_scope(const MatchRule& m, const TruthRecord& t, const edgegw::Alert& a) 
   return false;
 }
 
-bool counts(const edgegw::Alert& a) { return a.state != AlertState::Cleared; }
+bool counts(const edgegw::Alert& a) {
+  return a.state != AlertState::Cleared;
+}
 
 double nearest_rank(const std::vector<double>& sorted, double q) {
   if (sorted.empty()) return 0;
@@ -91,7 +103,9 @@ double nearest_rank(const std::vector<double>& sorted, double q) {
   return sorted[std::min(sorted.size(), std::max<size_t>(1, rank)) - 1];
 }
 
-std::string_view rule_name(Rule r) { return edgegw::fb::EnumNameRule(r); }
+std::string_view rule_name(Rule r) {
+  return edgegw::fb::EnumNameRule(r);
+}
 
 // Is a care alert on this household explained by an incident there?
 bool explained(const ScoreInput& in, const std::string& household, Rule rule,
@@ -110,19 +124,12 @@ bool explained(const ScoreInput& in, const std::string& household, Rule rule,
   return false;
 }
 
-std::string json_escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (static_cast<unsigned char>(c) < 0x20) out += fmt::format("\\u{:04x}", static_cast<unsigned char>(c));
-    else out += c;
-  }
-  return out;
-}
+using edgegw::json_escape;
 
 std::string delays_json(const KindScore& k) {
   if (k.delays_min.empty()) return "null";
-  return fmt::format(R"({{"p50":{:.1f},"p90":{:.1f},"p99":{:.1f}}})", k.delay.p50, k.delay.p90, k.delay.p99);
+  return fmt::format(R"({{"p50":{:.1f},"p90":{:.1f},"p99":{:.1f}}})", k.delay.p50, k.delay.p90,
+                     k.delay.p99);
 }
 
 std::string ratio_json(int num, int den) {
@@ -192,9 +199,8 @@ ScoreResult score(const ScoreInput& in) {
     if (a.audience == Audience::Care) {
       if (!explained(in, a.subject, a.rule, &a, a.detect_time_ms)) r.false_care.push_back(ra);
     } else {
-      const bool matched = std::any_of(in.truth.begin(), in.truth.end(), [&](const TruthRecord& t) {
-        return alert_matches(t, a);
-      });
+      const bool matched = std::any_of(in.truth.begin(), in.truth.end(),
+                                       [&](const TruthRecord& t) { return alert_matches(t, a); });
       if (!matched) r.unmatched_maintenance.push_back(ra);
     }
   }
@@ -227,14 +233,16 @@ std::string score_json(const ScoreInput& in, const ScoreResult& r) {
   for (size_t i = 0; i < kIncidentKinds; ++i) {
     const auto kind = static_cast<IncidentKind>(i);
     const KindScore& k = r.kinds[i];
-    out += fmt::format(R"({}"{}":{{"class":"{}","injected":{},"detected":{},"recall":{},"delay_min":{}}})",
-                       i ? "," : "", to_string(kind), class_name(kind), k.injected, k.detected,
-                       ratio_json(k.detected, k.injected), delays_json(k));
+    out += fmt::format(
+        R"({}"{}":{{"class":"{}","injected":{},"detected":{},"recall":{},"delay_min":{}}})",
+        i ? "," : "", to_string(kind), class_name(kind), k.injected, k.detected,
+        ratio_json(k.detected, k.injected), delays_json(k));
   }
   std::map<std::string, int> by_rule;
   for (const auto& ra : r.false_care) ++by_rule[std::string(rule_name(ra.alert.rule))];
   std::string rules;
-  for (const auto& [name, n] : by_rule) rules += fmt::format(R"({}"{}":{})", rules.empty() ? "" : ",", name, n);
+  for (const auto& [name, n] : by_rule)
+    rules += fmt::format(R"({}"{}":{})", rules.empty() ? "" : ",", name, n);
   std::map<std::string, int> unmatched;
   for (const auto& ra : r.unmatched_maintenance) ++unmatched[std::string(rule_name(ra.alert.rule))];
   std::string unmatched_rules;
@@ -248,25 +256,29 @@ std::string score_json(const ScoreInput& in, const ScoreResult& r) {
       R"("false_per_1000_household_days":{:.3f},"falls_injected":{},"falls_detected":{},"fall_recall":{},"fall_delay_min":{}}},)",
       r.care_injected, r.care_detected, ratio_json(r.care_detected, r.care_injected),
       r.false_care.size(), r.false_care_rate(), rules, r.faults_injected, r.faults_found,
-      ratio_json(r.faults_found, r.faults_injected), r.unmatched_maintenance.size(), unmatched_rules,
-      r.baseline_alerts, r.baseline_false, r.baseline_false_rate(), r.baseline_falls.injected,
-      r.baseline_falls.detected, ratio_json(r.baseline_falls.detected, r.baseline_falls.injected),
+      ratio_json(r.faults_found, r.faults_injected), r.unmatched_maintenance.size(),
+      unmatched_rules, r.baseline_alerts, r.baseline_false, r.baseline_false_rate(),
+      r.baseline_falls.injected, r.baseline_falls.detected,
+      ratio_json(r.baseline_falls.detected, r.baseline_falls.injected),
       delays_json(r.baseline_falls));
   out += R"("missed":[)";
   for (size_t i = 0; i < r.missed.size(); ++i)
-    out += fmt::format(R"({}{{"subject":"{}","sensor":"{}","kind":"{}","start":"{}"}})", i ? "," : "",
-                       json_escape(r.missed[i].subject), json_escape(r.missed[i].sensor),
-                       to_string(r.missed[i].kind), edgegw::format_iso8601_utc(r.missed[i].start_ms));
+    out +=
+        fmt::format(R"({}{{"subject":"{}","sensor":"{}","kind":"{}","start":"{}"}})", i ? "," : "",
+                    json_escape(r.missed[i].subject), json_escape(r.missed[i].sensor),
+                    to_string(r.missed[i].kind), edgegw::format_iso8601_utc(r.missed[i].start_ms));
   out += R"(],"false_care":[)";
   for (size_t i = 0; i < r.false_care.size() && i < 50; ++i)
-    out += fmt::format("{}{}", i ? "," : "", edgegw::alert_to_json(r.false_care[i].gateway_id, r.false_care[i].alert));
+    out += fmt::format("{}{}", i ? "," : "",
+                       edgegw::alert_to_json(r.false_care[i].gateway_id, r.false_care[i].alert));
   out += "]}";
   return out;
 }
 
 std::string score_table(const ScoreInput& in, const ScoreResult& r) {
-  std::string out = fmt::format("{} households x {} days = {} household-days; {} alerts received ({} duplicates dropped)\n\n",
-                                in.households, in.days, r.household_days, r.alerts, r.duplicates);
+  std::string out = fmt::format(
+      "{} households x {} days = {} household-days; {} alerts received ({} duplicates dropped)\n\n",
+      in.households, in.days, r.household_days, r.alerts, r.duplicates);
   out += fmt::format("{:<20} {:<12} {:>8} {:>8} {:>8} {:>10} {:>10} {:>10}\n", "incident", "class",
                      "injected", "detected", "recall", "p50 delay", "p90 delay", "p99 delay");
   auto hours = [](const KindScore& k, double v) {
@@ -281,18 +293,20 @@ std::string score_table(const ScoreInput& in, const ScoreResult& r) {
                        hours(k, k.delay.p50), hours(k, k.delay.p90), hours(k, k.delay.p99));
   }
   out += fmt::format("\ncare incidents detected: {}/{}\n", r.care_detected, r.care_injected);
-  out += fmt::format("false care alerts: {} ({:.2f} per 1,000 household-days)\n", r.false_care.size(),
-                     r.false_care_rate());
-  out += fmt::format("device faults found: {}/{}; maintenance alerts matching no injected incident: {}\n",
-                     r.faults_found, r.faults_injected, r.unmatched_maintenance.size());
+  out += fmt::format("false care alerts: {} ({:.2f} per 1,000 household-days)\n",
+                     r.false_care.size(), r.false_care_rate());
+  out += fmt::format(
+      "device faults found: {}/{}; maintenance alerts matching no injected incident: {}\n",
+      r.faults_found, r.faults_injected, r.unmatched_maintenance.size());
   out += fmt::format(
       "baseline (single sensor: water < 0.01 m3 in 12 h): {} alerts, {} false ({:.2f} per 1,000 "
       "household-days), falls detected {}/{}\n",
       r.baseline_alerts, r.baseline_false, r.baseline_false_rate(), r.baseline_falls.detected,
       r.baseline_falls.injected);
   if (r.baseline_false > 0)
-    out += fmt::format("fused rules vs baseline: {:.1f}x fewer false care alerts\n",
-                       static_cast<double>(r.baseline_false) / std::max<size_t>(1, r.false_care.size()));
+    out += fmt::format(
+        "fused rules vs baseline: {:.1f}x fewer false care alerts\n",
+        static_cast<double>(r.baseline_false) / std::max<size_t>(1, r.false_care.size()));
   for (const TruthRecord& t : r.missed)
     out += fmt::format("missed: {} {} {} at {}\n", to_string(t.kind), t.subject, t.sensor,
                        edgegw::format_iso8601_utc(t.start_ms));
@@ -308,7 +322,8 @@ std::string parse_truth(const std::string& text, std::vector<TruthRecord>& out) 
     ++n;
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     simdjson::dom::element doc;
-    if (parser.parse(line).get(doc) != simdjson::SUCCESS) return fmt::format("line {}: not JSON", n);
+    if (parser.parse(line).get(doc) != simdjson::SUCCESS)
+      return fmt::format("line {}: not JSON", n);
     std::string_view subject, sensor, kind, start, end;
     if (doc["subject"].get(subject) || doc["kind"].get(kind) || doc["start"].get(start))
       return fmt::format("line {}: needs subject, kind and start strings", n);
@@ -410,7 +425,8 @@ int score_command(const ScoreOptions& o) {
   size_t duplicates = 0;
   if (!o.alerts_path.empty()) {
     auto batches = read_batches(o.alerts_path);
-    if (!batches) fmt::print(stderr, "fleetsim: cannot read {}\n", o.alerts_path);
+    if (!batches)
+      fmt::print(stderr, "fleetsim: cannot read {}\n", o.alerts_path);
     else
       for (const auto& b : *batches) add_batch(in, seen, duplicates, b);
   }
@@ -430,8 +446,10 @@ int score_command(const ScoreOptions& o) {
   }
   ScoreResult r = score(in);
   r.duplicates = duplicates;
-  if (o.json) fmt::print("{}\n", score_json(in, r));
-  else fmt::print("{}", score_table(in, r));
+  if (o.json)
+    fmt::print("{}\n", score_json(in, r));
+  else
+    fmt::print("{}", score_table(in, r));
   return 0;
 }
 

@@ -28,7 +28,7 @@ struct ReceivedAlert {
 
 struct ScoreInput {
   std::vector<TruthRecord> truth;
-  std::vector<ReceivedAlert> alerts;       // duplicates (same gateway and id) are dropped
+  std::vector<ReceivedAlert> alerts;  // duplicates (same gateway and id) are dropped
   std::vector<BaselineAlert> baseline;
   int households = 0;
   double days = 0;
@@ -51,7 +51,7 @@ struct ScoreResult {
   KindScore kinds[kIncidentKinds];
   int care_injected = 0, care_detected = 0;
   int faults_injected = 0, faults_found = 0;
-  std::vector<ReceivedAlert> false_care;          // care alerts that match nothing
+  std::vector<ReceivedAlert> false_care;  // care alerts that match nothing
   std::vector<ReceivedAlert> unmatched_maintenance;
   std::vector<TruthRecord> missed;
   int baseline_alerts = 0, baseline_false = 0, baseline_falls_detected = 0;

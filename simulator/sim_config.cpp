@@ -170,7 +170,8 @@ std::string load_sim_toml(const std::string& path, SimConfig& c) {
   if (const toml::node* n = root.get("start")) {
     auto s = n->value<std::string>();
     auto ms = s ? edgegw::parse_iso8601_utc(*s) : std::nullopt;
-    if (!ms) check(fmt::format("start: expected an ISO 8601 UTC time ({})", node_where(*n)));
+    if (!ms)
+      check(fmt::format("start: expected an ISO 8601 UTC time ({})", node_where(*n)));
     else {
       c.start_ms = *ms;
       c.start_given = true;
@@ -180,8 +181,10 @@ std::string load_sim_toml(const std::string& path, SimConfig& c) {
     auto s = n->value<std::string>();
     auto d = n->value<double>();
     std::optional<double> speed = s ? parse_speed(*s) : d && *d > 0 ? d : std::nullopt;
-    if (!speed) check(fmt::format("speed: expected max, realtime or a factor ({})", node_where(*n)));
-    else c.speed = *speed;
+    if (!speed)
+      check(fmt::format("speed: expected max, realtime or a factor ({})", node_where(*n)));
+    else
+      c.speed = *speed;
   }
   if (const toml::table* m = root["meter"].as_table()) {
     check(read_number(*m, "jitter_s", c.report_jitter_s, "meter."));
@@ -191,12 +194,14 @@ std::string load_sim_toml(const std::string& path, SimConfig& c) {
     for (auto&& [k, v] : *inc) {
       auto kind = incident_from_string(k.str());
       auto n = v.value<int64_t>();
-      if (!kind) check(fmt::format("incidents.{}: unknown incident kind (line {})", k.str(),
-                                   k.source().begin.line));
+      if (!kind)
+        check(fmt::format("incidents.{}: unknown incident kind (line {})", k.str(),
+                          k.source().begin.line));
       else if (!n || *n < 0)
         check(fmt::format("incidents.{}: expected a count (line {})", k.str(),
                           v.source().begin.line));
-      else c.incidents[static_cast<size_t>(*kind)] = static_cast<int>(*n);
+      else
+        c.incidents[static_cast<size_t>(*kind)] = static_cast<int>(*n);
     }
   }
   check(read_shares(root, "meter", kMeterFormatNames, c.meter_shares));

@@ -26,15 +26,15 @@ inline constexpr std::array<std::string_view, 3> kFacadeFormatNames = {"roi", "f
 
 // Probabilities of the daily routine (per household-day unless said otherwise).
 struct RoutineParams {
-  double late_rise_prob = 0.04;     // wakes 2-3.5 h later than usual
-  double night_toilet_prob = 0.8;   // at least one toilet visit at night
-  double away_prob = 0.015;         // leaves for 1-3 nights (visiting family, hospital)
-  double shopping_prob = 0.5;       // morning shopping trip
-  double walk_prob = 0.6;           // afternoon walk
-  double chore_door_prob = 0.9;     // rubbish out / deliveries / a visitor at the door
+  double late_rise_prob = 0.04;    // wakes 2-3.5 h later than usual
+  double night_toilet_prob = 0.8;  // at least one toilet visit at night
+  double away_prob = 0.015;        // leaves for 1-3 nights (visiting family, hospital)
+  double shopping_prob = 0.5;      // morning shopping trip
+  double walk_prob = 0.6;          // afternoon walk
+  double chore_door_prob = 0.9;    // rubbish out / deliveries / a visitor at the door
   double shower_prob = 0.6;
   double laundry_prob = 0.15;
-  double cleaning_prob = 0.7;       // on the household's cleaning weekday: a spike of use
+  double cleaning_prob = 0.7;  // on the household's cleaning weekday: a spike of use
 };
 
 struct SimConfig {
@@ -51,7 +51,7 @@ struct SimConfig {
   double lost_report_prob = 0.01;   // a report lost on the air (never two in a row)
   int door_heartbeat_minutes = 55;  // Zigbee check-in
   int facade_report_minutes = 10;
-  int utc_offset_min = 480;         // the city's time zone (UTC+8)
+  int utc_offset_min = 480;  // the city's time zone (UTC+8)
   // Incidents per kind; nullopt = the default rate for the fleet size.
   std::array<std::optional<int>, kIncidentKinds> incidents{};
   std::array<double, 3> meter_shares = {0.7, 0.2, 0.1};

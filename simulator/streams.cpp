@@ -16,7 +16,8 @@ bool active(const Incident* f, IncidentKind kind, int64_t t) {
 void schedule_meter(const SimConfig& c, MeterDevice& m) {
   const int64_t period = static_cast<int64_t>(c.report_minutes) * kMinuteMs;
   while (true) {
-    const int64_t jitter = static_cast<int64_t>(uniform(m.rng, -c.report_jitter_s, c.report_jitter_s) * 1000);
+    const int64_t jitter =
+        static_cast<int64_t>(uniform(m.rng, -c.report_jitter_s, c.report_jitter_s) * 1000);
     const int64_t t = (m.nominal_ms + jitter) / 1000 * 1000;
     m.nominal_ms += period;
     if (t >= c.end_ms()) {
@@ -44,7 +45,8 @@ void emit_meter(FleetSim& sim, MeterDevice& m, Message& out) {
   HouseholdModel& hh = sim.households[static_cast<size_t>(m.household)];
   const int64_t t = m.next_ms;
   double total = register_at(hh, t);
-  if (active(m.fault, IncidentKind::stuck_register, t) && m.last_sent_m3 >= 0) total = m.last_sent_m3;
+  if (active(m.fault, IncidentKind::stuck_register, t) && m.last_sent_m3 >= 0)
+    total = m.last_sent_m3;
   if (active(m.fault, IncidentKind::backwards_register, t)) total -= m.fault->amount;
   MeterSample s;
   s.meter_id = info.meter_id;
@@ -64,12 +66,15 @@ void emit_meter(FleetSim& sim, MeterDevice& m, Message& out) {
     out.payload = encode_meter(info.meter_format, s, c.utc_offset_min);
     out.household = m.household;
     // What the gateway sees: the register as the format rounds it.
-    out.total_m3 = info.meter_format == MeterFormat::cjt188 ? std::floor(total * 100 + 1e-6) / 100
-                                                            : std::floor(total * 1000 + 1e-6) / 1000;
+    out.total_m3 = info.meter_format == MeterFormat::cjt188
+                       ? std::floor(total * 100 + 1e-6) / 100
+                       : std::floor(total * 1000 + 1e-6) / 1000;
     if (!active(m.fault, IncidentKind::stuck_register, t)) m.last_sent_m3 = total;
   }
-  if (m.final_due) m.done = true;
-  else schedule_meter(c, m);
+  if (m.final_due)
+    m.done = true;
+  else
+    schedule_meter(c, m);
 }
 
 void emit_door(FleetSim& sim, DoorDevice& d, Message& out) {
@@ -117,7 +122,8 @@ FleetSim make_fleet_sim(const SimConfig& c, const Fleet& fleet, const IncidentPl
     MeterDevice m;
     m.household = idx;
     m.rng = make_rng(c.seed, Stream::meter, i);
-    m.nominal_ms = c.start_ms + static_cast<int64_t>(uniform(m.rng, 0, c.report_minutes * 60.0) * 1000);
+    m.nominal_ms =
+        c.start_ms + static_cast<int64_t>(uniform(m.rng, 0, c.report_minutes * 60.0) * 1000);
     m.battery_years = uniform(m.rng, 6, 14);
     if (inc && !is_care(inc->kind) && inc->device == FaultDevice::meter) m.fault = inc;
     schedule_meter(c, m);
@@ -125,7 +131,9 @@ FleetSim make_fleet_sim(const SimConfig& c, const Fleet& fleet, const IncidentPl
     DoorDevice d;
     d.household = idx;
     d.rng = make_rng(c.seed, Stream::door, i);
-    d.heartbeat_ms = (c.start_ms + static_cast<int64_t>(uniform(d.rng, 0, c.door_heartbeat_minutes * 60.0) * 1000)) / 1000 * 1000;
+    d.heartbeat_ms = (c.start_ms + static_cast<int64_t>(
+                                       uniform(d.rng, 0, c.door_heartbeat_minutes * 60.0) * 1000)) /
+                     1000 * 1000;
     d.battery_pct = uniform_int(d.rng, 55, 100);
     if (inc && !is_care(inc->kind) && inc->device == FaultDevice::door) d.fault = inc;
     sim.doors.push_back(std::move(d));
@@ -133,11 +141,13 @@ FleetSim make_fleet_sim(const SimConfig& c, const Fleet& fleet, const IncidentPl
   for (size_t i = 0; i < fleet.facades.size(); ++i) {
     FacadeDevice f;
     f.facade = static_cast<int>(i);
-    f.model = make_facade_model(c, fleet.facades[i], static_cast<int>(i), facade_incident(plan, static_cast<int>(i)));
+    f.model = make_facade_model(c, fleet.facades[i], static_cast<int>(i),
+                                facade_incident(plan, static_cast<int>(i)));
     f.next_ms = first_facade_report(f.model);
     sim.facades.push_back(std::move(f));
   }
-  for (size_t i = 0; i < sim.meters.size(); ++i) sim.queue.push({sim.meters[i].next_ms, static_cast<uint32_t>(i)});
+  for (size_t i = 0; i < sim.meters.size(); ++i)
+    sim.queue.push({sim.meters[i].next_ms, static_cast<uint32_t>(i)});
   const uint32_t door_base = static_cast<uint32_t>(sim.meters.size());
   for (size_t i = 0; i < sim.doors.size(); ++i) {
     const int64_t t = door_next_time(sim, sim.doors[i]);

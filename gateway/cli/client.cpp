@@ -53,8 +53,9 @@ int connect_unix(const std::string& path, std::string& error) {
   if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
     error = errno == ENOENT || errno == ECONNREFUSED
                 ? fmt::format("the gateway is not running (no listener on {})", path)
-                : fmt::format("cannot connect to {}: {}{}", path, std::strerror(errno),
-                              errno == EACCES ? " (run as root or as a member of the edgegw group)" : "");
+                : fmt::format(
+                      "cannot connect to {}: {}{}", path, std::strerror(errno),
+                      errno == EACCES ? " (run as root or as a member of the edgegw group)" : "");
     ::close(fd);
     return -1;
   }
@@ -100,7 +101,8 @@ Reply http_request(const std::string& socket_path, const std::string& method,
   char buf[65536];
   while (true) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now()).count();
+                          deadline - std::chrono::steady_clock::now())
+                          .count();
     pollfd p{fd, POLLIN, 0};
     if (left <= 0 || ::poll(&p, 1, static_cast<int>(left)) <= 0) {
       r.error = "timed out waiting for the gateway";

@@ -18,8 +18,8 @@ struct Target {
 
 // Flags every query command takes.
 struct CommonOptions {
-  std::string config_file;                  // default: /etc/edgegw/edgegw.toml when it exists
-  std::optional<std::string> data_dir;      // default: the config's data_dir, else /var/lib/edgegw
+  std::string config_file;              // default: /etc/edgegw/edgegw.toml when it exists
+  std::optional<std::string> data_dir;  // default: the config's data_dir, else /var/lib/edgegw
   std::optional<std::string> socket;
   bool json = false;
 };
@@ -33,7 +33,7 @@ struct Reply {
   bool reached = false;  // false: nothing listens (gateway not running)
   int status = 0;        // HTTP status
   std::string body;
-  std::string error;     // why it was not reached
+  std::string error;  // why it was not reached
 };
 
 Reply http_request(const std::string& socket_path, const std::string& method,

@@ -18,7 +18,8 @@ namespace {
 
 // Resolves the target and runs the request; prints JSON or calls `human` with the document.
 template <typename Human>
-int run_query(const CommonOptions& opts, const std::string& method, const std::string& path, Human human) {
+int run_query(const CommonOptions& opts, const std::string& method, const std::string& path,
+              Human human) {
   Target target;
   try {
     target = resolve_target(opts);
@@ -50,10 +51,15 @@ std::string age_text(simdjson::dom::element row) {
   return fmt::format("{:.1f}d", age / 86400);
 }
 
-const std::vector<std::pair<std::string, std::string>> kAlertColumns = {
-    {"ID", "id"},         {"DETECTED", "detect_time"}, {"RULE", "rule"},       {"KIND", "kind"},
-    {"STATE", "state"},   {"SEVERITY", "severity"},    {"AUDIENCE", "audience"}, {"SUBJECT", "subject"},
-    {"SENSOR", "sensor"}};
+const std::vector<std::pair<std::string, std::string>> kAlertColumns = {{"ID", "id"},
+                                                                        {"DETECTED", "detect_time"},
+                                                                        {"RULE", "rule"},
+                                                                        {"KIND", "kind"},
+                                                                        {"STATE", "state"},
+                                                                        {"SEVERITY", "severity"},
+                                                                        {"AUDIENCE", "audience"},
+                                                                        {"SUBJECT", "subject"},
+                                                                        {"SENSOR", "sensor"}};
 
 void print_sensor_table(simdjson::dom::element sensors) {
   std::vector<std::vector<std::string>> rows;
@@ -63,7 +69,8 @@ void print_sensor_table(simdjson::dom::element sensors) {
                     field_text(s, "last_seen"), age_text(s), silent ? "SILENT" : "ok",
                     field_text(s, "open_alerts")});
   }
-  print_table(std::cout, {"SENSOR", "KIND", "SUBJECT", "LAST SEEN", "AGE", "STATE", "OPEN ALERTS"}, rows);
+  print_table(std::cout, {"SENSOR", "KIND", "SUBJECT", "LAST SEEN", "AGE", "STATE", "OPEN ALERTS"},
+              rows);
 }
 
 }  // namespace
@@ -75,8 +82,9 @@ int cmd_sensors(const CommonOptions& opts, const SensorsOptions& f) {
   if (!f.kind.empty()) path += "kind=" + percent_encode(f.kind);
   return run_query(opts, "GET", path, [&](simdjson::dom::element doc) {
     print_sensor_table(doc["sensors"].value());
-    std::cout << fmt::format("\n{} sensors, {} silent, {} not in the inventory\n", field_text(doc, "total"),
-                             field_text(doc, "silent"), field_text(doc, "unassigned"));
+    std::cout << fmt::format("\n{} sensors, {} silent, {} not in the inventory\n",
+                             field_text(doc, "total"), field_text(doc, "silent"),
+                             field_text(doc, "unassigned"));
     return kExitOk;
   });
 }
@@ -92,8 +100,9 @@ int cmd_sensor(const CommonOptions& opts, const std::string& id) {
     std::cout << "\nrecent alerts:\n";
     print_object_table(std::cout, doc["recent_alerts"].value(), kAlertColumns);
     std::cout << "\nrecent rejected messages:\n";
-    print_object_table(std::cout, doc["recent_rejections"].value(),
-                       {{"TIME", "time"}, {"REASON", "reason"}, {"TOPIC", "topic"}, {"DETAIL", "detail"}});
+    print_object_table(
+        std::cout, doc["recent_rejections"].value(),
+        {{"TIME", "time"}, {"REASON", "reason"}, {"TOPIC", "topic"}, {"DETAIL", "detail"}});
     return kExitOk;
   });
 }
@@ -103,9 +112,11 @@ int cmd_alerts(const CommonOptions& opts, const AlertsOptions& f) {
   if (f.open) path += "open=1&";
   if (!f.since.empty()) {
     std::string since = f.since;
-    if (auto d = parse_duration_ms(f.since)) since = format_iso8601_utc(wall_clock_ms() - *d);
+    if (auto d = parse_duration_ms(f.since))
+      since = format_iso8601_utc(wall_clock_ms() - *d);
     else if (!parse_iso8601_utc(f.since)) {
-      std::cerr << "edgegw: --since: expected an ISO 8601 UTC time (2024-05-01T08:00:00Z) or a duration (30m, 12h, 2d)\n";
+      std::cerr << "edgegw: --since: expected an ISO 8601 UTC time (2024-05-01T08:00:00Z) or a "
+                   "duration (30m, 12h, 2d)\n";
       return kExitUsage;
     }
     path += "since=" + percent_encode(since);
@@ -128,7 +139,8 @@ int cmd_household(const CommonOptions& opts, const HouseholdOptions& h) {
       if (!h.until.empty()) {
         auto t = parse_iso8601_utc(h.until);
         if (!t) {
-          std::cerr << "edgegw: --until: expected an ISO 8601 UTC time, e.g. 2024-06-01T08:00:00Z\n";
+          std::cerr
+              << "edgegw: --until: expected an ISO 8601 UTC time, e.g. 2024-06-01T08:00:00Z\n";
           return kExitUsage;
         }
         until = *t;

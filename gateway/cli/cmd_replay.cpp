@@ -96,12 +96,14 @@ int cmd_replay(const ReplayOptions& o) {
     if (alerts.empty()) continue;
     for (Alert& a : alerts) a.id = next_id++;
     alert_count += alerts.size();
-    if (alerts_out.is_open()) append_length_prefixed(alerts_out, encode_batch(config.gateway_id, alerts));
+    if (alerts_out.is_open())
+      append_length_prefixed(alerts_out, encode_batch(config.gateway_id, alerts));
     if (o.print)
       for (const Alert& a : alerts) std::cout << alert_to_json(config.gateway_id, a) << "\n";
     alerts.clear();
   }
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const PipelineCounters& c = pipeline.counters();
   uint64_t rejected = 0;
   for (uint64_t n : c.rejected_by_reason) rejected += n;

@@ -35,19 +35,22 @@ void reload(const RunOptions& opts, Gateway& gateway) {
     next = load_config(opts.config_file);
   } catch (const std::exception& e) {
     gateway.reload_refused(e.what());
-    log_error("config", fmt::format("SIGHUP: new config refused, keeping the running one: {}", e.what()));
+    log_error("config",
+              fmt::format("SIGHUP: new config refused, keeping the running one: {}", e.what()));
     return;
   }
   apply_overrides(opts, next);
   const ReloadResult r = gateway.reload(next);
   if (!r.applied) {
-    log_error("config", fmt::format("SIGHUP: reload failed, keeping the running config: {}", r.error));
+    log_error("config",
+              fmt::format("SIGHUP: reload failed, keeping the running config: {}", r.error));
     return;
   }
-  log_info("config", fmt::format("SIGHUP: reloaded {}: rules, inventory ({} households, {} facades) "
-                                 "and log limits applied; detector state kept",
-                                 opts.config_file, next.inventory.households.size(),
-                                 next.inventory.facades.size()));
+  log_info("config",
+           fmt::format("SIGHUP: reloaded {}: rules, inventory ({} households, {} facades) "
+                       "and log limits applied; detector state kept",
+                       opts.config_file, next.inventory.households.size(),
+                       next.inventory.facades.size()));
   if (!r.restart_needed.empty())
     log_warn("config", fmt::format("SIGHUP: changed but only applied by a restart "
                                    "(systemctl restart edgegw): {}",

@@ -51,7 +51,8 @@ std::optional<std::string> fetch_or_read(const CommonOptions& opts, const std::s
   }
 }
 
-std::optional<simdjson::dom::element> parse(simdjson::dom::parser& parser, const std::string& body) {
+std::optional<simdjson::dom::element> parse(simdjson::dom::parser& parser,
+                                            const std::string& body) {
   simdjson::dom::element doc;
   if (parser.parse(body).get(doc)) {
     std::cerr << "edgegw: not JSON: " << body.substr(0, 200) << "\n";
@@ -64,16 +65,20 @@ std::optional<simdjson::dom::element> parse(simdjson::dom::parser& parser, const
 
 int cmd_outbox(const CommonOptions& opts, int limit) {
   int rc = kExitOk;
-  auto body = fetch_or_read(opts, fmt::format("/outbox?limit={}", limit), [&](Db& db, const Target& t) {
-    const OutboxStats stats = read_outbox_stats(db, t.outbox_max_bytes);
-    Outbox outbox(db, t.outbox_max_bytes);  // recovery only reads
-    JsonWriter w;
-    w.begin_object().key("report").raw(outbox_report_json(stats, nullptr, wall_clock_ms()));
-    w.key("oldest").begin_array();
-    for (const Alert& a : outbox.peek(static_cast<size_t>(limit), 1 << 20)) w.raw(alert_to_json(t.gateway_id, a));
-    w.end_array().end_object();
-    return w.take();
-  }, rc);
+  auto body = fetch_or_read(
+      opts, fmt::format("/outbox?limit={}", limit),
+      [&](Db& db, const Target& t) {
+        const OutboxStats stats = read_outbox_stats(db, t.outbox_max_bytes);
+        Outbox outbox(db, t.outbox_max_bytes);  // recovery only reads
+        JsonWriter w;
+        w.begin_object().key("report").raw(outbox_report_json(stats, nullptr, wall_clock_ms()));
+        w.key("oldest").begin_array();
+        for (const Alert& a : outbox.peek(static_cast<size_t>(limit), 1 << 20))
+          w.raw(alert_to_json(t.gateway_id, a));
+        w.end_array().end_object();
+        return w.take();
+      },
+      rc);
   if (!body) return rc;
   if (opts.json) {
     std::cout << *body << "\n";
@@ -85,18 +90,28 @@ int cmd_outbox(const CommonOptions& opts, int limit) {
   print_fields(std::cout, (*doc)["report"].value());
   std::cout << "\noldest waiting alerts:\n";
   print_object_table(std::cout, (*doc)["oldest"].value(),
-                     {{"ID", "id"}, {"DETECTED", "detect_time"}, {"RULE", "rule"}, {"STATE", "state"},
-                      {"SEVERITY", "severity"}, {"AUDIENCE", "audience"}, {"SUBJECT", "subject"}, {"SENSOR", "sensor"}});
+                     {{"ID", "id"},
+                      {"DETECTED", "detect_time"},
+                      {"RULE", "rule"},
+                      {"STATE", "state"},
+                      {"SEVERITY", "severity"},
+                      {"AUDIENCE", "audience"},
+                      {"SUBJECT", "subject"},
+                      {"SENSOR", "sensor"}});
   return kExitOk;
 }
 
 int cmd_deadletters(const CommonOptions& opts, int limit) {
   int rc = kExitOk;
-  auto body = fetch_or_read(opts, fmt::format("/deadletters?limit={}", limit), [&](Db& db, const Target&) {
-    const auto all = DeadLetters::read(db, 1000000);
-    std::vector<DeadLetter> last(all.end() - std::min<size_t>(all.size(), static_cast<size_t>(limit)), all.end());
-    return deadletters_json(last, all.size());
-  }, rc);
+  auto body = fetch_or_read(
+      opts, fmt::format("/deadletters?limit={}", limit),
+      [&](Db& db, const Target&) {
+        const auto all = DeadLetters::read(db, 1000000);
+        std::vector<DeadLetter> last(
+            all.end() - std::min<size_t>(all.size(), static_cast<size_t>(limit)), all.end());
+        return deadletters_json(last, all.size());
+      },
+      rc);
   if (!body) return rc;
   if (opts.json) {
     std::cout << *body << "\n";
@@ -106,7 +121,10 @@ int cmd_deadletters(const CommonOptions& opts, int limit) {
   auto doc = parse(parser, *body);
   if (!doc) return kExitProblem;
   print_object_table(std::cout, (*doc)["dead_letters"].value(),
-                     {{"TIME", "time"}, {"REASON", "reason"}, {"TOPIC", "topic"}, {"BYTES", "payload_size"},
+                     {{"TIME", "time"},
+                      {"REASON", "reason"},
+                      {"TOPIC", "topic"},
+                      {"BYTES", "payload_size"},
                       {"DETAIL", "detail"}});
   std::cout << fmt::format("\n{} dead letters kept\n", field_text(*doc, "count"));
   return kExitOk;

@@ -26,13 +26,14 @@ std::string human_line(simdjson::dom::parser& parser, const std::string& line) {
                        field_text(r, "sensor"), field_text(e, "driver"), extra);
   }
   if (type == "rejected")
-    return fmt::format("REJECTED {} on {}: {}", field_text(e, "reason"), field_text(e, "topic"), field_text(e, "detail"));
+    return fmt::format("REJECTED {} on {}: {}", field_text(e, "reason"), field_text(e, "topic"),
+                       field_text(e, "detail"));
   if (type == "alert") {
     auto a = e["alert"].value();
-    return fmt::format("ALERT    {} {} {} {} {} subject={} sensor={} id={}", field_text(a, "detect_time"),
-                       field_text(a, "rule"), field_text(a, "kind"), field_text(a, "state"),
-                       field_text(a, "severity"), field_text(a, "subject"), field_text(a, "sensor"),
-                       field_text(a, "id"));
+    return fmt::format("ALERT    {} {} {} {} {} subject={} sensor={} id={}",
+                       field_text(a, "detect_time"), field_text(a, "rule"), field_text(a, "kind"),
+                       field_text(a, "state"), field_text(a, "severity"), field_text(a, "subject"),
+                       field_text(a, "sensor"), field_text(a, "id"));
   }
   return line;
 }
@@ -48,18 +49,25 @@ int cmd_tail(const CommonOptions& opts, const TailOptions& f) {
     return kExitUsage;
   }
   std::string path = "/tail?";
-  for (const auto& [k, v] : {std::pair<const char*, const std::string&>{"type", f.type}, {"sensor", f.sensor},
-                             {"kind", f.kind}, {"subject", f.subject}})
+  for (const auto& [k, v] : {std::pair<const char*, const std::string&>{"type", f.type},
+                             {"sensor", f.sensor},
+                             {"kind", f.kind},
+                             {"subject", f.subject}})
     if (!v.empty()) path += fmt::format("{}={}&", k, percent_encode(v));
   simdjson::dom::parser parser;
   std::string error;
   int status = 0;
   std::string first_body;
-  status = http_stream(target.socket_path, path, [&](const std::string& line) {
-    if (opts.json) std::cout << line << std::endl;
-    else std::cout << human_line(parser, line) << std::endl;
-    return static_cast<bool>(std::cout);
-  }, error);
+  status = http_stream(
+      target.socket_path, path,
+      [&](const std::string& line) {
+        if (opts.json)
+          std::cout << line << std::endl;
+        else
+          std::cout << human_line(parser, line) << std::endl;
+        return static_cast<bool>(std::cout);
+      },
+      error);
   if (status == 0) {
     std::cerr << "edgegw: " << error << "\n";
     return kExitNotRunning;

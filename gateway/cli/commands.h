@@ -64,8 +64,8 @@ int cmd_deadletters(const CommonOptions& opts, int limit);
 
 struct HouseholdOptions {
   std::string id;
-  bool away = false;  // the `away` subcommand was given
-  std::string until;  // ISO 8601 UTC
+  bool away = false;         // the `away` subcommand was given
+  std::string until;         // ISO 8601 UTC
   std::string for_duration;  // 3d, 12h
   bool clear = false;
 };

@@ -16,8 +16,9 @@ std::string json_text(simdjson::dom::element e) {
     case element_type::UINT64: return fmt::format("{}", uint64_t(e.get_uint64()));
     case element_type::DOUBLE: {
       const double d = e.get_double();
-      return d == static_cast<int64_t>(d) && std::abs(d) < 1e15 ? fmt::format("{}", static_cast<int64_t>(d))
-                                                                : fmt::format("{:.3f}", d);
+      return d == static_cast<int64_t>(d) && std::abs(d) < 1e15
+                 ? fmt::format("{}", static_cast<int64_t>(d))
+                 : fmt::format("{:.3f}", d);
     }
     case element_type::BOOL: return bool(e.get_bool()) ? "yes" : "no";
     case element_type::NULL_VALUE: return "-";
@@ -77,7 +78,8 @@ void print_table(std::ostream& out, const std::vector<std::string>& headers,
   std::vector<size_t> width(headers.size());
   for (size_t i = 0; i < headers.size(); ++i) width[i] = headers[i].size();
   for (const auto& r : rows)
-    for (size_t i = 0; i < r.size() && i < width.size(); ++i) width[i] = std::max(width[i], r[i].size());
+    for (size_t i = 0; i < r.size() && i < width.size(); ++i)
+      width[i] = std::max(width[i], r[i].size());
   auto line = [&](const std::vector<std::string>& cells) {
     std::string s;
     for (size_t i = 0; i < cells.size() && i < width.size(); ++i)

@@ -24,7 +24,7 @@ struct Alert {
   Severity severity = Severity::Warning;
   AlertState state = AlertState::Raised;
   SubjectKind subject_kind = SubjectKind::Sensor;
-  std::string subject;    // household / building pseudonym, or the sensor id
+  std::string subject;  // household / building pseudonym, or the sensor id
   std::string sensor_id;
   int64_t event_time_ms = 0;   // when the condition began
   int64_t detect_time_ms = 0;  // watermark when it was detected

@@ -151,8 +151,7 @@ bool Engine::suppressed(uint32_t idx, const Alert& a) const {
         return !h.profile.meters.empty() && h.last_water_use_ms > a.event_time_ms;
       return false;
     }
-    default:
-      return false;
+    default: return false;
   }
 }
 
@@ -185,11 +184,13 @@ void Engine::clear(uint32_t idx, AlertKind kind, Rule rule, int64_t at_ms,
   a.state = AlertState::Cleared;
   // A clear repeats the audience and severity of what it clears.
   switch (rule) {
-    case Rule::W5: case Rule::F1: case Rule::F2: case Rule::S1: case Rule::S2: case Rule::G1:
-      a.audience = Audience::Maintenance;
-      break;
-    default:
-      break;
+    case Rule::W5:
+    case Rule::F1:
+    case Rule::F2:
+    case Rule::S1:
+    case Rule::S2:
+    case Rule::G1: a.audience = Audience::Maintenance; break;
+    default: break;
   }
   out.push_back(std::move(a));
   if (rule == Rule::W1 && s.household != kNoHousehold) update_c1(s.household, idx, at_ms, out);
@@ -201,8 +202,7 @@ void Engine::update_c1(uint32_t hi, uint32_t meter, int64_t at_ms, std::vector<A
   if (h.profile.doors.empty()) return;
   bool w1_open = false;
   for (uint32_t m : h.meters) w1_open |= (sensors_[m].open & bit(AlertKind::NoWaterUse12h)) != 0;
-  const bool holds = w1_open && !left_after_last_use(h) &&
-                     h.profile.away_until_ms <= at_ms;
+  const bool holds = w1_open && !left_after_last_use(h) && h.profile.away_until_ms <= at_ms;
   if (holds == h.c1_open) return;
   h.c1_open = holds;
   dirty_households_.push_back(hi);
@@ -231,12 +231,8 @@ void Engine::on_deadline(const Deadline& d, std::vector<Alert>& out) {
   pending = 0;
   switch (d.kind) {
     case DeadlineKind::door_no_opening:
-    case DeadlineKind::door_left_open:
-      door_deadline(d.sensor, d.due_ms, out);
-      break;
-    case DeadlineKind::sensor_silent:
-      silence_deadline(d.sensor, d.due_ms, out);
-      break;
+    case DeadlineKind::door_left_open: door_deadline(d.sensor, d.due_ms, out); break;
+    case DeadlineKind::sensor_silent: silence_deadline(d.sensor, d.due_ms, out); break;
   }
 }
 
@@ -278,7 +274,8 @@ std::string Engine::explain_sensor(std::string_view id) const {
   std::string open, held;
   for (int k = 0; k <= static_cast<int>(AlertKind::MAX); ++k) {
     const auto kind = static_cast<AlertKind>(k);
-    if (s.open & bit(kind)) open += fmt::format(R"({}"{}")", open.empty() ? "" : ",", fb::EnumNameAlertKind(kind));
+    if (s.open & bit(kind))
+      open += fmt::format(R"({}"{}")", open.empty() ? "" : ",", fb::EnumNameAlertKind(kind));
     if ((s.held & bit(kind)) && !(s.open & bit(kind)))
       held += fmt::format(R"({}"{}")", held.empty() ? "" : ",", fb::EnumNameAlertKind(kind));
   }
@@ -292,7 +289,9 @@ std::string Engine::explain_sensor(std::string_view id) const {
     else if (h.last_water_use_ms > 0)
       why = "water used after the last door opening: someone is home";
   }
-  auto t = [](int64_t ms) { return ms ? "\"" + format_iso8601_utc(ms) + "\"" : std::string("null"); };
+  auto t = [](int64_t ms) {
+    return ms ? "\"" + format_iso8601_utc(ms) + "\"" : std::string("null");
+  };
   std::string detail;
   switch (s.kind) {
     case SensorKind::water:
@@ -303,7 +302,9 @@ std::string Engine::explain_sensor(std::string_view id) const {
       break;
     case SensorKind::door:
       detail = fmt::format(R"("contact":"{}","last_opening":{},"open_since":{})",
-                           s.door.contact_closed < 0 ? "unknown" : s.door.contact_closed ? "closed" : "open",
+                           s.door.contact_closed < 0 ? "unknown"
+                           : s.door.contact_closed   ? "closed"
+                                                     : "open",
                            t(s.door.last_opening_ms), t(s.door.open_since_ms));
       break;
     case SensorKind::facade:
@@ -314,7 +315,10 @@ std::string Engine::explain_sensor(std::string_view id) const {
   return fmt::format(
       R"({{"sensor":"{}","known":true,"kind":"{}","subject_kind":"{}","subject":"{}","last_seen":{},)"
       R"("open_alerts":[{}],"held_not_sent":[{}],"why_held":"{}",{}}})",
-      id, s.kind == SensorKind::water ? "water" : s.kind == SensorKind::door ? "door" : "facade",
+      id,
+      s.kind == SensorKind::water  ? "water"
+      : s.kind == SensorKind::door ? "door"
+                                   : "facade",
       fb::EnumNameSubjectKind(subject.kind), subject.id, t(s.health.last_seen_ms), open, held, why,
       detail);
 }
@@ -344,7 +348,12 @@ void Engine::records_for(std::string_view sensor_id, std::vector<StateRecord>& o
   out.push_back({"s/" + std::string(sensor_id), std::move(value)});
   if (s.household != kNoHousehold) {
     const HouseholdState& h = households_[s.household];
-    HouseholdRecord rec{h.last_water_use_ms, h.last_water_use_from_ms, h.last_door_activity_ms, h.profile.away_until_ms, h.c1_open, h.openings_since_use};
+    HouseholdRecord rec{h.last_water_use_ms,
+                        h.last_water_use_from_ms,
+                        h.last_door_activity_ms,
+                        h.profile.away_until_ms,
+                        h.c1_open,
+                        h.openings_since_use};
     std::string v(1 + sizeof rec, kStateVersion);
     std::memcpy(v.data() + 1, &rec, sizeof rec);
     out.push_back({"h/" + h.profile.id, std::move(v)});
@@ -360,7 +369,12 @@ std::vector<StateRecord> Engine::take_dirty_records() {
   }
   for (uint32_t hi : dirty_households_) {
     const HouseholdState& h = households_[hi];
-    HouseholdRecord rec{h.last_water_use_ms, h.last_water_use_from_ms, h.last_door_activity_ms, h.profile.away_until_ms, h.c1_open, h.openings_since_use};
+    HouseholdRecord rec{h.last_water_use_ms,
+                        h.last_water_use_from_ms,
+                        h.last_door_activity_ms,
+                        h.profile.away_until_ms,
+                        h.c1_open,
+                        h.openings_since_use};
     std::string v(1 + sizeof rec, kStateVersion);
     std::memcpy(v.data() + 1, &rec, sizeof rec);
     out.push_back({"h/" + h.profile.id, std::move(v)});
@@ -392,8 +406,11 @@ void Engine::load_record(std::string_view key, std::string_view value) {
     dirty_[idx] = 0;
     // Re-arm the deadlines this state implies.
     if (s.kind == SensorKind::door) {
-      if (s.door.last_opening_ms) schedule(idx, DeadlineKind::door_no_opening, s.door.last_opening_ms + rules_.d1_window_s * 1000);
-      if (s.door.open_since_ms) schedule(idx, DeadlineKind::door_left_open, s.door.open_since_ms + rules_.d4_open_s * 1000);
+      if (s.door.last_opening_ms)
+        schedule(idx, DeadlineKind::door_no_opening,
+                 s.door.last_opening_ms + rules_.d1_window_s * 1000);
+      if (s.door.open_since_ms)
+        schedule(idx, DeadlineKind::door_left_open, s.door.open_since_ms + rules_.d4_open_s * 1000);
     }
     if (const int64_t due = silence_due(s)) schedule(idx, DeadlineKind::sensor_silent, due);
   } else if (key.starts_with("h/") && value.size() == 1 + sizeof(HouseholdRecord)) {

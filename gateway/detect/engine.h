@@ -106,8 +106,8 @@ class Engine {
 
   RulesConfig rules_;
   Inventory inventory_;
-  StringMap<uint32_t> index_;       // sensor id -> index
-  std::vector<std::string> ids_;    // index -> sensor id
+  StringMap<uint32_t> index_;     // sensor id -> index
+  std::vector<std::string> ids_;  // index -> sensor id
   std::vector<SensorState> sensors_;
   std::vector<uint8_t> dirty_;
   std::vector<HouseholdState> households_;

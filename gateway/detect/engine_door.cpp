@@ -10,7 +10,7 @@ namespace edgegw {
 void Engine::door_reading(uint32_t idx, const Reading& r, std::vector<Alert>& out) {
   SensorState& s = sensors_[idx];
   DoorState& d = s.door;
-  if (!r.door.contact_closed) return;  // availability or battery-only message
+  if (!r.door.contact_closed) return;       // availability or battery-only message
   if (r.time_ms < d.last_event_ms) return;  // late
   const int8_t closed = *r.door.contact_closed ? 1 : 0;
   const int64_t t = r.time_ms;
@@ -43,13 +43,17 @@ void Engine::door_reading(uint32_t idx, const Reading& r, std::vector<Alert>& ou
     const Household& p = households_[s.household].profile;
     const int minute = local_minute_of_day(t, p.utc_offset_min);
     if (in_quiet_hours(minute, p.quiet_start_min, p.quiet_end_min)) {
-      const int64_t night = local_day(t + (minute >= p.quiet_start_min && p.quiet_start_min > p.quiet_end_min ? kDayMs : 0), p.utc_offset_min);
+      const int64_t night = local_day(
+          t + (minute >= p.quiet_start_min && p.quiet_start_min > p.quiet_end_min ? kDayMs : 0),
+          p.utc_offset_min);
       if (night != d.d3_night) {
         d.d3_night = night;
         s.open &= ~bit(AlertKind::NightDoorOpening);
         s.held &= ~bit(AlertKind::NightDoorOpening);
-        raise(idx, make(idx, Rule::D3, AlertKind::NightDoorOpening, Audience::Care, Severity::Warning,
-                        t, t, minute, p.quiet_start_min, 0), out);
+        raise(idx,
+              make(idx, Rule::D3, AlertKind::NightDoorOpening, Audience::Care, Severity::Warning, t,
+                   t, minute, p.quiet_start_min, 0),
+              out);
       }
     }
   }
@@ -62,9 +66,11 @@ void Engine::door_deadline(uint32_t idx, int64_t due, std::vector<Alert>& out) {
   if (d.open_since_ms != 0) {
     const int64_t open_due = d.open_since_ms + rules_.d4_open_s * 1000;
     if (open_due <= due)
-      raise(idx, make(idx, Rule::D4, AlertKind::DoorLeftOpen, Audience::Care, Severity::Info,
-                      d.open_since_ms, open_due, static_cast<double>(due - d.open_since_ms) / 1000,
-                      static_cast<double>(rules_.d4_open_s), rules_.d4_open_s), out);
+      raise(idx,
+            make(idx, Rule::D4, AlertKind::DoorLeftOpen, Audience::Care, Severity::Info,
+                 d.open_since_ms, open_due, static_cast<double>(due - d.open_since_ms) / 1000,
+                 static_cast<double>(rules_.d4_open_s), rules_.d4_open_s),
+            out);
     else
       schedule(idx, DeadlineKind::door_left_open, open_due);
   }
@@ -72,15 +78,19 @@ void Engine::door_deadline(uint32_t idx, int64_t due, std::vector<Alert>& out) {
   const int64_t d1_due = d.last_opening_ms + rules_.d1_window_s * 1000;
   const int64_t d2_due = d.last_opening_ms + rules_.d2_window_s * 1000;
   if (d1_due <= due) {
-    raise(idx, make(idx, Rule::D1, AlertKind::NoDoorOpening, Audience::Care, Severity::Warning,
-                    d.last_opening_ms, d1_due, 0, rules_.d1_min_openings, rules_.d1_window_s), out);
+    raise(idx,
+          make(idx, Rule::D1, AlertKind::NoDoorOpening, Audience::Care, Severity::Warning,
+               d.last_opening_ms, d1_due, 0, rules_.d1_min_openings, rules_.d1_window_s),
+          out);
   } else {
     schedule(idx, DeadlineKind::door_no_opening, d1_due);
     return;
   }
   if (d2_due <= due)
-    raise(idx, make(idx, Rule::D2, AlertKind::NoEntryExit, Audience::Care, Severity::High,
-                    d.last_opening_ms, d2_due, 0, 1, rules_.d2_window_s), out);
+    raise(idx,
+          make(idx, Rule::D2, AlertKind::NoEntryExit, Audience::Care, Severity::High,
+               d.last_opening_ms, d2_due, 0, 1, rules_.d2_window_s),
+          out);
   else
     schedule(idx, DeadlineKind::door_no_opening, d2_due);
 }

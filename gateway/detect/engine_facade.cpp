@@ -40,8 +40,10 @@ Patch frame_patch(std::span<const float> frame, double min_dt) {
   double warm_sum = 0, cold_sum = 0, wx = 0, wy = 0;
   for (int i = 0; i < kFramePixels; ++i) {
     const float d = frame[i] - ref;
-    if (d >= min_dt) ++warm, warm_sum += d, wx += i % kFrameWidth, wy += i / kFrameWidth;
-    else if (d <= -min_dt) ++cold, cold_sum += d;
+    if (d >= min_dt)
+      ++warm, warm_sum += d, wx += i % kFrameWidth, wy += i / kFrameWidth;
+    else if (d <= -min_dt)
+      ++cold, cold_sum += d;
   }
   if (warm >= 4 && warm >= cold)
     return Patch{true, static_cast<float>(warm_sum / warm), static_cast<uint8_t>(wx / warm),
@@ -72,20 +74,25 @@ void Engine::facade_reading(uint32_t idx, const Reading& r, std::vector<Alert>& 
     f.patch_x = p.x;
     f.patch_y = p.y;
     if (f.consecutive < rules_.f1_min_readings) return;
-    raise(idx, make(idx, Rule::F1, AlertKind::FacadePatch, Audience::Maintenance, Severity::Warning,
-                    t, t, p.dt_c, rules_.f1_min_dt_c, 0), out);
+    raise(idx,
+          make(idx, Rule::F1, AlertKind::FacadePatch, Audience::Maintenance, Severity::Warning, t,
+               t, p.dt_c, rules_.f1_min_dt_c, 0),
+          out);
     if (f.first_day < 0) f.first_day = day;
     if (f.f1_day >= 0 && day != f.f1_day && f.first_day != day)
-      raise(idx, make(idx, Rule::F2, AlertKind::FacadePatchPersistent, Audience::Maintenance,
-                      Severity::High, t, t, p.dt_c, rules_.f1_min_dt_c,
-                      (day - f.first_day) * 86400), out);
+      raise(idx,
+            make(idx, Rule::F2, AlertKind::FacadePatchPersistent, Audience::Maintenance,
+                 Severity::High, t, t, p.dt_c, rules_.f1_min_dt_c, (day - f.first_day) * 86400),
+            out);
     f.f1_day = day;
     return;
   }
   // Cooling: a hollow patch that was warm while heating turns cold as the wall cools.
   if (phase == FacadePhase::cooling && f.first_day >= 0 && p.found && p.dt_c <= -rules_.f1_min_dt_c)
-    raise(idx, make(idx, Rule::F2, AlertKind::FacadePatchPersistent, Audience::Maintenance,
-                    Severity::High, t, t, p.dt_c, -rules_.f1_min_dt_c, 0), out);
+    raise(idx,
+          make(idx, Rule::F2, AlertKind::FacadePatchPersistent, Audience::Maintenance,
+               Severity::High, t, t, p.dt_c, -rules_.f1_min_dt_c, 0),
+          out);
 }
 
 }  // namespace edgegw

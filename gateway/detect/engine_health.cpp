@@ -25,10 +25,12 @@ void Engine::silence_deadline(uint32_t idx, int64_t due, std::vector<Alert>& out
     schedule(idx, DeadlineKind::sensor_silent, real_due);
     return;
   }
-  raise(idx, make(idx, Rule::S1, AlertKind::SensorSilent, Audience::Maintenance, Severity::Warning,
-                  s.health.last_seen_ms, real_due,
-                  static_cast<double>(real_due - s.health.last_seen_ms) / 1000,
-                  static_cast<double>(real_due - s.health.last_seen_ms) / 1000, 0), out);
+  raise(idx,
+        make(idx, Rule::S1, AlertKind::SensorSilent, Audience::Maintenance, Severity::Warning,
+             s.health.last_seen_ms, real_due,
+             static_cast<double>(real_due - s.health.last_seen_ms) / 1000,
+             static_cast<double>(real_due - s.health.last_seen_ms) / 1000, 0),
+        out);
 }
 
 void Engine::health_reading(uint32_t idx, const Reading& r, std::vector<Alert>& out) {
@@ -39,8 +41,10 @@ void Engine::health_reading(uint32_t idx, const Reading& r, std::vector<Alert>& 
   h.last_seen_ms = t;
   dirty_[idx] = 1;
   if (r.availability == Availability::offline) {
-    raise(idx, make(idx, Rule::S1, AlertKind::SensorSilent, Audience::Maintenance, Severity::Warning,
-                    t, t, 0, 0, 0), out);
+    raise(idx,
+          make(idx, Rule::S1, AlertKind::SensorSilent, Audience::Maintenance, Severity::Warning, t,
+               t, 0, 0, 0),
+          out);
     return;
   }
   clear(idx, AlertKind::SensorSilent, Rule::S1, t, out);
@@ -54,8 +58,10 @@ void Engine::health_reading(uint32_t idx, const Reading& r, std::vector<Alert>& 
 
   auto level = [&](AlertKind kind, bool low, bool recovered, double observed, double threshold) {
     if (low)
-      raise(idx, make(idx, Rule::S2, kind, Audience::Maintenance, Severity::Warning, t, t, observed,
-                      threshold, 0), out);
+      raise(idx,
+            make(idx, Rule::S2, kind, Audience::Maintenance, Severity::Warning, t, t, observed,
+                 threshold, 0),
+            out);
     else if (recovered)
       clear(idx, kind, Rule::S2, t, out);
   };
@@ -96,9 +102,10 @@ void Engine::on_rejected(std::string_view sensor_id, int64_t time_ms, std::vecto
   ++h.garbage_count;
   dirty_[idx] = 1;
   if (h.garbage_count >= static_cast<uint32_t>(rules_.s2_garbage_per_day))
-    raise(idx, make(idx, Rule::S2, AlertKind::GarbagePayloads, Audience::Maintenance,
-                    Severity::Warning, time_ms, time_ms, h.garbage_count, rules_.s2_garbage_per_day,
-                    86400), out);
+    raise(idx,
+          make(idx, Rule::S2, AlertKind::GarbagePayloads, Audience::Maintenance, Severity::Warning,
+               time_ms, time_ms, h.garbage_count, rules_.s2_garbage_per_day, 86400),
+          out);
 }
 
 }  // namespace edgegw

@@ -55,8 +55,10 @@ void Engine::water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& o
     if (w.last_backwards_ms == 0 || t - w.last_backwards_ms > kDayMs) {
       s.open &= ~bit(AlertKind::RegisterBackwards);
       s.held &= ~bit(AlertKind::RegisterBackwards);
-      raise(idx, make(idx, Rule::S2, AlertKind::RegisterBackwards, Audience::Maintenance,
-                      Severity::Warning, t, t, total - w.last_total_m3, 0, 0), out);
+      raise(idx,
+            make(idx, Rule::S2, AlertKind::RegisterBackwards, Audience::Maintenance,
+                 Severity::Warning, t, t, total - w.last_total_m3, 0, 0),
+            out);
     }
     w.last_backwards_ms = t;
     w.w1 = w.w2 = QuietWindow{};
@@ -72,8 +74,8 @@ void Engine::water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& o
   if (used > kEpsilon || first) w.last_change_ms = t;
 
   // W1 / W2.
-  const bool sign_of_life = !first && rules_.w1_sign_of_life_m3 > 0 &&
-                            used + kEpsilon >= rules_.w1_sign_of_life_m3;
+  const bool sign_of_life =
+      !first && rules_.w1_sign_of_life_m3 > 0 && used + kEpsilon >= rules_.w1_sign_of_life_m3;
   const bool w1_quiet =
       quiet_window(w.w1, t, total, rules_.w1_threshold_m3, rules_.w1_window_s, sign_of_life);
   if (h && w.w1.anchor_time_ms > h->last_water_use_ms && !w1_quiet && !first) {
@@ -86,9 +88,11 @@ void Engine::water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& o
       !h || awake_ms(w.w1.anchor_time_ms, t, utc_offset, h->profile.quiet_start_min,
                      h->profile.quiet_end_min) >= rules_.w1_min_awake_s * 1000;
   if (w1_quiet && w1_awake_enough)
-    raise(idx, make(idx, Rule::W1, AlertKind::NoWaterUse12h, Audience::Care, Severity::Warning,
-                    w.w1.anchor_time_ms, t, total - w.w1.anchor_total_m3, rules_.w1_threshold_m3,
-                    rules_.w1_window_s), out);
+    raise(idx,
+          make(idx, Rule::W1, AlertKind::NoWaterUse12h, Audience::Care, Severity::Warning,
+               w.w1.anchor_time_ms, t, total - w.w1.anchor_total_m3, rules_.w1_threshold_m3,
+               rules_.w1_window_s),
+          out);
   else if (!w1_quiet)
     clear(idx, AlertKind::NoWaterUse12h, Rule::W1, t, out);
   const bool w2_quiet =
@@ -98,12 +102,16 @@ void Engine::water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& o
   const bool comes_and_goes = h && h->openings_since_use >= rules_.s2_stuck_min_openings &&
                               h->last_door_activity_ms > t - 12 * kHourMs;
   if (w2_quiet && comes_and_goes)
-    raise(idx, make(idx, Rule::S2, AlertKind::StuckRegister, Audience::Maintenance, Severity::Warning,
-                    w.last_change_ms, t, 0, 0, rules_.w2_window_s), out);
+    raise(idx,
+          make(idx, Rule::S2, AlertKind::StuckRegister, Audience::Maintenance, Severity::Warning,
+               w.last_change_ms, t, 0, 0, rules_.w2_window_s),
+          out);
   if (w2_quiet)
-    raise(idx, make(idx, Rule::W2, AlertKind::NoWaterUse24h, Audience::Care, Severity::High,
-                    w.w2.anchor_time_ms, t, total - w.w2.anchor_total_m3, rules_.w2_threshold_m3,
-                    rules_.w2_window_s), out);
+    raise(idx,
+          make(idx, Rule::W2, AlertKind::NoWaterUse24h, Audience::Care, Severity::High,
+               w.w2.anchor_time_ms, t, total - w.w2.anchor_total_m3, rules_.w2_threshold_m3,
+               rules_.w2_window_s),
+          out);
   else
     clear(idx, AlertKind::NoWaterUse24h, Rule::W2, t, out);
 
@@ -123,9 +131,12 @@ void Engine::water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& o
       ++w.flow_reports;
       // Rising in every report: a run needs enough reports to say "continuous" at all.
       if (w.flow_reports >= 4 && t - w.flow_since_ms >= rules_.w3_min_duration_s * 1000) {
-        const double rate = (total - w.flow_since_total) * kHourMs / static_cast<double>(t - w.flow_since_ms);
-        raise(idx, make(idx, Rule::W3, AlertKind::ContinuousFlow, Audience::Care, Severity::Warning,
-                        w.flow_since_ms, t, rate, rules_.w3_min_rate_m3h, rules_.w3_min_duration_s), out);
+        const double rate =
+            (total - w.flow_since_total) * kHourMs / static_cast<double>(t - w.flow_since_ms);
+        raise(idx,
+              make(idx, Rule::W3, AlertKind::ContinuousFlow, Audience::Care, Severity::Warning,
+                   w.flow_since_ms, t, rate, rules_.w3_min_rate_m3h, rules_.w3_min_duration_s),
+              out);
       }
     }
   }
@@ -139,8 +150,10 @@ void Engine::water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& o
   }
   const double today = total - w.day_start_total;
   if (today > rules_.w4_daily_max_m3)
-    raise(idx, make(idx, Rule::W4, AlertKind::HighDailyUse, Audience::Care, Severity::Warning,
-                    day * kDayMs - utc_offset * kMinuteMs, t, today, rules_.w4_daily_max_m3, 86400), out);
+    raise(idx,
+          make(idx, Rule::W4, AlertKind::HighDailyUse, Audience::Care, Severity::Warning,
+               day * kDayMs - utc_offset * kMinuteMs, t, today, rules_.w4_daily_max_m3, 86400),
+          out);
 
   // W5: use in every 30-min slot of the last 24 h.
   const int64_t slot = t / kSlotMs;
@@ -153,16 +166,20 @@ void Engine::water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& o
   if (used > kEpsilon) w.slot_bits |= 1;
   w.slot_bits &= kAllSlots;
   if (w.slot_bits == kAllSlots)
-    raise(idx, make(idx, Rule::W5, AlertKind::LeakEverySlot, Audience::Maintenance, Severity::Warning,
-                    t - kDayMs, t, 48, 48, 86400), out);
+    raise(idx,
+          make(idx, Rule::W5, AlertKind::LeakEverySlot, Audience::Maintenance, Severity::Warning,
+               t - kDayMs, t, 48, 48, 86400),
+          out);
   else if ((w.slot_bits & 1) == 0 && slot > 0)
     clear(idx, AlertKind::LeakEverySlot, Rule::W5, t, out);
 
   // S2: stuck register: unchanged for long while the household's door is in use.
   if (h && !h->doors.empty() && t - w.last_change_ms >= rules_.s2_stuck_register_s * 1000 &&
       h->last_door_activity_ms > t - kDayMs)
-    raise(idx, make(idx, Rule::S2, AlertKind::StuckRegister, Audience::Maintenance, Severity::Warning,
-                    w.last_change_ms, t, 0, 0, rules_.s2_stuck_register_s), out);
+    raise(idx,
+          make(idx, Rule::S2, AlertKind::StuckRegister, Audience::Maintenance, Severity::Warning,
+               w.last_change_ms, t, 0, 0, rules_.s2_stuck_register_s),
+          out);
   else if (used > kEpsilon)
     clear(idx, AlertKind::StuckRegister, Rule::S2, t, out);
 }

@@ -16,7 +16,7 @@ struct Household {
   int utc_offset_min = 480;       // local time = UTC + offset (China Standard Time by default)
   int quiet_start_min = 22 * 60;  // quiet hours, local minutes after midnight; may wrap midnight
   int quiet_end_min = 6 * 60;
-  int64_t away_until_ms = 0;      // away mode (hospital, visiting family) pauses care rules
+  int64_t away_until_ms = 0;  // away mode (hospital, visiting family) pauses care rules
 };
 
 struct FacadeSite {

@@ -30,7 +30,8 @@ inline int64_t awake_ms(int64_t from, int64_t to, int utc_offset_min, int start,
   if (to <= from) return 0;
   const int64_t offset = utc_offset_min * kMinuteMs;
   int64_t quiet = 0;
-  for (int64_t day = local_day(from, utc_offset_min) - 1; day <= local_day(to, utc_offset_min); ++day) {
+  for (int64_t day = local_day(from, utc_offset_min) - 1; day <= local_day(to, utc_offset_min);
+       ++day) {
     const int64_t midnight = day * kDayMs - offset;  // UTC ms of local midnight
     const int64_t q0 = midnight + start * kMinuteMs;
     const int64_t q1 = midnight + (start <= end ? end : end + 24 * 60) * kMinuteMs;

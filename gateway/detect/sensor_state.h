@@ -24,36 +24,36 @@ struct WaterState {
   double last_total_m3 = kNaN;
   int64_t last_change_ms = 0;  // last reading at which the register moved at all
   QuietWindow w1, w2;
-  int64_t flow_since_ms = 0;     // W3: start of the current run of rising reports (0 = none)
+  int64_t flow_since_ms = 0;  // W3: start of the current run of rising reports (0 = none)
   double flow_since_total = 0;
-  int32_t flow_reports = 0;     // rising reports in the current run
-  int64_t day = 0;               // W4: local day of day_start_total
+  int32_t flow_reports = 0;  // rising reports in the current run
+  int64_t day = 0;           // W4: local day of day_start_total
   double day_start_total = kNaN;
-  uint64_t slot_bits = 0;        // W5: one bit per 30-min slot with use, newest in bit 0
-  int64_t slot_index = 0;        // slot of bit 0 (UTC half-hours since the epoch)
-  int64_t period_ms = 0;         // estimated transmit period (EWMA of report spacing)
+  uint64_t slot_bits = 0;  // W5: one bit per 30-min slot with use, newest in bit 0
+  int64_t slot_index = 0;  // slot of bit 0 (UTC half-hours since the epoch)
+  int64_t period_ms = 0;   // estimated transmit period (EWMA of report spacing)
   int64_t last_backwards_ms = 0;
 };
 
 struct DoorState {
-  int64_t last_event_ms = 0;     // last contact change or report
-  int64_t last_opening_ms = 0;   // last transition to open
-  int64_t open_since_ms = 0;     // 0 = closed (or unknown)
-  int8_t contact_closed = -1;    // -1 unknown, 0 open, 1 closed
-  int64_t d3_night = -1;         // local day of the quiet period that raised D3 last
+  int64_t last_event_ms = 0;    // last contact change or report
+  int64_t last_opening_ms = 0;  // last transition to open
+  int64_t open_since_ms = 0;    // 0 = closed (or unknown)
+  int8_t contact_closed = -1;   // -1 unknown, 0 open, 1 closed
+  int64_t d3_night = -1;        // local day of the quiet period that raised D3 last
 };
 
 struct FacadeState {
-  int consecutive = 0;           // heating-phase readings in a row with a patch
+  int consecutive = 0;  // heating-phase readings in a row with a patch
   float last_dt_c = 0;
-  int64_t first_day = -1;        // local day F1 first held
-  int64_t f1_day = -1;           // local day F1 last held
+  int64_t first_day = -1;  // local day F1 first held
+  int64_t f1_day = -1;     // local day F1 last held
   uint8_t patch_x = 0, patch_y = 0;
 };
 
 struct HealthState {
   int64_t last_seen_ms = 0;
-  uint32_t garbage_count = 0;    // rejected messages in the current day
+  uint32_t garbage_count = 0;  // rejected messages in the current day
   int64_t garbage_day = -1;
 };
 
@@ -65,8 +65,8 @@ inline constexpr uint32_t kNoHousehold = std::numeric_limits<uint32_t>::max();
 struct SensorState {
   SensorKind kind = SensorKind::water;
   uint32_t household = kNoHousehold;  // index into the engine's households
-  OpenAlerts open = 0;                 // alerts raised upstream and not yet cleared
-  OpenAlerts held = 0;                 // conditions holding (raised or suppressed)
+  OpenAlerts open = 0;                // alerts raised upstream and not yet cleared
+  OpenAlerts held = 0;                // conditions holding (raised or suppressed)
   WaterState water;
   DoorState door;
   FacadeState facade;
@@ -74,6 +74,8 @@ struct SensorState {
   int64_t scheduled_due[3] = {0, 0, 0};  // pending deadline per DeadlineKind (0 = none)
 };
 
-inline OpenAlerts bit(AlertKind k) { return OpenAlerts{1} << static_cast<unsigned>(k); }
+inline OpenAlerts bit(AlertKind k) {
+  return OpenAlerts{1} << static_cast<unsigned>(k);
+}
 
 }  // namespace edgegw

@@ -21,9 +21,8 @@ Ingest::Ingest(const Config& config, Handler handler)
   for (const Route& r : config.routes)
     if (std::find(filters_.begin(), filters_.end(), r.filter) == filters_.end())
       filters_.push_back(r.filter);
-  client_.set_message_callback([this](mqtt::const_message_ptr msg) {
-    handler_(msg->get_topic(), msg->get_payload_str());
-  });
+  client_.set_message_callback(
+      [this](mqtt::const_message_ptr msg) { handler_(msg->get_topic(), msg->get_payload_str()); });
   client_.set_connection_lost_handler([this](const std::string& cause) {
     lost_ = true;
     log_warn("ingest", fmt::format("connection to {} lost: {}", broker_.url, cause));
@@ -31,9 +30,13 @@ Ingest::Ingest(const Config& config, Handler handler)
   });
 }
 
-Ingest::~Ingest() { stop(); }
+Ingest::~Ingest() {
+  stop();
+}
 
-void Ingest::start() { thread_ = std::thread([this] { run(); }); }
+void Ingest::start() {
+  thread_ = std::thread([this] { run(); });
+}
 
 void Ingest::stop() {
   {

@@ -39,7 +39,9 @@ class Pipeline {
               std::vector<Alert>& alerts);
 
   // Advances event time (wall-clock mode calls this every second).
-  void tick(int64_t now_ms, std::vector<Alert>& alerts) { engine_.advance_watermark(now_ms, alerts); }
+  void tick(int64_t now_ms, std::vector<Alert>& alerts) {
+    engine_.advance_watermark(now_ms, alerts);
+  }
 
   const PipelineCounters& counters() const { return counters_; }
   const Engine& engine() const { return engine_; }

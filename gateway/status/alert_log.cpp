@@ -16,8 +16,10 @@ void AlertLog::add(std::span<const Alert> alerts) {
     recent_.push_back(a);
     if (recent_.size() > capacity_) recent_.pop_front();
     Key key{a.subject, a.sensor_id, static_cast<int>(a.kind)};
-    if (a.state == AlertState::Cleared) open_.erase(key);
-    else open_[std::move(key)] = a;
+    if (a.state == AlertState::Cleared)
+      open_.erase(key);
+    else
+      open_[std::move(key)] = a;
   }
 }
 

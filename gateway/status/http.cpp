@@ -98,8 +98,8 @@ std::string_view status_text(int status) {
 
 std::string response_head(int status, std::string_view content_type,
                           std::optional<size_t> content_length) {
-  std::string h = fmt::format("HTTP/1.0 {} {}\r\nContent-Type: {}\r\nConnection: close\r\n",
-                              status, status_text(status), content_type);
+  std::string h = fmt::format("HTTP/1.0 {} {}\r\nContent-Type: {}\r\nConnection: close\r\n", status,
+                              status_text(status), content_type);
   if (content_length) h += fmt::format("Content-Length: {}\r\n", *content_length);
   return h + "\r\n";
 }

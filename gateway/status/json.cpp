@@ -113,8 +113,10 @@ JsonWriter& JsonWriter::value(uint64_t v) {
 }
 JsonWriter& JsonWriter::value(double v) {
   separate();
-  if (std::isfinite(v)) out_ += fmt::format("{}", v);
-  else out_ += "null";
+  if (std::isfinite(v))
+    out_ += fmt::format("{}", v);
+  else
+    out_ += "null";
   return *this;
 }
 JsonWriter& JsonWriter::null() {
@@ -153,9 +155,15 @@ void number(std::string& out, std::string_view key, float v) {
 
 std::string alarm_list(uint32_t alarms) {
   static constexpr std::pair<MeterAlarm, std::string_view> kNames[] = {
-      {kAlarmLeak, "leak"},       {kAlarmBurst, "burst"},     {kAlarmDry, "dry"},
-      {kAlarmReverseFlow, "reverse_flow"}, {kAlarmBlocked, "blocked"}, {kAlarmTamper, "tamper"},
-      {kAlarmLowBattery, "low_battery"}, {kAlarmValveClosed, "valve_closed"}, {kAlarmOther, "other"}};
+      {kAlarmLeak, "leak"},
+      {kAlarmBurst, "burst"},
+      {kAlarmDry, "dry"},
+      {kAlarmReverseFlow, "reverse_flow"},
+      {kAlarmBlocked, "blocked"},
+      {kAlarmTamper, "tamper"},
+      {kAlarmLowBattery, "low_battery"},
+      {kAlarmValveClosed, "valve_closed"},
+      {kAlarmOther, "other"}};
   std::string out = "[";
   for (const auto& [bit, name] : kNames)
     if (alarms & bit) out += fmt::format(R"({}"{}")", out.size() > 1 ? "," : "", name);
@@ -177,13 +185,16 @@ std::string_view phase_name(FacadePhase p) {
 std::string reading_to_json(const Reading& r) {
   std::string out = fmt::format(R"({{"sensor":"{}","kind":"{}")", json_escape(r.sensor_id),
                                 sensor_kind_name(r.kind));
-  if (r.time_ms != 0) out += fmt::format(R"(,"time":"{}")", format_iso8601_utc(r.time_ms));
-  else out += R"(,"time":null)";
+  if (r.time_ms != 0)
+    out += fmt::format(R"(,"time":"{}")", format_iso8601_utc(r.time_ms));
+  else
+    out += R"(,"time":null)";
   number(out, "battery_pct", r.battery_pct);
   number(out, "battery_years", r.battery_years);
   if (r.link_quality >= 0) out += fmt::format(R"(,"link_quality":{})", r.link_quality);
   if (r.availability != Availability::unknown)
-    out += fmt::format(R"(,"availability":"{}")", r.availability == Availability::online ? "online" : "offline");
+    out += fmt::format(R"(,"availability":"{}")",
+                       r.availability == Availability::online ? "online" : "offline");
   switch (r.kind) {
     case SensorKind::water:
       number(out, "total_m3", r.water.total_m3);

@@ -28,9 +28,12 @@ LatencyHistogram::Snapshot LatencyHistogram::snapshot() const {
 std::string label(std::string_view key, std::string_view value) {
   std::string v;
   for (char c : value) {
-    if (c == '\\' || c == '"') v += '\\', v += c;
-    else if (c == '\n') v += "\\n";
-    else v += c;
+    if (c == '\\' || c == '"')
+      v += '\\', v += c;
+    else if (c == '\n')
+      v += "\\n";
+    else
+      v += c;
   }
   return fmt::format("{}=\"{}\"", key, v);
 }
@@ -41,13 +44,17 @@ void PromWriter::family(std::string_view name, std::string_view type, std::strin
 
 void PromWriter::sample(std::string_view name, std::string_view labels, double value) {
   const std::string v = std::isnan(value) ? "NaN" : fmt::format("{}", value);
-  if (labels.empty()) out_ += fmt::format("{} {}\n", name, v);
-  else out_ += fmt::format("{}{{{}}} {}\n", name, labels, v);
+  if (labels.empty())
+    out_ += fmt::format("{} {}\n", name, v);
+  else
+    out_ += fmt::format("{}{{{}}} {}\n", name, labels, v);
 }
 
 void PromWriter::sample(std::string_view name, std::string_view labels, uint64_t value) {
-  if (labels.empty()) out_ += fmt::format("{} {}\n", name, value);
-  else out_ += fmt::format("{}{{{}}} {}\n", name, labels, value);
+  if (labels.empty())
+    out_ += fmt::format("{} {}\n", name, value);
+  else
+    out_ += fmt::format("{}{{{}}} {}\n", name, labels, value);
 }
 
 void PromWriter::histogram(std::string_view name, std::string_view labels,

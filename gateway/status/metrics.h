@@ -15,8 +15,8 @@ namespace edgegw {
 class LatencyHistogram {
  public:
   static constexpr std::array<int64_t, 14> kBoundsNs = {
-      1'000,      2'500,      5'000,       10'000,      25'000,      50'000,      100'000,
-      250'000,    500'000,    1'000'000,   2'500'000,   10'000'000,  100'000'000, 1'000'000'000};
+      1'000,   2'500,   5'000,     10'000,    25'000,     50'000,      100'000,
+      250'000, 500'000, 1'000'000, 2'500'000, 10'000'000, 100'000'000, 1'000'000'000};
 
   void record(std::chrono::nanoseconds d);
 
@@ -41,7 +41,8 @@ class PromWriter {
   void sample(std::string_view name, std::string_view labels, double value);
   void sample(std::string_view name, std::string_view labels, uint64_t value);
   // A whole histogram family sample set with the given extra labels (e.g. stage="store").
-  void histogram(std::string_view name, std::string_view labels, const LatencyHistogram::Snapshot& s);
+  void histogram(std::string_view name, std::string_view labels,
+                 const LatencyHistogram::Snapshot& s);
 
   const std::string& str() const { return out_; }
 

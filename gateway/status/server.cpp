@@ -46,8 +46,9 @@ int listen_unix(const std::string& path) {
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
   if (path.size() >= sizeof addr.sun_path)
-    throw std::runtime_error(fmt::format("status server: socket path too long ({} bytes, max {}): {}",
-                                         path.size(), sizeof addr.sun_path - 1, path));
+    throw std::runtime_error(
+        fmt::format("status server: socket path too long ({} bytes, max {}): {}", path.size(),
+                    sizeof addr.sun_path - 1, path));
   std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
   const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
   if (fd < 0) fail("socket");
@@ -87,9 +88,14 @@ int listen_tcp(int port) {
 }  // namespace
 
 StatusServer::StatusServer(StatusServerOptions options, Handler handler, TailHub& tail, Tick tick)
-    : options_(std::move(options)), handler_(std::move(handler)), tail_(tail), tick_(std::move(tick)) {}
+    : options_(std::move(options)),
+      handler_(std::move(handler)),
+      tail_(tail),
+      tick_(std::move(tick)) {}
 
-StatusServer::~StatusServer() { stop(); }
+StatusServer::~StatusServer() {
+  stop();
+}
 
 void StatusServer::start() {
   stop_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -119,8 +125,8 @@ void StatusServer::run() {
     return clients.erase(it);
   };
   auto respond = [&](Client& c) {
-    const size_t end = c.in.find("\r\n\r\n") != std::string::npos ? c.in.find("\r\n\r\n")
-                                                                   : c.in.find("\n\n");
+    const size_t end =
+        c.in.find("\r\n\r\n") != std::string::npos ? c.in.find("\r\n\r\n") : c.in.find("\n\n");
     c.head_done = true;
     HttpResponse resp;
     auto req = parse_request_head(std::string_view(c.in).substr(0, end));
@@ -212,8 +218,10 @@ void StatusServer::run() {
       }
       if (!drop && !c.out.empty() && (fds[i].revents & POLLOUT)) {
         const ssize_t n = ::send(fds[i].fd, c.out.data(), c.out.size(), MSG_NOSIGNAL);
-        if (n > 0) c.out.erase(0, static_cast<size_t>(n));
-        else if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) drop = true;
+        if (n > 0)
+          c.out.erase(0, static_cast<size_t>(n));
+        else if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+          drop = true;
       }
       if (c.head_done && !c.tail_id && c.out.empty()) drop = true;  // response complete
       if (!c.head_done && Clock::now() - c.accepted > kHeadTimeout) drop = true;

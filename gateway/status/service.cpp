@@ -52,11 +52,14 @@ StatusService::StatusService(Gateway& gateway, const Config& config, DeadLetters
       started_wall_ms_(wall_clock_ms()),
       limiter_(config.log.burst, config.log.per_minute) {}
 
-StatusService::~StatusService() { stop(); }
+StatusService::~StatusService() {
+  stop();
+}
 
 void StatusService::start() {
   server_ = std::make_unique<StatusServer>(
-      server_options_, [this](const HttpRequest& r) { return handle(r); }, tail_, [this] { tick(); });
+      server_options_, [this](const HttpRequest& r) { return handle(r); }, tail_,
+      [this] { tick(); });
   try {
     server_->start();
   } catch (const std::exception& e) {
@@ -76,7 +79,8 @@ double StatusService::uptime_seconds() const {
 }
 
 void StatusService::after_message(std::string_view topic, std::string_view payload,
-                                  const PipelineCounters& counters, std::chrono::nanoseconds elapsed) {
+                                  const PipelineCounters& counters,
+                                  std::chrono::nanoseconds elapsed) {
   detect_latency_.record(elapsed);
   messages_.store(counters.messages, std::memory_order_relaxed);
   readings_.store(sum(counters.accepted_by_driver), std::memory_order_relaxed);
@@ -104,21 +108,38 @@ void StatusService::tail_message(std::string_view topic, std::string_view payloa
   auto driver = route_topic(routes_, topic);
   Reading reading;
   DecodeStatus status;
-  if (!driver) status = DecodeError{DecodeErrorCode::no_route, "no route for this topic"};
-  else status = decode_with(*driver, topic, payload, limits_, tail_scratch_, reading);
+  if (!driver)
+    status = DecodeError{DecodeErrorCode::no_route, "no route for this topic"};
+  else
+    status = decode_with(*driver, topic, payload, limits_, tail_scratch_, reading);
   JsonWriter w;
   w.begin_object();
   if (status) {
-    w.key("type").value("rejected").key("topic").value(topic)
-        .key("reason").value(to_string(status->code)).key("detail").value(status->detail).end_object();
+    w.key("type")
+        .value("rejected")
+        .key("topic")
+        .value(topic)
+        .key("reason")
+        .value(to_string(status->code))
+        .key("detail")
+        .value(status->detail)
+        .end_object();
     const std::string line = w.take();
     tail_.publish(TailEvent{"rejected", "", "", "", topic, line});
     return;
   }
-  w.key("type").value("reading").key("topic").value(topic)
-      .key("driver").value(to_string(*driver)).key("reading").raw(reading_to_json(reading)).end_object();
+  w.key("type")
+      .value("reading")
+      .key("topic")
+      .value(topic)
+      .key("driver")
+      .value(to_string(*driver))
+      .key("reading")
+      .raw(reading_to_json(reading))
+      .end_object();
   const std::string line = w.take();
-  tail_.publish(TailEvent{"reading", reading.sensor_id, sensor_kind_name(reading.kind), "", topic, line});
+  tail_.publish(
+      TailEvent{"reading", reading.sensor_id, sensor_kind_name(reading.kind), "", topic, line});
 }
 
 void StatusService::after_store(std::span<const Alert> alerts, std::chrono::nanoseconds elapsed) {
@@ -155,8 +176,8 @@ ReloadStats StatusService::reload_stats() const {
 void StatusService::tick() {
   limiter_.flush_summaries();
   std::lock_guard lock(samples_mu_);
-  samples_[sample_next_] = Sample{std::chrono::steady_clock::now(), messages_.load(), readings_.load(),
-                                  rejected_.load(), alerts_.load()};
+  samples_[sample_next_] = Sample{std::chrono::steady_clock::now(), messages_.load(),
+                                  readings_.load(), rejected_.load(), alerts_.load()};
   sample_next_ = (sample_next_ + 1) % samples_.size();
   sample_count_ = std::min(sample_count_ + 1, samples_.size());
 }
@@ -166,7 +187,8 @@ RateWindow StatusService::rates() const {
   RateWindow r;
   if (sample_count_ < 2) return r;
   const Sample& newest = samples_[(sample_next_ + samples_.size() - 1) % samples_.size()];
-  const Sample& oldest = samples_[(sample_next_ + samples_.size() - sample_count_) % samples_.size()];
+  const Sample& oldest =
+      samples_[(sample_next_ + samples_.size() - sample_count_) % samples_.size()];
   r.seconds = std::chrono::duration<double>(newest.t - oldest.t).count();
   if (r.seconds <= 0) return r;
   r.messages = static_cast<double>(newest.messages - oldest.messages) / r.seconds;
@@ -187,14 +209,18 @@ HttpResponse StatusService::handle(const HttpRequest& req) {
         until = 0;
       } else if (parts.size() == 3) {
         auto t = parse_iso8601_utc(req.param("until"));
-        if (!t) return error_response(400, "away: until must be an ISO 8601 UTC time, e.g. 2024-06-01T08:00:00Z");
+        if (!t)
+          return error_response(
+              400, "away: until must be an ISO 8601 UTC time, e.g. 2024-06-01T08:00:00Z");
         until = *t;
       } else {
-        return error_response(404, "expected /household/<id>/away?until=... or /household/<id>/away/clear");
+        return error_response(
+            404, "expected /household/<id>/away?until=... or /household/<id>/away/clear");
       }
       if (!gateway_.set_away(parts[1], until))
         return error_response(404, fmt::format("unknown household '{}'", parts[1]));
-      log_info("status", until ? fmt::format("household {} away until {}", parts[1], format_iso8601_utc(until))
+      log_info("status", until ? fmt::format("household {} away until {}", parts[1],
+                                             format_iso8601_utc(until))
                                : fmt::format("household {} away mode cleared", parts[1]));
       return household_view(gateway_, *this, parts[1]);
     }
@@ -214,7 +240,8 @@ HttpResponse StatusService::handle(const HttpRequest& req) {
   }
   if (parts.size() == 1 && parts[0] == "sensors") return sensors_view(gateway_, req);
   if (parts.size() == 2 && parts[0] == "sensor") return sensor_view(gateway_, *this, parts[1]);
-  if (parts.size() == 2 && parts[0] == "household") return household_view(gateway_, *this, parts[1]);
+  if (parts.size() == 2 && parts[0] == "household")
+    return household_view(gateway_, *this, parts[1]);
   if (parts.size() == 1 && parts[0] == "alerts") return alerts_view(gateway_, *this, req);
   if (parts.size() == 1 && parts[0] == "outbox") return outbox_view(gateway_, req);
   if (parts.size() == 1 && parts[0] == "deadletters") return deadletters_view(gateway_, req);
@@ -222,7 +249,8 @@ HttpResponse StatusService::handle(const HttpRequest& req) {
     if (!req.trusted) return error_response(403, "tail is available on the Unix socket only");
     HttpResponse r;
     r.stream = true;
-    r.tail_filter = TailFilter{req.param("type"), req.param("sensor"), req.param("kind"), req.param("subject")};
+    r.tail_filter =
+        TailFilter{req.param("type"), req.param("sensor"), req.param("kind"), req.param("subject")};
     return r;
   }
   return error_response(404, fmt::format("no such resource: {}", req.path));

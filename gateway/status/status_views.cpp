@@ -54,18 +54,22 @@ DiskUsage disk_usage(const std::string& data_dir) {
   return d;
 }
 
-std::vector<std::string> health_problems(const Gateway& gw, const StatusService& svc, int64_t wall_ms) {
+std::vector<std::string> health_problems(const Gateway& gw, const StatusService& svc,
+                                         int64_t wall_ms) {
   std::vector<std::string> p;
   const GatewayStatus s = gw.status();
-  const int max_age_s = gw.inspect([](const Pipeline&, const Config& c) { return c.status.unhealthy_outbox_age_s; });
+  const int max_age_s =
+      gw.inspect([](const Pipeline&, const Config& c) { return c.status.unhealthy_outbox_age_s; });
   if (!s.ingest.connected)
     p.push_back(fmt::format("ingest broker {} not connected{}", gw.config().ingest.url,
                             s.ingest.last_error.empty() ? "" : ": " + s.ingest.last_error));
   if (!s.uplink.connected && s.outbox.depth > 0)
-    p.push_back(fmt::format("uplink {} not connected and {} alerts waiting{}", gw.config().uplink.broker.url,
-                            s.outbox.depth, s.uplink.last_error.empty() ? "" : ": " + s.uplink.last_error));
+    p.push_back(fmt::format("uplink {} not connected and {} alerts waiting{}",
+                            gw.config().uplink.broker.url, s.outbox.depth,
+                            s.uplink.last_error.empty() ? "" : ": " + s.uplink.last_error));
   const double age = s.outbox.depth ? age_seconds(outbox_now(gw), s.outbox.oldest_detect_ms) : 0;
-  if (age > max_age_s) p.push_back(fmt::format("oldest alert waiting {:.0f} s (limit {} s)", age, max_age_s));
+  if (age > max_age_s)
+    p.push_back(fmt::format("oldest alert waiting {:.0f} s (limit {} s)", age, max_age_s));
   if (s.outbox.max_bytes && s.outbox.bytes * 10 > s.outbox.max_bytes * 9)
     p.push_back(fmt::format("outbox {}% full", s.outbox.bytes * 100 / s.outbox.max_bytes));
   if (s.outbox.evicted_by_class != decltype(s.outbox.evicted_by_class){})
@@ -86,7 +90,8 @@ std::string status_json(const Gateway& gw, const StatusService& svc) {
   int64_t now = 0;
   const auto rows = collect_sensors(gw, now);
   size_t silent = 0, unassigned = 0;
-  for (const SensorRow& r : rows) silent += r.silent, unassigned += r.subject_kind == SubjectKind::Sensor;
+  for (const SensorRow& r : rows)
+    silent += r.silent, unassigned += r.subject_kind == SubjectKind::Sensor;
   const RateWindow rates = svc.rates();
   const ReloadStats reload = svc.reload_stats();
   const DiskUsage disk = disk_usage(c.data_dir);
@@ -102,20 +107,61 @@ std::string status_json(const Gateway& gw, const StatusService& svc) {
   for (const auto& p : problems) w.value(p);
   w.end_array();
 
-  w.key("ingest").begin_object().key("url").value(c.ingest.url).key("connected").value(s.ingest.connected)
-      .key("reconnects").value(s.ingest.reconnects).key("last_error").value(s.ingest.last_error).end_object();
-  w.key("uplink").begin_object().key("url").value(c.uplink.broker.url).key("topic").value(c.uplink_topic())
-      .key("connected").value(s.uplink.connected).key("reconnects").value(s.uplink.reconnects)
-      .key("batches_sent").value(s.uplink.batches_sent).key("alerts_sent").value(s.uplink.alerts_sent)
-      .key("last_puback").time(s.uplink.last_puback_ms).key("last_error").value(s.uplink.last_error).end_object();
+  w.key("ingest")
+      .begin_object()
+      .key("url")
+      .value(c.ingest.url)
+      .key("connected")
+      .value(s.ingest.connected)
+      .key("reconnects")
+      .value(s.ingest.reconnects)
+      .key("last_error")
+      .value(s.ingest.last_error)
+      .end_object();
+  w.key("uplink")
+      .begin_object()
+      .key("url")
+      .value(c.uplink.broker.url)
+      .key("topic")
+      .value(c.uplink_topic())
+      .key("connected")
+      .value(s.uplink.connected)
+      .key("reconnects")
+      .value(s.uplink.reconnects)
+      .key("batches_sent")
+      .value(s.uplink.batches_sent)
+      .key("alerts_sent")
+      .value(s.uplink.alerts_sent)
+      .key("last_puback")
+      .time(s.uplink.last_puback_ms)
+      .key("last_error")
+      .value(s.uplink.last_error)
+      .end_object();
 
-  w.key("rates").begin_object().key("window_s").value(rates.seconds)
-      .key("messages_per_s").value(rates.messages).key("readings_per_s").value(rates.readings)
-      .key("rejected_per_s").value(rates.rejected).key("alerts_per_s").value(rates.alerts).end_object();
+  w.key("rates")
+      .begin_object()
+      .key("window_s")
+      .value(rates.seconds)
+      .key("messages_per_s")
+      .value(rates.messages)
+      .key("readings_per_s")
+      .value(rates.readings)
+      .key("rejected_per_s")
+      .value(rates.rejected)
+      .key("alerts_per_s")
+      .value(rates.alerts)
+      .end_object();
 
-  w.key("counters").begin_object().key("messages").value(s.counters.messages)
-      .key("readings").value(sum(s.counters.accepted_by_driver))
-      .key("rejected").value(sum(s.counters.rejected_by_reason)).key("alerts").value(s.counters.alerts);
+  w.key("counters")
+      .begin_object()
+      .key("messages")
+      .value(s.counters.messages)
+      .key("readings")
+      .value(sum(s.counters.accepted_by_driver))
+      .key("rejected")
+      .value(sum(s.counters.rejected_by_reason))
+      .key("alerts")
+      .value(s.counters.alerts);
   w.key("readings_by_driver").begin_object();
   for (size_t i = 0; i < kDrivers; ++i)
     w.key(to_string(static_cast<DriverId>(i))).value(s.counters.accepted_by_driver[i]);
@@ -125,20 +171,55 @@ std::string status_json(const Gateway& gw, const StatusService& svc) {
   w.end_object().end_object();
 
   const int64_t onow = s.outbox.depth ? outbox_now(gw) : 0;
-  w.key("outbox").begin_object().key("depth").value(s.outbox.depth).key("bytes").value(s.outbox.bytes)
-      .key("max_bytes").value(s.outbox.max_bytes)
-      .key("oldest_age_s").value(s.outbox.depth ? age_seconds(onow, s.outbox.oldest_detect_ms) : 0.0)
-      .key("evicted").value(s.outbox.evicted).key("acknowledged").value(s.outbox.acknowledged).end_object();
+  w.key("outbox")
+      .begin_object()
+      .key("depth")
+      .value(s.outbox.depth)
+      .key("bytes")
+      .value(s.outbox.bytes)
+      .key("max_bytes")
+      .value(s.outbox.max_bytes)
+      .key("oldest_age_s")
+      .value(s.outbox.depth ? age_seconds(onow, s.outbox.oldest_detect_ms) : 0.0)
+      .key("evicted")
+      .value(s.outbox.evicted)
+      .key("acknowledged")
+      .value(s.outbox.acknowledged)
+      .end_object();
   w.key("dead_letters").value(s.dead_letters);
-  w.key("sensors").begin_object().key("total").value(static_cast<uint64_t>(rows.size()))
-      .key("silent").value(static_cast<uint64_t>(silent)).key("unassigned").value(static_cast<uint64_t>(unassigned))
+  w.key("sensors")
+      .begin_object()
+      .key("total")
+      .value(static_cast<uint64_t>(rows.size()))
+      .key("silent")
+      .value(static_cast<uint64_t>(silent))
+      .key("unassigned")
+      .value(static_cast<uint64_t>(unassigned))
       .end_object();
   w.key("alerts_open").value(static_cast<uint64_t>(svc.alerts().open_count()));
-  w.key("disk").begin_object().key("data_dir").value(c.data_dir).key("db_bytes").value(disk.db_bytes)
-      .key("free_bytes").value(disk.free_bytes).key("total_bytes").value(disk.total_bytes).end_object();
-  w.key("config").begin_object().key("reloads_applied").value(reload.applied)
-      .key("reloads_refused").value(reload.refused).key("last_reload").time(reload.last_ms)
-      .key("last_error").value(reload.last_error).key("restart_needed").begin_array();
+  w.key("disk")
+      .begin_object()
+      .key("data_dir")
+      .value(c.data_dir)
+      .key("db_bytes")
+      .value(disk.db_bytes)
+      .key("free_bytes")
+      .value(disk.free_bytes)
+      .key("total_bytes")
+      .value(disk.total_bytes)
+      .end_object();
+  w.key("config")
+      .begin_object()
+      .key("reloads_applied")
+      .value(reload.applied)
+      .key("reloads_refused")
+      .value(reload.refused)
+      .key("last_reload")
+      .time(reload.last_ms)
+      .key("last_error")
+      .value(reload.last_error)
+      .key("restart_needed")
+      .begin_array();
   for (const auto& k : reload.restart_needed) w.value(k);
   w.end_array().end_object();
   w.key("log_lines_suppressed").value(svc.limiter().suppressed_total());
@@ -151,18 +232,22 @@ std::string metrics_text(const Gateway& gw, const StatusService& svc) {
   const Config& c = gw.config();
   PromWriter m;
   m.family("edgegw_build_info", "gauge", "Version and gateway id.");
-  m.sample("edgegw_build_info", label("version", EDGEGW_VERSION) + "," + label("gateway_id", c.gateway_id), uint64_t{1});
+  m.sample("edgegw_build_info",
+           label("version", EDGEGW_VERSION) + "," + label("gateway_id", c.gateway_id), uint64_t{1});
   m.family("edgegw_uptime_seconds", "gauge", "Seconds since the gateway started.");
   m.sample("edgegw_uptime_seconds", "", svc.uptime_seconds());
   m.family("edgegw_messages_total", "counter", "MQTT messages handled.");
   m.sample("edgegw_messages_total", "", s.counters.messages);
   m.family("edgegw_readings_total", "counter", "Readings accepted, by driver.");
   for (size_t i = 0; i < kDrivers; ++i)
-    m.sample("edgegw_readings_total", label("driver", to_string(static_cast<DriverId>(i))), s.counters.accepted_by_driver[i]);
+    m.sample("edgegw_readings_total", label("driver", to_string(static_cast<DriverId>(i))),
+             s.counters.accepted_by_driver[i]);
   m.family("edgegw_rejected_total", "counter", "Messages rejected, by reason.");
   for (size_t i = 0; i < kDecodeErrorCodes; ++i)
-    m.sample("edgegw_rejected_total", label("reason", to_string(static_cast<DecodeErrorCode>(i))), s.counters.rejected_by_reason[i]);
-  m.family("edgegw_alerts_total", "counter", "Alerts stored in the outbox, by rule, audience and state.");
+    m.sample("edgegw_rejected_total", label("reason", to_string(static_cast<DecodeErrorCode>(i))),
+             s.counters.rejected_by_reason[i]);
+  m.family("edgegw_alerts_total", "counter",
+           "Alerts stored in the outbox, by rule, audience and state.");
   const AlertCounts counts = svc.alerts().counts();
   for (size_t r = 0; r < kRules; ++r)
     for (size_t a = 0; a < kAudiences; ++a)
@@ -181,7 +266,8 @@ std::string metrics_text(const Gateway& gw, const StatusService& svc) {
   m.sample("edgegw_outbox_bytes", "", s.outbox.bytes);
   m.family("edgegw_outbox_max_bytes", "gauge", "Outbox bound.");
   m.sample("edgegw_outbox_max_bytes", "", s.outbox.max_bytes);
-  m.family("edgegw_outbox_oldest_age_seconds", "gauge", "Age of the oldest waiting alert (0 when empty).");
+  m.family("edgegw_outbox_oldest_age_seconds", "gauge",
+           "Age of the oldest waiting alert (0 when empty).");
   m.sample("edgegw_outbox_oldest_age_seconds", "",
            s.outbox.depth ? age_seconds(outbox_now(gw), s.outbox.oldest_detect_ms) : 0.0);
   m.family("edgegw_outbox_evicted_total", "counter", "Alerts evicted because the outbox was full.");
@@ -190,7 +276,8 @@ std::string metrics_text(const Gateway& gw, const StatusService& svc) {
   m.sample("edgegw_uplink_connected", "", uint64_t{s.uplink.connected});
   m.family("edgegw_uplink_reconnects_total", "counter", "Upstream reconnections.");
   m.sample("edgegw_uplink_reconnects_total", "", s.uplink.reconnects);
-  m.family("edgegw_uplink_alerts_sent_total", "counter", "Alerts acknowledged by the upstream broker.");
+  m.family("edgegw_uplink_alerts_sent_total", "counter",
+           "Alerts acknowledged by the upstream broker.");
   m.sample("edgegw_uplink_alerts_sent_total", "", s.uplink.alerts_sent);
   m.family("edgegw_ingest_connected", "gauge", "1 when connected to the local broker.");
   m.sample("edgegw_ingest_connected", "", uint64_t{s.ingest.connected});
@@ -208,8 +295,10 @@ std::string metrics_text(const Gateway& gw, const StatusService& svc) {
   m.family("edgegw_disk_free_bytes", "gauge", "Free space of the data directory's file system.");
   m.sample("edgegw_disk_free_bytes", "", d.free_bytes);
   m.family("edgegw_stage_latency_seconds", "histogram",
-           "Per-message latency: decode_detect (route, decode, validate, rules) and store (synced outbox write).");
-  m.histogram("edgegw_stage_latency_seconds", label("stage", "decode_detect"), svc.detect_latency());
+           "Per-message latency: decode_detect (route, decode, validate, rules) and store (synced "
+           "outbox write).");
+  m.histogram("edgegw_stage_latency_seconds", label("stage", "decode_detect"),
+              svc.detect_latency());
   m.histogram("edgegw_stage_latency_seconds", label("stage", "store"), svc.store_latency());
   m.family("edgegw_log_suppressed_total", "counter", "Log lines dropped by the rate limit.");
   m.sample("edgegw_log_suppressed_total", "", svc.limiter().suppressed_total());

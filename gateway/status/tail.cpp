@@ -21,7 +21,9 @@ TailHub::TailHub() {
   if (wake_fd_ < 0) throw std::system_error(errno, std::generic_category(), "tail: eventfd");
 }
 
-TailHub::~TailHub() { ::close(wake_fd_); }
+TailHub::~TailHub() {
+  ::close(wake_fd_);
+}
 
 int TailHub::subscribe(TailFilter filter) {
   std::lock_guard lock(mu_);

@@ -58,7 +58,8 @@ std::string open_alert_names_json(OpenAlerts open) {
   JsonWriter w;
   w.begin_array();
   for (int k = 0; k <= static_cast<int>(AlertKind::MAX); ++k)
-    if (open & bit(static_cast<AlertKind>(k))) w.value(fb::EnumNameAlertKind(static_cast<AlertKind>(k)));
+    if (open & bit(static_cast<AlertKind>(k)))
+      w.value(fb::EnumNameAlertKind(static_cast<AlertKind>(k)));
   w.end_array();
   return w.take();
 }
@@ -89,7 +90,8 @@ std::vector<SensorRow> collect_sensors(const Gateway& gw, int64_t& now_ms) {
       rows.push_back(std::move(r));
     }
     // Inventory sensors that never reported: silent from the start.
-    auto add_unseen = [&](const std::string& id, SensorKind kind, SubjectKind sk, const std::string& subject) {
+    auto add_unseen = [&](const std::string& id, SensorKind kind, SubjectKind sk,
+                          const std::string& subject) {
       if (e.sensor(id)) return;
       SensorRow r;
       r.id = id;
@@ -105,7 +107,8 @@ std::vector<SensorRow> collect_sensors(const Gateway& gw, int64_t& now_ms) {
     }
     for (const FacadeSite& f : c.inventory.facades)
       add_unseen(f.sensor, SensorKind::facade, SubjectKind::Building, f.building);
-    std::sort(rows.begin(), rows.end(), [](const SensorRow& a, const SensorRow& b) { return a.id < b.id; });
+    std::sort(rows.begin(), rows.end(),
+              [](const SensorRow& a, const SensorRow& b) { return a.id < b.id; });
     return rows;
   });
 }
@@ -114,23 +117,29 @@ std::string sensor_row_json(const SensorRow& r, int64_t now_ms) {
   JsonWriter w;
   w.begin_object().key("sensor").value(r.id).key("kind").value(sensor_kind_name(r.kind));
   w.key("subject");
-  if (r.subject.empty()) w.null();
-  else w.value(r.subject);
+  if (r.subject.empty())
+    w.null();
+  else
+    w.value(r.subject);
   w.key("subject_kind").value(fb::EnumNameSubjectKind(r.subject_kind));
   w.key("assigned").value(r.subject_kind != SubjectKind::Sensor);
   w.key("seen").value(r.seen);
   w.key("last_seen").time(r.last_seen_ms);
   w.key("age_s");
-  if (r.seen) w.value(static_cast<double>(now_ms - r.last_seen_ms) / 1000);
-  else w.null();
+  if (r.seen)
+    w.value(static_cast<double>(now_ms - r.last_seen_ms) / 1000);
+  else
+    w.null();
   w.key("silent").value(r.silent);
   w.key("silent_after").time(r.silent_after_ms);
   w.key("open_alerts").raw(open_alert_names_json(r.open));
   if (r.kind == SensorKind::water) w.key("last_total_m3").value(r.last_total_m3);
   if (r.kind == SensorKind::door) {
     w.key("contact");
-    if (r.contact_closed < 0) w.null();
-    else w.value(r.contact_closed ? "closed" : "open");
+    if (r.contact_closed < 0)
+      w.null();
+    else
+      w.value(r.contact_closed ? "closed" : "open");
   }
   w.end_object();
   return w.take();
@@ -143,7 +152,8 @@ HttpResponse sensors_view(const Gateway& gw, const HttpRequest& req) {
   const bool unassigned_only = !req.param("unassigned").empty() && req.param("unassigned") != "0";
   const std::string kind = req.param("kind");
   if (!kind.empty() && kind != "water" && kind != "door" && kind != "facade")
-    return error_response(400, fmt::format("unknown kind '{}': expected water, door or facade", kind));
+    return error_response(400,
+                          fmt::format("unknown kind '{}': expected water, door or facade", kind));
   JsonWriter w;
   size_t total = 0, silent = 0, unassigned = 0;
   w.begin_object().key("now").time(now).key("sensors").begin_array();
@@ -157,7 +167,10 @@ HttpResponse sensors_view(const Gateway& gw, const HttpRequest& req) {
     w.raw(sensor_row_json(r, now));
   }
   w.end_array();
-  w.key("total").value(static_cast<uint64_t>(total)).key("silent").value(static_cast<uint64_t>(silent));
+  w.key("total")
+      .value(static_cast<uint64_t>(total))
+      .key("silent")
+      .value(static_cast<uint64_t>(silent));
   w.key("unassigned").value(static_cast<uint64_t>(unassigned)).end_object();
   return json_response(w.take());
 }
@@ -167,8 +180,8 @@ HttpResponse sensor_view(const Gateway& gw, const StatusService& svc, const std:
   const auto rows = collect_sensors(gw, now);
   auto it = std::find_if(rows.begin(), rows.end(), [&](const SensorRow& r) { return r.id == id; });
   if (it == rows.end()) return error_response(404, fmt::format("unknown sensor '{}'", id));
-  const std::string explain = gw.inspect(
-      [&](const Pipeline& p, const Config&) { return p.engine().explain_sensor(id); });
+  const std::string explain =
+      gw.inspect([&](const Pipeline& p, const Config&) { return p.engine().explain_sensor(id); });
   AlertQuery q;
   q.sensor = id;
   q.limit = 20;
@@ -186,8 +199,16 @@ HttpResponse sensor_view(const Gateway& gw, const StatusService& svc, const std:
   alerts_array(w, gw.config().gateway_id, alerts);
   w.key("recent_rejections").begin_array();
   for (const DeadLetter& d : rejected)
-    w.begin_object().key("time").time(d.arrival_ms).key("topic").value(d.topic)
-        .key("reason").value(d.reason).key("detail").value(d.detail).end_object();
+    w.begin_object()
+        .key("time")
+        .time(d.arrival_ms)
+        .key("topic")
+        .value(d.topic)
+        .key("reason")
+        .value(d.reason)
+        .key("detail")
+        .value(d.detail)
+        .end_object();
   w.end_array().end_object();
   return json_response(w.take());
 }
@@ -221,19 +242,23 @@ HttpResponse household_view(const Gateway& gw, const StatusService& svc, const s
   const Household& p = c.state.profile;
   const bool away = p.away_until_ms > c.now;
   std::vector<std::string> why;
-  if (away) why.push_back(fmt::format("away until {}: care rules are paused", format_iso8601_utc(p.away_until_ms)));
+  if (away)
+    why.push_back(
+        fmt::format("away until {}: care rules are paused", format_iso8601_utc(p.away_until_ms)));
   size_t silent = 0;
   for (const SensorRow& r : rows)
     if (r.subject == id && r.silent) ++silent;
-  if (silent) why.push_back(fmt::format("{} of its sensors are silent: rules on them cannot fire", silent));
+  if (silent)
+    why.push_back(fmt::format("{} of its sensors are silent: rules on them cannot fire", silent));
   if (!open.empty()) why.push_back(fmt::format("{} alerts open", open.size()));
   if (why.empty()) why.push_back("no rule condition holds: activity is within the thresholds");
 
   JsonWriter w;
   w.begin_object().key("household").value(p.id).key("now").time(c.now);
   w.key("living_alone").value(p.living_alone).key("utc_offset_min").value(p.utc_offset_min);
-  w.key("quiet_hours").value(fmt::format("{:02}:{:02}-{:02}:{:02}", p.quiet_start_min / 60,
-                                         p.quiet_start_min % 60, p.quiet_end_min / 60, p.quiet_end_min % 60));
+  w.key("quiet_hours")
+      .value(fmt::format("{:02}:{:02}-{:02}:{:02}", p.quiet_start_min / 60, p.quiet_start_min % 60,
+                         p.quiet_end_min / 60, p.quiet_end_min % 60));
   w.key("away").value(away).key("away_until").time(away ? p.away_until_ms : 0);
   w.key("last_water_use").time(c.state.last_water_use_ms);
   w.key("last_door_activity").time(c.state.last_door_activity_ms);
@@ -277,9 +302,10 @@ HttpResponse alerts_view(const Gateway& gw, const StatusService& svc, const Http
 
 HttpResponse outbox_view(const Gateway& gw, const HttpRequest& req) {
   const GatewayStatus s = gw.status();
-  const int64_t now = gw.config().clock == ClockMode::wall
-                          ? wall_clock_ms()
-                          : gw.inspect([](const Pipeline& p, const Config&) { return p.engine().watermark_ms(); });
+  const int64_t now =
+      gw.config().clock == ClockMode::wall
+          ? wall_clock_ms()
+          : gw.inspect([](const Pipeline& p, const Config&) { return p.engine().watermark_ms(); });
   const auto waiting = gw.outbox().peek(limit_param(req, 20), 1 << 20);
   JsonWriter w;
   w.begin_object().key("report").raw(outbox_report_json(s.outbox, &s.uplink, now));
@@ -294,18 +320,30 @@ std::string deadletters_json(const std::vector<DeadLetter>& list, uint64_t count
   w.begin_object().key("count").value(count).key("dead_letters").begin_array();
   for (auto it = list.rbegin(); it != list.rend(); ++it) {  // newest first
     const DeadLetter& d = *it;
-    w.begin_object().key("seq").value(d.seq).key("time").time(d.arrival_ms).key("topic").value(d.topic)
-        .key("reason").value(d.reason).key("detail").value(d.detail)
-        .key("payload_size").value(static_cast<uint64_t>(d.payload_size))
-        .key("payload_head").value(d.payload_head).end_object();
+    w.begin_object()
+        .key("seq")
+        .value(d.seq)
+        .key("time")
+        .time(d.arrival_ms)
+        .key("topic")
+        .value(d.topic)
+        .key("reason")
+        .value(d.reason)
+        .key("detail")
+        .value(d.detail)
+        .key("payload_size")
+        .value(static_cast<uint64_t>(d.payload_size))
+        .key("payload_head")
+        .value(d.payload_head)
+        .end_object();
   }
   w.end_array().end_object();
   return w.take();
 }
 
 HttpResponse deadletters_view(const Gateway& gw, const HttpRequest& req) {
-  return json_response(deadletters_json(gw.dead_letters().list(limit_param(req, 50)),
-                                        gw.dead_letters().count()));
+  return json_response(
+      deadletters_json(gw.dead_letters().list(limit_param(req, 50)), gw.dead_letters().count()));
 }
 
 }  // namespace edgegw

@@ -24,15 +24,15 @@ class Engine;
 struct SensorRow {
   std::string id;
   SensorKind kind = SensorKind::water;
-  std::string subject;               // household / building, empty when unassigned
+  std::string subject;  // household / building, empty when unassigned
   SubjectKind subject_kind = SubjectKind::Sensor;
-  bool seen = false;                 // false: in the inventory, never reported
+  bool seen = false;  // false: in the inventory, never reported
   int64_t last_seen_ms = 0;
-  int64_t silent_after_ms = 0;       // when silence starts counting as S1 (0 = unknown)
+  int64_t silent_after_ms = 0;  // when silence starts counting as S1 (0 = unknown)
   bool silent = false;
   OpenAlerts open = 0;
-  double last_total_m3 = kNaN;       // water
-  int contact_closed = -1;           // door: -1 unknown, 0 open, 1 closed
+  double last_total_m3 = kNaN;  // water
+  int contact_closed = -1;      // door: -1 unknown, 0 open, 1 closed
 };
 
 // Copies every sensor's row under the gateway lock. `now_ms` is set to the gateway's time

@@ -42,7 +42,8 @@ std::unique_ptr<Db> open(const std::string& data_dir, bool read_only) {
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = read_only ? rocksdb::DB::OpenForReadOnly(opts, path, descs, &handles, &raw)
                                 : rocksdb::DB::Open(opts, path, descs, &handles, &raw);
-  if (!s.ok()) throw std::runtime_error(fmt::format("cannot open RocksDB at {}: {}", path, s.ToString()));
+  if (!s.ok())
+    throw std::runtime_error(fmt::format("cannot open RocksDB at {}: {}", path, s.ToString()));
   auto db = std::make_unique<Db>();
   db->db.reset(raw);
   // handles[0] is the default family, owned by the DB.
@@ -63,8 +64,12 @@ Db::~Db() {
   db->Close();
 }
 
-std::unique_ptr<Db> open_db(const std::string& data_dir) { return open(data_dir, false); }
-std::unique_ptr<Db> open_db_read_only(const std::string& data_dir) { return open(data_dir, true); }
+std::unique_ptr<Db> open_db(const std::string& data_dir) {
+  return open(data_dir, false);
+}
+std::unique_ptr<Db> open_db_read_only(const std::string& data_dir) {
+  return open(data_dir, true);
+}
 
 std::string encode_u64_key(uint64_t v) {
   std::string k(8, '\0');
@@ -74,7 +79,8 @@ std::string encode_u64_key(uint64_t v) {
 
 uint64_t decode_u64_key(std::string_view key) {
   uint64_t v = 0;
-  for (size_t i = 0; i < 8 && i < key.size(); ++i) v = (v << 8) | static_cast<unsigned char>(key[i]);
+  for (size_t i = 0; i < 8 && i < key.size(); ++i)
+    v = (v << 8) | static_cast<unsigned char>(key[i]);
   return v;
 }
 

@@ -49,7 +49,8 @@ bool decode(std::string_view in, DeadLetter& d) {
 }  // namespace
 
 DeadLetters::DeadLetters(Db& db, uint32_t max_entries) : db_(db), max_entries_(max_entries) {
-  std::unique_ptr<rocksdb::Iterator> it(db_.db->NewIterator(rocksdb::ReadOptions(), db_.deadletters));
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_.db->NewIterator(rocksdb::ReadOptions(), db_.deadletters));
   it->SeekToFirst();
   if (it->Valid()) {
     first_seq_ = decode_u64_key(it->key().ToStringView());
@@ -83,7 +84,9 @@ uint64_t DeadLetters::count() const {
   return next_seq_ - first_seq_;
 }
 
-std::vector<DeadLetter> DeadLetters::list(size_t limit) const { return read(db_, limit); }
+std::vector<DeadLetter> DeadLetters::list(size_t limit) const {
+  return read(db_, limit);
+}
 
 std::vector<DeadLetter> DeadLetters::read(Db& db, size_t limit) {
   std::vector<DeadLetter> out;

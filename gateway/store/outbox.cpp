@@ -25,8 +25,12 @@ const std::string kLastPubackKey = "outbox.last_puback";
 // that neither scans nor the disk carry them for long.
 constexpr uint64_t kCompactAfterDeletes = 200000;
 
-std::string encode_i64(int64_t v) { return encode_u64_key(static_cast<uint64_t>(v)); }
-int64_t decode_i64(std::string_view s) { return static_cast<int64_t>(decode_u64_key(s)); }
+std::string encode_i64(int64_t v) {
+  return encode_u64_key(static_cast<uint64_t>(v));
+}
+int64_t decode_i64(std::string_view s) {
+  return static_cast<int64_t>(decode_u64_key(s));
+}
 
 std::optional<std::string> get_meta(Db& db, const std::string& key) {
   std::string value;
@@ -81,9 +85,9 @@ Outbox::Outbox(Db& db, uint64_t max_bytes) : db_(db), max_bytes_(max_bytes) {
   for (it->Seek(lower_slice); it->Valid(); it->Next()) {
     const uint64_t id = decode_u64_key(it->key().ToStringView());
     const StoredFields f = read_fields(it->value().ToStringView());
-    index_locked(Entry{id, static_cast<uint32_t>(it->value().size()), f.detect_time_ms,
-                       f.event_time_ms},
-                 keep_class(f.audience, f.severity));
+    index_locked(
+        Entry{id, static_cast<uint32_t>(it->value().size()), f.detect_time_ms, f.event_time_ms},
+        keep_class(f.audience, f.severity));
     if (id >= next_id_) next_id_ = id + 1;
   }
   check(it->status(), "scanning the outbox");
@@ -107,8 +111,9 @@ void Outbox::append_locked(std::span<Alert> alerts, rocksdb::WriteBatch& batch, 
     a.id = next_id_++;
     const std::string value = encode_alert(a);
     check(batch.Put(db_.outbox, encode_u64_key(a.id), value), "batching an alert");
-    index_locked(Entry{a.id, static_cast<uint32_t>(value.size()), a.detect_time_ms, a.event_time_ms},
-                 keep_class(a.audience, a.severity));
+    index_locked(
+        Entry{a.id, static_cast<uint32_t>(value.size()), a.detect_time_ms, a.event_time_ms},
+        keep_class(a.audience, a.severity));
   }
   check(batch.Put(db_.meta, kNextIdKey, encode_u64_key(next_id_)), "batching the next id");
   if (evict) evict_locked(batch);
@@ -173,7 +178,8 @@ std::vector<Alert> Outbox::peek(size_t max_count, size_t max_bytes) const {
     if (!out.empty() && bytes + it->value().size() > max_bytes) break;
     auto alert = decode_alert(it->value().ToStringView());
     if (!alert) {  // unreadable value: skipped here, trimmed with its neighbours
-      log_warn("outbox", fmt::format("skipping unreadable alert {}", decode_u64_key(it->key().ToStringView())));
+      log_warn("outbox", fmt::format("skipping unreadable alert {}",
+                                     decode_u64_key(it->key().ToStringView())));
       continue;
     }
     alert->id = decode_u64_key(it->key().ToStringView());
@@ -199,14 +205,16 @@ void Outbox::trim_through(uint64_t last_id, int64_t puback_wall_ms) {
           q.pop_front();
         }
       }
-      check(batch.DeleteRange(db_.outbox, encode_u64_key(trimmed_head_), encode_u64_key(last_id + 1)),
-            "batching the trim");
+      check(
+          batch.DeleteRange(db_.outbox, encode_u64_key(trimmed_head_), encode_u64_key(last_id + 1)),
+          "batching the trim");
       deletes_since_compaction_ += last_id + 1 - trimmed_head_;
       trimmed_head_ = last_id + 1;
       check(batch.Put(db_.meta, kHeadKey, encode_u64_key(trimmed_head_)), "batching the head");
     }
     if (puback_wall_ms > 0)
-      check(batch.Put(db_.meta, kLastPubackKey, encode_i64(puback_wall_ms)), "batching the PUBACK time");
+      check(batch.Put(db_.meta, kLastPubackKey, encode_i64(puback_wall_ms)),
+            "batching the PUBACK time");
     if (batch.Count() == 0) return;
     check(db_.db->Write(rocksdb::WriteOptions(), &batch), "trimming the outbox");
     if (deletes_since_compaction_ >= kCompactAfterDeletes) {

@@ -24,8 +24,8 @@
 
 #include <rocksdb/write_batch.h>
 
-#include "gateway/detect/alert.h"
 #include <rocksdb/write_batch.h>
+#include "gateway/detect/alert.h"
 
 #include "gateway/store/db.h"
 
@@ -36,8 +36,8 @@ inline constexpr size_t kKeepClasses = 8;
 size_t keep_class(Audience audience, Severity severity);
 
 struct OutboxStats {
-  uint64_t depth = 0;            // alerts waiting
-  uint64_t bytes = 0;            // their encoded size
+  uint64_t depth = 0;  // alerts waiting
+  uint64_t bytes = 0;  // their encoded size
   uint64_t max_bytes = 0;
   uint64_t head_id = 0;          // oldest waiting alert (0 when empty)
   uint64_t next_id = 1;          // id the next alert gets
@@ -45,8 +45,8 @@ struct OutboxStats {
   uint64_t evicted = 0;          // alerts dropped because the outbox was full (ever; persisted)
   std::array<uint64_t, kKeepClasses> evicted_by_class{};  // since start, by keep_class()
   uint64_t unreported_evictions = 0;  // dropped and not yet reported upstream by a G1 alert
-  uint64_t acknowledged = 0;     // alerts trimmed after upstream acknowledged them (since start)
-  int64_t last_puback_ms = 0;    // wall clock of the last PUBACK (persisted; 0 = never)
+  uint64_t acknowledged = 0;   // alerts trimmed after upstream acknowledged them (since start)
+  int64_t last_puback_ms = 0;  // wall clock of the last PUBACK (persisted; 0 = never)
 };
 
 class Outbox {

@@ -4,27 +4,19 @@
 #include <fmt/format.h>
 
 #include "drivers/timestamp.h"
+#include "gateway/status/json.h"
 
 namespace edgegw {
 
 namespace {
 
 std::string json_string(std::string_view s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c < 0x20) {
-      out += fmt::format("\\u{:04x}", c);
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out + "\"";
+  return "\"" + json_escape(s) + "\"";
 }
 
-std::string time_or_null(int64_t ms) { return ms > 0 ? json_string(format_iso8601_utc(ms)) : "null"; }
+std::string time_or_null(int64_t ms) {
+  return ms > 0 ? json_string(format_iso8601_utc(ms)) : "null";
+}
 
 std::string age_or_null(int64_t now_ms, int64_t ms) {
   return ms > 0 && now_ms >= ms ? fmt::format("{:.3f}", (now_ms - ms) / 1000.0) : "null";
@@ -52,11 +44,11 @@ std::string outbox_report_json(const OutboxStats& o, const UplinkStats* u, int64
       o.unreported_evictions, o.acknowledged, time_or_null(o.last_puback_ms),
       age_or_null(now_ms, o.last_puback_ms), state);
   if (u) {
-    out += fmt::format(
-        R"(,"connected_since":{},"reconnects":{},"batches_sent":{},"alerts_sent":{},)"
-        R"("drop_reports":{},"backoff_ms":{},"last_error":{})",
-        time_or_null(u->connected_since_ms), u->reconnects, u->batches_sent, u->alerts_sent,
-        u->drop_reports, u->backoff_ms, json_string(u->last_error));
+    out +=
+        fmt::format(R"(,"connected_since":{},"reconnects":{},"batches_sent":{},"alerts_sent":{},)"
+                    R"("drop_reports":{},"backoff_ms":{},"last_error":{})",
+                    time_or_null(u->connected_since_ms), u->reconnects, u->batches_sent,
+                    u->alerts_sent, u->drop_reports, u->backoff_ms, json_string(u->last_error));
   }
   return out + "}}";
 }

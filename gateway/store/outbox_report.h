@@ -14,7 +14,8 @@ namespace edgegw {
 // One JSON object on one line. `uplink` is null for a stopped gateway (state "stopped"). Ages
 // are `now_ms` minus the stored times; the oldest alert's age uses its detection time (event
 // time when clock = "event").
-std::string outbox_report_json(const OutboxStats& outbox, const UplinkStats* uplink, int64_t now_ms);
+std::string outbox_report_json(const OutboxStats& outbox, const UplinkStats* uplink,
+                               int64_t now_ms);
 
 // Reads the outbox statistics of a stopped gateway from <data_dir>/db, opened read-only (a
 // running gateway holds the database lock: RocksDB then throws, naming the path).

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "drivers/timestamp.h"
+#include "gateway/status/json.h"
 
 namespace edgegw {
 
@@ -52,22 +53,6 @@ Alert from_table(const fb::Alert& t) {
 
 std::string finished(flatbuffers::FlatBufferBuilder& b) {
   return std::string(reinterpret_cast<const char*>(b.GetBufferPointer()), b.GetSize());
-}
-
-std::string json_escape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c < 0x20) {
-      out += fmt::format("\\u{:04x}", c);
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
 }
 
 }  // namespace

@@ -41,7 +41,8 @@ std::string read_password_file(const std::string& path) {
 void check_broker_config(const BrokerConfig& broker) {
   if (!broker.password_file.empty()) (void)read_password_file(broker.password_file);
   if (!broker.password_file.empty() && broker.username.empty())
-    throw ConfigError(fmt::format("broker {}: password_file is set but username is not", broker.url));
+    throw ConfigError(
+        fmt::format("broker {}: password_file is set but username is not", broker.url));
   if (!broker.tls.enabled) return;
   const std::pair<const char*, const std::string*> files[] = {
       {"tls_ca_file", &broker.tls.ca_file},
@@ -50,10 +51,12 @@ void check_broker_config(const BrokerConfig& broker) {
   for (const auto& [key, path] : files) {
     std::error_code ec;
     if (!path->empty() && !std::filesystem::is_regular_file(*path, ec))
-      throw ConfigError(fmt::format("broker {}: {} {} is not a readable file", broker.url, key, *path));
+      throw ConfigError(
+          fmt::format("broker {}: {} {} is not a readable file", broker.url, key, *path));
   }
   if (broker.tls.cert_file.empty() != broker.tls.key_file.empty())
-    throw ConfigError(fmt::format("broker {}: tls_cert_file and tls_key_file go together", broker.url));
+    throw ConfigError(
+        fmt::format("broker {}: tls_cert_file and tls_key_file go together", broker.url));
 }
 
 mqtt::connect_options make_connect_options(const BrokerConfig& broker, bool persistent_session) {

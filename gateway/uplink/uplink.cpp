@@ -38,9 +38,13 @@ Uplink::Uplink(const Config& config, Outbox& outbox)
   });
 }
 
-Uplink::~Uplink() { stop(); }
+Uplink::~Uplink() {
+  stop();
+}
 
-void Uplink::start() { thread_ = std::thread([this] { run(); }); }
+void Uplink::start() {
+  thread_ = std::thread([this] { run(); });
+}
 
 void Uplink::stop() {
   {
@@ -127,7 +131,8 @@ bool Uplink::send_one_batch() {
   }
   try {
     auto tok = client_.publish(topic_, payload.data(), payload.size(), 1, false);
-    if (!wait_token(tok)) throw std::runtime_error("no PUBACK (connection lost, stopping or timed out)");
+    if (!wait_token(tok))
+      throw std::runtime_error("no PUBACK (connection lost, stopping or timed out)");
   } catch (const std::exception& e) {
     std::lock_guard lock(mu_);
     stats_.last_error = fmt::format("publish failed: {}", e.what());
@@ -159,7 +164,8 @@ void Uplink::run() {
       wake_.wait_for(lock, std::chrono::milliseconds(wait_ms), [this] { return stopping_; });
       continue;
     }
-    if (outbox_.stats().unreported_evictions > 0 && outbox_.append_drop_report(gateway_id_, wall_ms())) {
+    if (outbox_.stats().unreported_evictions > 0 &&
+        outbox_.append_drop_report(gateway_id_, wall_ms())) {
       std::lock_guard lock(mu_);
       ++stats_.drop_reports;
     }
@@ -169,7 +175,8 @@ void Uplink::run() {
     wake_.wait_for(lock, std::chrono::seconds(1), [this] { return pending_ || stopping_; });
     if (pending_ && !stopping_ && config_.linger_ms > 0) {
       // Let a burst of alerts gather into one batch.
-      wake_.wait_for(lock, std::chrono::milliseconds(config_.linger_ms), [this] { return stopping_; });
+      wake_.wait_for(lock, std::chrono::milliseconds(config_.linger_ms),
+                     [this] { return stopping_; });
     }
     pending_ = false;
   }

@@ -26,10 +26,10 @@ struct UplinkStats {
   uint64_t batches_sent = 0;
   uint64_t alerts_sent = 0;
   uint64_t reconnects = 0;
-  uint64_t drop_reports = 0;   // G1 alerts queued about evicted alerts
-  int64_t last_puback_ms = 0;  // wall clock of the last acknowledged batch (persisted)
+  uint64_t drop_reports = 0;       // G1 alerts queued about evicted alerts
+  int64_t last_puback_ms = 0;      // wall clock of the last acknowledged batch (persisted)
   int64_t connected_since_ms = 0;  // wall clock of the current connection (0 when down)
-  int backoff_ms = 0;          // the wait before the next connection attempt
+  int backoff_ms = 0;              // the wait before the next connection attempt
   std::string last_error;
 };
 

@@ -43,7 +43,8 @@ DurableCollector::~DurableCollector() {
 
 bool DurableCollector::wait_for(size_t n, int timeout_ms) {
   std::unique_lock lock(mu_);
-  return cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms), [&] { return alerts_.size() >= n; });
+  return cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms),
+                      [&] { return alerts_.size() >= n; });
 }
 
 void DurableCollector::wait_quiet(int quiet_ms, int timeout_ms) {
@@ -62,13 +63,13 @@ std::vector<Alert> DurableCollector::alerts() const {
 }
 
 std::string wmbus_json(const std::string& id, double total_m3, int64_t t_ms) {
-  return fmt::format(
-      R"({{"_":"telegram","media":"water","meter":"iperl","name":"Home","id":"{}",)"
-      R"("max_flow_m3h":0,"total_m3":{:.3f},"timestamp":"{}"}})",
-      id, total_m3, format_iso8601_utc(t_ms));
+  return fmt::format(R"({{"_":"telegram","media":"water","meter":"iperl","name":"Home","id":"{}",)"
+                     R"("max_flow_m3h":0,"total_m3":{:.3f},"timestamp":"{}"}})",
+                     id, total_m3, format_iso8601_utc(t_ms));
 }
 
-std::vector<Input> w1_input(int meters, int first_meter, int steps, int quiet_steps, int64_t start_ms) {
+std::vector<Input> w1_input(int meters, int first_meter, int steps, int quiet_steps,
+                            int64_t start_ms) {
   constexpr int64_t kStep = 15 * 60 * 1000;
   std::vector<Input> out;
   out.reserve(static_cast<size_t>(meters) * static_cast<size_t>(steps));

@@ -21,7 +21,8 @@ namespace edgegw::test {
 // itself, so alerts published while it was cut off by a broker restart still reach it.
 class DurableCollector {
  public:
-  DurableCollector(const std::string& url, const std::string& topic_filter, const std::string& client_id);
+  DurableCollector(const std::string& url, const std::string& topic_filter,
+                   const std::string& client_id);
   ~DurableCollector();
   bool wait_for(size_t n_alerts, int timeout_ms);
   // Waits until no alert arrived for `quiet_ms` (or timeout).
@@ -47,7 +48,8 @@ struct Input {
 // `first_meter`), interleaved in time order. Each meter stays quiet for `quiet_steps` readings,
 // then uses 20 litres, then stays quiet again: W1 raised at step 48 (12 h), cleared at
 // quiet_steps, raised again 48 steps later when steps allow.
-std::vector<Input> w1_input(int meters, int first_meter, int steps, int quiet_steps, int64_t start_ms);
+std::vector<Input> w1_input(int meters, int first_meter, int steps, int quiet_steps,
+                            int64_t start_ms);
 
 // The gateway config for a test: event clock, fast reconnects. `extra` (tables) is appended;
 // `top` (top-level keys) goes before the first table.

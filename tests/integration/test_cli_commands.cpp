@@ -24,10 +24,9 @@ namespace {
 constexpr int64_t kMinute = 60 * 1000, kHour = 60 * kMinute;
 
 std::string wmbus_json(const std::string& id, double total_m3, int64_t t_ms) {
-  return fmt::format(
-      R"({{"_":"telegram","media":"water","meter":"iperl","name":"Home","id":"{}",)"
-      R"("max_flow_m3h":0,"total_m3":{:.3f},"timestamp":"{}"}})",
-      id, total_m3, format_iso8601_utc(t_ms));
+  return fmt::format(R"({{"_":"telegram","media":"water","meter":"iperl","name":"Home","id":"{}",)"
+                     R"("max_flow_m3h":0,"total_m3":{:.3f},"timestamp":"{}"}})",
+                     id, total_m3, format_iso8601_utc(t_ms));
 }
 
 struct CliResult {
@@ -99,7 +98,8 @@ bool eventually(Pred pred, int timeout_ms = 10000) {
   return pred();
 }
 
-std::string config_text(const std::string& ingest, const std::string& uplink, const std::string& extra) {
+std::string config_text(const std::string& ingest, const std::string& uplink,
+                        const std::string& extra) {
   return fmt::format(R"(
 gateway_id = "gw-cli"
 clock = "event"
@@ -117,7 +117,8 @@ meters = ["33225544", "33225545"]
 doors = []
 utc_offset = "+08:00"
 {}
-)", ingest, uplink, extra);
+)",
+                     ingest, uplink, extra);
 }
 
 }  // namespace
@@ -139,9 +140,11 @@ TEST_CASE("cli: status, sensors, sensor, alerts, outbox, deadletters, household,
   const int64_t start = *parse_iso8601_utc("2024-04-30T23:00:00Z");
   double total = 10.0;
   int64_t t = start;
-  for (int i = 0; i < 4; ++i, t += 15 * kMinute) devices.publish("wmbusmeters/" + meter, wmbus_json(meter, total += 0.02, t));
+  for (int i = 0; i < 4; ++i, t += 15 * kMinute)
+    devices.publish("wmbusmeters/" + meter, wmbus_json(meter, total += 0.02, t));
   const int64_t last_use = t - 15 * kMinute;
-  for (; t <= last_use + 13 * kHour; t += 15 * kMinute) devices.publish("wmbusmeters/" + meter, wmbus_json(meter, total, t));
+  for (; t <= last_use + 13 * kHour; t += 15 * kMinute)
+    devices.publish("wmbusmeters/" + meter, wmbus_json(meter, total, t));
   // A meter nobody put in the inventory, and a payload that is not JSON.
   devices.publish("wmbusmeters/77000001", wmbus_json("77000001", 1.5, t));
   devices.publish("wmbusmeters/77000002", "{not json");
@@ -170,7 +173,8 @@ TEST_CASE("cli: status, sensors, sensor, alerts, outbox, deadletters, household,
   SUBCASE("sensors with filters") {
     auto all = cli.run({"sensors"});
     REQUIRE(all.rc == 0);
-    CHECK(ids(all.json["sensors"].value(), "sensor") == std::vector<std::string>{"33225544", "33225545", "77000001"});
+    CHECK(ids(all.json["sensors"].value(), "sensor") ==
+          std::vector<std::string>{"33225544", "33225545", "77000001"});
     auto silent = cli.run({"sensors", "--silent"});
     REQUIRE(silent.rc == 0);
     CHECK(ids(silent.json["sensors"].value(), "sensor") == std::vector<std::string>{"33225545"});
@@ -178,7 +182,8 @@ TEST_CASE("cli: status, sensors, sensor, alerts, outbox, deadletters, household,
     CHECK(str(row, "subject") == "hh-0042");
     CHECK_FALSE(flag(row, "seen"));
     auto unassigned = cli.run({"sensors", "--unassigned"});
-    CHECK(ids(unassigned.json["sensors"].value(), "sensor") == std::vector<std::string>{"77000001"});
+    CHECK(ids(unassigned.json["sensors"].value(), "sensor") ==
+          std::vector<std::string>{"77000001"});
     auto doors = cli.run({"sensors", "--kind", "door"});
     CHECK(doors.rc == 0);
     CHECK(doors.json["sensors"].get_array().size() == 0);
@@ -230,7 +235,8 @@ TEST_CASE("cli: status, sensors, sensor, alerts, outbox, deadletters, household,
     REQUIRE(r.rc == 0);
     CHECK_FALSE(flag(r.json, "away"));
     CHECK(ids(r.json["open_alerts"].value(), "rule") == std::vector<std::string>{"W1"});
-    CHECK(ids(r.json["sensors"].value(), "sensor") == std::vector<std::string>{"33225544", "33225545"});
+    CHECK(ids(r.json["sensors"].value(), "sensor") ==
+          std::vector<std::string>{"33225544", "33225545"});
     auto away = cli.run({"household", "hh-0042", "away", "--until", "2099-01-01T00:00:00Z"});
     REQUIRE(away.rc == 0);
     CHECK(flag(away.json, "away"));
@@ -247,7 +253,8 @@ TEST_CASE("cli: status, sensors, sensor, alerts, outbox, deadletters, household,
     t += 15 * kMinute;
     devices.publish("wmbusmeters/" + meter, wmbus_json(meter, total + 0.05, t));  // clears W1
     devices.publish("wmbusmeters/77000002", "garbage");
-    REQUIRE(eventually([&] { return slurp(tmp.file("tail.out")).find("\"rejected\"") != std::string::npos; }));
+    REQUIRE(eventually(
+        [&] { return slurp(tmp.file("tail.out")).find("\"rejected\"") != std::string::npos; }));
     const std::string out = slurp(tmp.file("tail.out"));
     CHECK(out.find(R"("type":"reading")") != std::string::npos);
     CHECK(out.find(R"("sensor":"33225544")") != std::string::npos);
@@ -257,13 +264,17 @@ TEST_CASE("cli: status, sensors, sensor, alerts, outbox, deadletters, household,
   }
   SUBCASE("metrics in the Prometheus format") {
     std::string out;
-    REQUIRE(run_command({"/usr/bin/curl", "-sf", "--unix-socket", data + "/edgegw.sock", "http://gw/metrics"}, &out) == 0);
+    REQUIRE(run_command({"/usr/bin/curl", "-sf", "--unix-socket", data + "/edgegw.sock",
+                         "http://gw/metrics"},
+                        &out) == 0);
     CHECK(out.find("# TYPE edgegw_readings_total counter") != std::string::npos);
     CHECK(out.find(R"(edgegw_rejected_total{reason="malformed"} 1)") != std::string::npos);
-    CHECK(out.find(R"(edgegw_alerts_total{rule="W1",audience="Care",state="Raised"} 1)") != std::string::npos);
+    CHECK(out.find(R"(edgegw_alerts_total{rule="W1",audience="Care",state="Raised"} 1)") !=
+          std::string::npos);
     CHECK(out.find("edgegw_outbox_depth ") != std::string::npos);
     CHECK(out.find("edgegw_uplink_connected 1") != std::string::npos);
-    CHECK(out.find(R"(edgegw_stage_latency_seconds_bucket{stage="decode_detect",le="+Inf"})") != std::string::npos);
+    CHECK(out.find(R"(edgegw_stage_latency_seconds_bucket{stage="decode_detect",le="+Inf"})") !=
+          std::string::npos);
     CHECK(out.find("edgegw_rocksdb_size_bytes ") != std::string::npos);
   }
   SUBCASE("a stopped gateway: status unhealthy, outbox and deadletters read from disk") {
@@ -298,17 +309,22 @@ TEST_CASE("cli: SIGHUP refuses a bad config and keeps state; applies a good one"
   write_file(cfg, config_text(ingest_broker.url(), upstream_broker.url(), "colour = \"blue\"\n"));
   CHECK(run_command({bin_path("edgegw"), "config", "check", cfg}) == 2);
   gateway.process().signal(SIGHUP);
-  REQUIRE(eventually([&] { return num(cli.run({"status"}).json["config"].value(), "reloads_refused") == 1; }));
-  CHECK(str(cli.run({"status"}).json["config"].value(), "last_error").find("colour") != std::string::npos);
-  CHECK(slurp(data + ".log").find("new config refused, keeping the running one") != std::string::npos);
+  REQUIRE(eventually(
+      [&] { return num(cli.run({"status"}).json["config"].value(), "reloads_refused") == 1; }));
+  CHECK(str(cli.run({"status"}).json["config"].value(), "last_error").find("colour") !=
+        std::string::npos);
+  CHECK(slurp(data + ".log").find("new config refused, keeping the running one") !=
+        std::string::npos);
   CHECK(cli.run({"household", "hh-0042"}).rc == 0);
 
   // A new household, and a new ingest URL that needs a restart.
-  write_file(cfg, config_text("tcp://127.0.0.1:1", upstream_broker.url(),
-                              "[[household]]\nid = \"hh-0043\"\nmeters = [\"55000001\"]\ndoors = []\n"));
+  write_file(cfg,
+             config_text("tcp://127.0.0.1:1", upstream_broker.url(),
+                         "[[household]]\nid = \"hh-0043\"\nmeters = [\"55000001\"]\ndoors = []\n"));
   CHECK(run_command({bin_path("edgegw"), "config", "check", cfg}) == 0);
   gateway.process().signal(SIGHUP);
-  REQUIRE(eventually([&] { return num(cli.run({"status"}).json["config"].value(), "reloads_applied") == 1; }));
+  REQUIRE(eventually(
+      [&] { return num(cli.run({"status"}).json["config"].value(), "reloads_applied") == 1; }));
   auto status = cli.run({"status"});
   CHECK(ids(status.json["config"]["restart_needed"].value(), "x").size() == 1);
   CHECK(flag(status.json["ingest"].value(), "connected"));  // still on the old broker
@@ -316,7 +332,8 @@ TEST_CASE("cli: SIGHUP refuses a bad config and keeps state; applies a good one"
   auto kept = cli.run({"sensor", "33225544"});  // detector state survived the reload
   REQUIRE(kept.rc == 0);
   CHECK(str(kept.json["sensor"].value(), "last_seen") == format_iso8601_utc(t0));
-  CHECK(slurp(data + ".log").find("only applied by a restart (systemctl restart edgegw): ingest") != std::string::npos);
+  CHECK(slurp(data + ".log").find("only applied by a restart (systemctl restart edgegw): ingest") !=
+        std::string::npos);
 }
 
 TEST_CASE("cli: a flood of bad messages is rate-limited in the log and counted") {

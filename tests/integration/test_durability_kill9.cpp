@@ -11,11 +11,11 @@
 
 #include <atomic>
 #include <map>
-#include <set>
-#include <tuple>
 #include <optional>
 #include <random>
+#include <set>
 #include <thread>
+#include <tuple>
 
 #include "drivers/timestamp.h"
 #include "tests/integration/durability_support.h"
@@ -46,8 +46,10 @@ const Kill9Run& kill9_run() {
   // checkpoint_interval_s = 0: the detector state goes to the WAL after every message, so a
   // kill -9 loses none of it (with the default 10 s, up to 10 s of detector progress).
   const std::string extra = "checkpoint_interval_s = 0\n";
-  write_file(tmp.file("u.toml"), gateway_toml("gw-undisturbed", ingest.url(), upstream.url(), "", extra));
-  write_file(tmp.file("k.toml"), gateway_toml("gw-killed", ingest.url(), upstream.url(), "", extra));
+  write_file(tmp.file("u.toml"),
+             gateway_toml("gw-undisturbed", ingest.url(), upstream.url(), "", extra));
+  write_file(tmp.file("k.toml"),
+             gateway_toml("gw-killed", ingest.url(), upstream.url(), "", extra));
   DurableCollector u_alerts(upstream.url(), "edgegw/gw-undisturbed/alerts", "kill9-u");
   DurableCollector k_alerts(upstream.url(), "edgegw/gw-killed/alerts", "kill9-k");
   GatewayProcess undisturbed(tmp.file("u.toml"), tmp.file("u-data"));
@@ -68,10 +70,12 @@ const Kill9Run& kill9_run() {
   });
   std::mt19937 rng(20240501);
   while (!done) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(300, 900)(rng)));
+    std::this_thread::sleep_for(
+        std::chrono::milliseconds(std::uniform_int_distribution<int>(300, 900)(rng)));
     killed->kill9();
     ++run->kills;
-    std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(50, 300)(rng)));
+    std::this_thread::sleep_for(
+        std::chrono::milliseconds(std::uniform_int_distribution<int>(50, 300)(rng)));
     killed = std::make_unique<GatewayProcess>(tmp.file("k.toml"), tmp.file("k-data"));
   }
   publisher.join();
@@ -126,7 +130,8 @@ TEST_CASE("durability: kill -9 again and again: the alert set equals the undistu
   // where a kill landed in Paho's window on the reading that moved the condition.
   std::map<std::tuple<std::string, int, int>, std::vector<int64_t>> k_times, u_times;
   for (const auto& [subject, rule, state, t] : killed) k_times[{subject, rule, state}].push_back(t);
-  for (const auto& [subject, rule, state, t] : undisturbed) u_times[{subject, rule, state}].push_back(t);
+  for (const auto& [subject, rule, state, t] : undisturbed)
+    u_times[{subject, rule, state}].push_back(t);
   REQUIRE(k_times.size() == u_times.size());
   size_t shifted = 0;
   for (const auto& [key, times] : u_times) {

@@ -11,10 +11,10 @@
 #include <thread>
 
 #include "drivers/timestamp.h"
+#include "gateway/gateway.h"
 #include "gateway/store/outbox_report.h"
 #include "tests/integration/durability_support.h"
 #include "tests/support/broker.h"
-#include "gateway/gateway.h"
 #include "tests/support/gateway_process.h"
 #include "tests/support/mqtt_peers.h"
 
@@ -28,9 +28,9 @@ TEST_CASE("durability: a full outbox evicts oldest first, counts it, reports G1,
   DurableCollector collector(upstream.url(), "edgegw/+/alerts", "full-collector");
   upstream.stop();  // upstream is down before the gateway starts
   // In process, to know when every reading was handled before upstream comes back.
-  Config config = parse_config(gateway_toml("gw-full", ingest.url(), upstream.url(),
-                                            "[outbox]\nmax_bytes = 4096\n"),
-                               "test.toml");
+  Config config = parse_config(
+      gateway_toml("gw-full", ingest.url(), upstream.url(), "[outbox]\nmax_bytes = 4096\n"),
+      "test.toml");
   config.data_dir = tmp.file("data");
   auto gateway = std::make_unique<Gateway>(config);
   gateway->start();

@@ -57,7 +57,8 @@ TEST_CASE("durability: TLS with client certificates and passwords to both broker
                  tls_broker_toml("uplink", upstream.url(), f, f.ca_cert, tmp.file("upstream.pw")) +
                  "linger_ms = 0\n");
 
-  TlsClient collector(upstream.url(), "tls-collector", tls_client_options(f, "gateway", "s3cret-up"));
+  TlsClient collector(upstream.url(), "tls-collector",
+                      tls_client_options(f, "gateway", "s3cret-up"));
   collector.subscribe("edgegw/+/alerts");
   GatewayProcess gateway(tmp.file("gw.toml"), tmp.file("data"));
   std::this_thread::sleep_for(std::chrono::milliseconds(800));  // subscribed before we publish
@@ -90,11 +91,11 @@ TEST_CASE("durability: TLS refuses a server signed by another CA, and a wrong pa
                         {"wrong password", f.ca_cert, tmp.file("wrong.pw"), false}};
   for (const Case& c : cases) {
     CAPTURE(c.name);
-    Config config = parse_config(
-        "gateway_id = \"gw-tls-check\"\n" +
-            tls_broker_toml("uplink", upstream.url(), f, c.ca, c.password_file) +
-            "backoff_min_ms = 100\nbackoff_max_ms = 200\n",
-        "test.toml");
+    Config config =
+        parse_config("gateway_id = \"gw-tls-check\"\n" +
+                         tls_broker_toml("uplink", upstream.url(), f, c.ca, c.password_file) +
+                         "backoff_min_ms = 100\nbackoff_max_ms = 200\n",
+                     "test.toml");
     TempDir data;
     auto db = open_db(data.path());
     Outbox outbox(*db, 1 << 20);
@@ -136,12 +137,13 @@ TEST_CASE("durability: a password file readable by group or others is refused at
 
   // The real binary refuses to start with it, naming the file.
   write_secret(tmp.file("open.pw"), "secret\n", 0644);
-  write_file(tmp.file("gw.toml"), fmt::format("gateway_id = \"gw\"\n[uplink]\nurl = \"tcp://127.0.0.1:1\"\n"
-                                              "username = \"u\"\npassword_file = \"{}\"\n",
-                                              tmp.file("open.pw")));
+  write_file(tmp.file("gw.toml"),
+             fmt::format("gateway_id = \"gw\"\n[uplink]\nurl = \"tcp://127.0.0.1:1\"\n"
+                         "username = \"u\"\npassword_file = \"{}\"\n",
+                         tmp.file("open.pw")));
   std::string out;
-  const int rc = run_command({bin_path("edgegw"), "run", "--config", tmp.file("gw.toml"), "--data-dir",
-                              tmp.file("data")},
-                             &out);
+  const int rc = run_command(
+      {bin_path("edgegw"), "run", "--config", tmp.file("gw.toml"), "--data-dir", tmp.file("data")},
+      &out);
   CHECK(rc != 0);
 }

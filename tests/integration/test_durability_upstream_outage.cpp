@@ -27,7 +27,8 @@ TEST_CASE("durability: upstream outage while alerts are raised loses nothing, ke
 
   // 40 meters: W1 raised at step 48, cleared at 60, raised again at 108: 120 alerts.
   constexpr int kMeters = 40, kSteps = 110, kQuiet = 60;
-  const auto input = w1_input(kMeters, 1000, kSteps, kQuiet, *parse_iso8601_utc("2024-05-01T00:00:00Z"));
+  const auto input =
+      w1_input(kMeters, 1000, kSteps, kQuiet, *parse_iso8601_utc("2024-05-01T00:00:00Z"));
   const size_t expected = kMeters * 3;
   size_t i = 0;
   for (; i < input.size() / 3; ++i) meters.publish(input[i].topic, input[i].payload);

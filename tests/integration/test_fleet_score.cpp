@@ -34,7 +34,8 @@ void wait_until_quiet(const std::string& path, int quiet_ms, int timeout_ms) {
     if (now_size != last) {
       last = now_size;
       last_change = std::chrono::steady_clock::now();
-    } else if (std::chrono::steady_clock::now() - last_change > std::chrono::milliseconds(quiet_ms)) {
+    } else if (std::chrono::steady_clock::now() - last_change >
+               std::chrono::milliseconds(quiet_ms)) {
       return;
     }
   }
@@ -46,9 +47,13 @@ TEST_CASE("fleet score: 300 households, 14 days, every incident kind, through a 
   TempDir tmp;
   Broker broker(tmp.file("broker"));
   const std::string fleetsim = bin_path("fleetsim");
-  const std::vector<std::string> fleet = {fleetsim, "run", "--households", "300", "--facades", "6",
-                                          "--days", "14", "--seed", "3", "--inventory",
-                                          tmp.file("site.toml"), "--truth", tmp.file("truth.jsonl"),
+  const std::vector<std::string> fleet = {fleetsim,       "run",
+                                          "--households", "300",
+                                          "--facades",    "6",
+                                          "--days",       "14",
+                                          "--seed",       "3",
+                                          "--inventory",  tmp.file("site.toml"),
+                                          "--truth",      tmp.file("truth.jsonl"),
                                           "--quiet"};
   REQUIRE(run_command(fleet) == 0);  // generate only: the inventory the gateway is installed with
 
@@ -59,10 +64,12 @@ inventory = "site.toml"
 url = "{0}"
 [uplink]
 url = "{0}"
-)", broker.url()));
+)",
+                                              broker.url()));
   GatewayProcess gateway(tmp.file("gw.toml"), tmp.file("data"));
-  Process listener({fleetsim, "listen", "--upstream", broker.url(), "--out", tmp.file("alerts.bin")},
-                   tmp.file("listen.log"));
+  Process listener(
+      {fleetsim, "listen", "--upstream", broker.url(), "--out", tmp.file("alerts.bin")},
+      tmp.file("listen.log"));
   std::this_thread::sleep_for(std::chrono::seconds(1));
 
   std::vector<std::string> publish = fleet;
@@ -81,14 +88,15 @@ url = "{0}"
   simdjson::dom::element score = parser.parse(json);
 
   // Every incident kind was injected.
-  for (const char* kind : {"fall", "leak", "night_wandering", "door_left_open", "hollow_patch",
-                           "meter_silent", "low_battery", "stuck_register", "backwards_register",
-                           "garbage"}) {
+  for (const char* kind :
+       {"fall", "leak", "night_wandering", "door_left_open", "hollow_patch", "meter_silent",
+        "low_battery", "stuck_register", "backwards_register", "garbage"}) {
     CAPTURE(kind);
     CHECK(int64_t(score["kinds"][kind]["injected"]) >= 1);
   }
   CHECK(double(score["care"]["recall"]) == 1.0);
   CHECK(double(score["false_care_per_1000_household_days"]) <= 1.0);
-  CHECK(int64_t(score["maintenance"]["faults_found"]) == int64_t(score["maintenance"]["faults_injected"]));
+  CHECK(int64_t(score["maintenance"]["faults_found"]) ==
+        int64_t(score["maintenance"]["faults_injected"]));
   CHECK(int64_t(score["false_care_alerts"]) < int64_t(score["baseline"]["false_alarms"]));
 }

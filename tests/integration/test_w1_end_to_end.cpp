@@ -21,10 +21,9 @@ namespace {
 constexpr int64_t kMinute = 60 * 1000, kHour = 60 * kMinute;
 
 std::string wmbus_json(const std::string& id, double total_m3, int64_t t_ms) {
-  return fmt::format(
-      R"({{"_":"telegram","media":"water","meter":"iperl","name":"Home","id":"{}",)"
-      R"("max_flow_m3h":0,"total_m3":{:.3f},"timestamp":"{}"}})",
-      id, total_m3, format_iso8601_utc(t_ms));
+  return fmt::format(R"({{"_":"telegram","media":"water","meter":"iperl","name":"Home","id":"{}",)"
+                     R"("max_flow_m3h":0,"total_m3":{:.3f},"timestamp":"{}"}})",
+                     id, total_m3, format_iso8601_utc(t_ms));
 }
 
 }  // namespace
@@ -46,7 +45,8 @@ id = "hh-0042"
 meters = ["33225544"]
 doors = []
 utc_offset = "+08:00"
-)", ingest_broker.url(), upstream_broker.url()));
+)",
+                                              ingest_broker.url(), upstream_broker.url()));
 
   AlertCollector upstream(upstream_broker.url(), "edgegw/+/alerts");
   GatewayProcess gateway(tmp.file("gw.toml"), tmp.file("data"));
@@ -69,7 +69,8 @@ utc_offset = "+08:00"
     meter.publish(topic, wmbus_json(id, total, t));
   }
   // 13 quiet hours with the register unchanged.
-  for (; t <= last_use + 13 * kHour; t += 15 * kMinute) meter.publish(topic, wmbus_json(id, total, t));
+  for (; t <= last_use + 13 * kHour; t += 15 * kMinute)
+    meter.publish(topic, wmbus_json(id, total, t));
 
   REQUIRE(upstream.wait_for(1, 15000));
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // a repeat would arrive by now
@@ -94,9 +95,9 @@ utc_offset = "+08:00"
   {  // flatc decodes the upstream message with the schema
     write_file(tmp.file("msg.bin"), upstream.raw_messages().at(0));
     std::string json;
-    const int rc = run_command({"/usr/bin/flatc", "--json", "--raw-binary", "-o",
-                                tmp.path(), std::string(EDGEGW_SOURCE_DIR) + "/schemas/alert.fbs",
-                                "--", tmp.file("msg.bin")});
+    const int rc = run_command({"/usr/bin/flatc", "--json", "--raw-binary", "-o", tmp.path(),
+                                std::string(EDGEGW_SOURCE_DIR) + "/schemas/alert.fbs", "--",
+                                tmp.file("msg.bin")});
     REQUIRE(rc == 0);
     std::ifstream in(tmp.file("msg.json"));
     std::stringstream ss;

@@ -3,8 +3,8 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <sys/socket.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -78,11 +78,14 @@ Broker::Broker(const std::string& dir, const std::string& extra_config)
   start();
 }
 
-Broker::~Broker() { stop(); }
+Broker::~Broker() {
+  stop();
+}
 
 void Broker::start() {
   if (process_ && process_->running()) return;
-  const char* candidates[] = {"/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto"};
+  const char* candidates[] = {"/usr/sbin/mosquitto", "/usr/bin/mosquitto",
+                              "/usr/local/sbin/mosquitto"};
   std::string bin;
   for (const char* c : candidates)
     if (std::filesystem::exists(c)) bin = c;

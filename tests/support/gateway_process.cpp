@@ -9,7 +9,9 @@
 
 namespace edgegw::test {
 
-std::string bin_path(const std::string& name) { return std::string(EDGEGW_BIN_DIR) + "/" + name; }
+std::string bin_path(const std::string& name) {
+  return std::string(EDGEGW_BIN_DIR) + "/" + name;
+}
 
 std::string fixture_path(const std::string& relative) {
   return std::string(EDGEGW_FIXTURES) + "/" + relative;
@@ -30,19 +32,23 @@ void write_file(const std::string& path, const std::string& text) {
 
 GatewayProcess::GatewayProcess(const std::string& config_file, const std::string& data_dir)
     : config_file_(config_file), data_dir_(data_dir) {
-  process_ = std::make_unique<Process>(
-      std::vector<std::string>{bin_path("edgegw"), "run", "--config", config_file_, "--data-dir",
-                               data_dir_},
-      data_dir_ + ".log");
+  process_ =
+      std::make_unique<Process>(std::vector<std::string>{bin_path("edgegw"), "run", "--config",
+                                                         config_file_, "--data-dir", data_dir_},
+                                data_dir_ + ".log");
 }
 
-GatewayProcess::~GatewayProcess() { stop(); }
+GatewayProcess::~GatewayProcess() {
+  stop();
+}
 
 void GatewayProcess::kill9() {
   process_->signal(SIGKILL);
   process_->wait(5000);
 }
 
-void GatewayProcess::stop() { process_->stop(); }
+void GatewayProcess::stop() {
+  process_->stop();
+}
 
 }  // namespace edgegw::test

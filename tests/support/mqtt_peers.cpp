@@ -54,7 +54,8 @@ AlertCollector::~AlertCollector() {
 
 bool AlertCollector::wait_for(size_t n, int timeout_ms) {
   std::unique_lock lock(mu_);
-  return cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms), [&] { return alerts_.size() >= n; });
+  return cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms),
+                      [&] { return alerts_.size() >= n; });
 }
 
 std::vector<Alert> AlertCollector::alerts() const {

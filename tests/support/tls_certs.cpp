@@ -30,9 +30,25 @@ void make_cert(const std::string& openssl, const std::string& dir, const std::st
                const std::string& extensions) {
   const std::string key = dir + "/" + name + ".key", crt = dir + "/" + name + ".crt";
   if (ca_cert.empty()) {
-    run_or_throw({openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                  "-nodes", "-keyout", key, "-out", crt, "-days", "2", "-subj", subject,
-                  "-addext", "basicConstraints=critical,CA:TRUE", "-addext",
+    run_or_throw({openssl,
+                  "req",
+                  "-x509",
+                  "-newkey",
+                  "ec",
+                  "-pkeyopt",
+                  "ec_paramgen_curve:prime256v1",
+                  "-nodes",
+                  "-keyout",
+                  key,
+                  "-out",
+                  crt,
+                  "-days",
+                  "2",
+                  "-subj",
+                  subject,
+                  "-addext",
+                  "basicConstraints=critical,CA:TRUE",
+                  "-addext",
                   "keyUsage=critical,keyCertSign,cRLSign"},
                  "openssl: CA " + name);
     return;
@@ -76,8 +92,8 @@ TlsBroker::TlsBroker(const std::string& dir, const TlsFiles& files, const std::s
   run_or_throw({find_program({"/usr/bin/mosquitto_passwd", "/usr/local/bin/mosquitto_passwd"}),
                 "-b", "-c", passwd, username, password},
                "mosquitto_passwd");
-  std::filesystem::permissions(passwd, std::filesystem::perms::owner_read |
-                                           std::filesystem::perms::owner_write);
+  std::filesystem::permissions(
+      passwd, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   {
     std::ofstream conf(dir + "/mosquitto.conf");
     if (geteuid() == 0) conf << "user root\n";
@@ -144,11 +160,14 @@ void TlsClient::publish(const std::string& topic, const std::string& payload) {
   client_.publish(topic, payload.data(), payload.size(), 1, false)->wait();
 }
 
-void TlsClient::subscribe(const std::string& filter) { client_.subscribe(filter, 1)->wait(); }
+void TlsClient::subscribe(const std::string& filter) {
+  client_.subscribe(filter, 1)->wait();
+}
 
 bool TlsClient::wait_for_messages(size_t n, int timeout_ms) {
   std::unique_lock lock(mu_);
-  return cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms), [&] { return messages_.size() >= n; });
+  return cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms),
+                      [&] { return messages_.size() >= n; });
 }
 
 std::vector<std::string> TlsClient::messages() const {

@@ -49,7 +49,8 @@ mqtt::connect_options tls_client_options(const TlsFiles& files, const std::strin
 // A test peer over TLS: publishes QoS 1 (waiting for PUBACK) and collects what it subscribed to.
 class TlsClient {
  public:
-  TlsClient(const std::string& url, const std::string& client_id, const mqtt::connect_options& opts);
+  TlsClient(const std::string& url, const std::string& client_id,
+            const mqtt::connect_options& opts);
   ~TlsClient();
   void publish(const std::string& topic, const std::string& payload);
   void subscribe(const std::string& filter);

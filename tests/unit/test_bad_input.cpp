@@ -60,8 +60,7 @@ const BadCase kCorpus[] = {
      DecodeErrorCode::bad_value, "availability"},
     {"facade-roi-outside-frame.json", "facade/s03", DecodeErrorCode::bad_value, "roi[0].w"},
     {"facade-unknown-phase.json", "facade/s03", DecodeErrorCode::bad_value, "phase"},
-    {"facade-raw-pixel-out-of-range.f32", "facade/s03/raw", DecodeErrorCode::bad_value,
-     "pixel 33"},
+    {"facade-raw-pixel-out-of-range.f32", "facade/s03/raw", DecodeErrorCode::bad_value, "pixel 33"},
     {"native-garbage.bin", "edgegw/reading/x", DecodeErrorCode::malformed, "EGRD"},
 };
 
@@ -84,7 +83,8 @@ TEST_CASE("bad input: the committed corpus") {
 }
 
 TEST_CASE("bad input: every corpus file is listed") {
-  for (const auto& entry : std::filesystem::directory_iterator(std::string(EDGEGW_FIXTURES) + "/bad")) {
+  for (const auto& entry :
+       std::filesystem::directory_iterator(std::string(EDGEGW_FIXTURES) + "/bad")) {
     const std::string name = entry.path().filename().string();
     if (name == "README.md") continue;
     CAPTURE(name);
@@ -96,7 +96,8 @@ TEST_CASE("bad input: every corpus file is listed") {
 TEST_CASE("bad input: one scratch survives the whole corpus and still decodes good data") {
   DecodeScratch scratch;
   Reading r;
-  for (const BadCase& c : kCorpus) CHECK(ingest(c.topic, fixture(std::string("bad/") + c.file), scratch, r));
+  for (const BadCase& c : kCorpus)
+    CHECK(ingest(c.topic, fixture(std::string("bad/") + c.file), scratch, r));
   const std::string good = fixture("water/wmbus-iperl.json");
   REQUIRE_FALSE(ingest("wmbusmeters/33225544", good, scratch, r));
   CHECK(r.sensor_id == "33225544");
@@ -107,8 +108,9 @@ TEST_CASE("bad input: huge payloads, generated") {
   Reading r;
   const DecodeLimits limits;
   const std::string filler(limits.max_payload_bytes, ' ');
-  for (const char* topic : {"wmbusmeters/a", "cjt188/a", "zigbee2mqtt/a", "zigbee2mqtt/a/availability",
-                            "facade/a", "facade/a/raw", "edgegw/reading/a"}) {
+  for (const char* topic :
+       {"wmbusmeters/a", "cjt188/a", "zigbee2mqtt/a", "zigbee2mqtt/a/availability", "facade/a",
+        "facade/a/raw", "edgegw/reading/a"}) {
     CAPTURE(topic);
     expect_rejected(ingest(topic, "{\"id\":\"a\"," + filler + "}", scratch, r),
                     DecodeErrorCode::too_large, "bytes");
@@ -124,12 +126,14 @@ TEST_CASE("bad input: huge payloads, generated") {
                   "frame_c");
   // long strings
   const std::string long_id(500, 'x');
-  expect_rejected(ingest("wmbusmeters/a", R"({"id":")" + long_id + R"(","total_m3":1})", scratch, r),
-                  DecodeErrorCode::bad_value, "'id'");
+  expect_rejected(
+      ingest("wmbusmeters/a", R"({"id":")" + long_id + R"(","total_m3":1})", scratch, r),
+      DecodeErrorCode::bad_value, "'id'");
   expect_rejected(ingest("facade/a", R"({"dev":")" + long_id + R"(","roi":[]})", scratch, r),
                   DecodeErrorCode::bad_value, "'dev'");
-  expect_rejected(ingest("wmbusmeters/a", R"({"total_m3":1,"status":")" + long_id + R"("})", scratch, r),
-                  DecodeErrorCode::bad_value, "'status'");
+  expect_rejected(
+      ingest("wmbusmeters/a", R"({"total_m3":1,"status":")" + long_id + R"("})", scratch, r),
+      DecodeErrorCode::bad_value, "'status'");
 }
 
 TEST_CASE("bad input: pathological nesting, generated") {
@@ -154,6 +158,7 @@ TEST_CASE("bad input: odd bytes") {
                   DecodeErrorCode::malformed, "JSON");
   expect_rejected(ingest("wmbusmeters/a", "\xEF\xBB\xBF{\"total_m3\":1}", scratch, r),
                   DecodeErrorCode::malformed, "");
-  expect_rejected(ingest("cjt188/a", "\x68\x10", scratch, r), DecodeErrorCode::malformed, "shorter");
+  expect_rejected(ingest("cjt188/a", "\x68\x10", scratch, r), DecodeErrorCode::malformed,
+                  "shorter");
   expect_rejected(ingest("nowhere/a", "{}", scratch, r), DecodeErrorCode::no_route, "nowhere");
 }

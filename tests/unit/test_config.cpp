@@ -55,7 +55,8 @@ quiet_hours = "23:00-05:30"
 [[facade]]
 sensor = "fac-1"
 building = "bld-1"
-)", "gw.toml");
+)",
+                          "gw.toml");
   CHECK(c.gateway_id == "gw-7");
   CHECK(c.clock == ClockMode::event);
   CHECK(c.ingest.url == "tcp://127.0.0.1:1884");

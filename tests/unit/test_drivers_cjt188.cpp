@@ -41,7 +41,9 @@ std::vector<uint8_t> hex_bytes(std::string_view hex) {
   return out;
 }
 
-std::string as_raw(const std::vector<uint8_t>& b) { return {b.begin(), b.end()}; }
+std::string as_raw(const std::vector<uint8_t>& b) {
+  return {b.begin(), b.end()};
+}
 
 std::string as_hex(const std::vector<uint8_t>& b, const char* sep = " ") {
   static constexpr char kHex[] = "0123456789ABCDEF";
@@ -157,7 +159,7 @@ TEST_CASE("cjt188: UTC offset is an option") {
 
 TEST_CASE("cjt188: litres, zero time, address digits") {
   auto b = hex_bytes(fixture("water/constructed-cjt188-123.45m3.hex"));
-  b[kData + 4] = 0x29;  // L
+  b[kData + 4] = 0x29;                                   // L
   for (size_t i = 0; i < 7; ++i) b[kData + 10 + i] = 0;  // no meter time
   b[4] = 0x90;
   b[10] = 0x12;  // address A0 and A6
@@ -186,35 +188,62 @@ TEST_CASE("cjt188: rejections name the problem") {
     if (fix) fix_checksum(b);
     cases.push_back({name, b, code, detail});
   };
-  with("checksum", [](auto& b) { b.at(b.size() - 2) ^= 1; }, DecodeErrorCode::bad_checksum,
-       "checksum", false);
-  with("payload bit flip", [](auto& b) { b[kData] ^= 0x10; }, DecodeErrorCode::bad_checksum,
-       "checksum", false);
-  with("end byte", [](auto& b) { b.back() = 0x17; }, DecodeErrorCode::malformed, "ends with");
-  with("start byte", [](auto& b) { b[2] = 0x69; }, DecodeErrorCode::malformed, "starts with");
-  with("truncated", [](auto& b) { b.resize(b.size() - 3); }, DecodeErrorCode::malformed,
-       "truncated", false);
-  with("trailing", [](auto& b) { b.push_back(0); }, DecodeErrorCode::malformed,
-       "after the end", false);
-  with("gas meter", [](auto& b) { b[3] = 0x30; }, DecodeErrorCode::unsupported, "meter type 30");
-  with("error reply", [](auto& b) { b[11] = 0xC1; }, DecodeErrorCode::unsupported, "error");
-  with("request", [](auto& b) { b[11] = 0x01; }, DecodeErrorCode::unsupported,
-       "control code 01");
-  with("other DI", [](auto& b) { b[13] = 0xD1; b[14] = 0x20; }, DecodeErrorCode::unsupported,
-       "D120");
-  with("unit", [](auto& b) { b[kData + 4] = 0x35; }, DecodeErrorCode::unsupported, "unit 35");
-  with("not BCD", [](auto& b) { b[kData + 1] = 0x2A; }, DecodeErrorCode::bad_value,
-       "cumulative flow bytes 45 2A 01 00");
-  with("month 13", [](auto& b) { b[kData + 14] = 0x13; }, DecodeErrorCode::bad_timestamp,
-       "meter time");
-  with("Feb 30", [](auto& b) { b[kData + 13] = 0x30; b[kData + 14] = 0x02; },
-       DecodeErrorCode::bad_timestamp, "meter time");
-  with("hour BCD", [](auto& b) { b[kData + 12] = 0x0A; }, DecodeErrorCode::bad_timestamp,
-       "meter time");
-  with("length byte", [](auto& b) { b[12] = 0x15; b.erase(b.end() - 3); },
-       DecodeErrorCode::malformed, "length byte 21");
-  with("only FE", [](auto& b) { b.assign(20, 0xFE); }, DecodeErrorCode::malformed, "shorter",
-       false);
+  with(
+      "checksum", [](auto& b) { b.at(b.size() - 2) ^= 1; }, DecodeErrorCode::bad_checksum,
+      "checksum", false);
+  with(
+      "payload bit flip", [](auto& b) { b[kData] ^= 0x10; }, DecodeErrorCode::bad_checksum,
+      "checksum", false);
+  with(
+      "end byte", [](auto& b) { b.back() = 0x17; }, DecodeErrorCode::malformed, "ends with");
+  with(
+      "start byte", [](auto& b) { b[2] = 0x69; }, DecodeErrorCode::malformed, "starts with");
+  with(
+      "truncated", [](auto& b) { b.resize(b.size() - 3); }, DecodeErrorCode::malformed, "truncated",
+      false);
+  with(
+      "trailing", [](auto& b) { b.push_back(0); }, DecodeErrorCode::malformed, "after the end",
+      false);
+  with(
+      "gas meter", [](auto& b) { b[3] = 0x30; }, DecodeErrorCode::unsupported, "meter type 30");
+  with(
+      "error reply", [](auto& b) { b[11] = 0xC1; }, DecodeErrorCode::unsupported, "error");
+  with(
+      "request", [](auto& b) { b[11] = 0x01; }, DecodeErrorCode::unsupported, "control code 01");
+  with(
+      "other DI",
+      [](auto& b) {
+        b[13] = 0xD1;
+        b[14] = 0x20;
+      },
+      DecodeErrorCode::unsupported, "D120");
+  with(
+      "unit", [](auto& b) { b[kData + 4] = 0x35; }, DecodeErrorCode::unsupported, "unit 35");
+  with(
+      "not BCD", [](auto& b) { b[kData + 1] = 0x2A; }, DecodeErrorCode::bad_value,
+      "cumulative flow bytes 45 2A 01 00");
+  with(
+      "month 13", [](auto& b) { b[kData + 14] = 0x13; }, DecodeErrorCode::bad_timestamp,
+      "meter time");
+  with(
+      "Feb 30",
+      [](auto& b) {
+        b[kData + 13] = 0x30;
+        b[kData + 14] = 0x02;
+      },
+      DecodeErrorCode::bad_timestamp, "meter time");
+  with(
+      "hour BCD", [](auto& b) { b[kData + 12] = 0x0A; }, DecodeErrorCode::bad_timestamp,
+      "meter time");
+  with(
+      "length byte",
+      [](auto& b) {
+        b[12] = 0x15;
+        b.erase(b.end() - 3);
+      },
+      DecodeErrorCode::malformed, "length byte 21");
+  with(
+      "only FE", [](auto& b) { b.assign(20, 0xFE); }, DecodeErrorCode::malformed, "shorter", false);
   for (const auto& c : cases) {
     CAPTURE(c.name);
     Decoded d;

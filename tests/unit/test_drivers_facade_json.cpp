@@ -47,7 +47,9 @@ std::string frame_json(size_t n, std::string_view value = "31.2", size_t odd = S
   return s + "]}";
 }
 
-bool in_hotspot(int x, int y) { return x >= 12 && x <= 14 && y >= 7 && y <= 8; }
+bool in_hotspot(int x, int y) {
+  return x >= 12 && x <= 14 && y >= 7 && y <= 8;
+}
 
 }  // namespace
 

@@ -225,8 +225,8 @@ TEST_CASE("native: value checks after verification") {
   std::vector<float> short_frame(10, 31.0f);
   auto frame = fbb.CreateVector(short_frame);
   auto facade = fb::CreateFacadeReading(fbb, fb::FacadePhase::Night, 20.0f, false, 0, frame);
-  fb::FinishReadingBuffer(fbb, fb::CreateReading(fbb, id, static_cast<fb::SensorKind>(2), 0,
-                                                 kNaN, -1, 0, 0, facade));
+  fb::FinishReadingBuffer(
+      fbb, fb::CreateReading(fbb, id, static_cast<fb::SensorKind>(2), 0, kNaN, -1, 0, 0, facade));
   decode(d, std::string_view(reinterpret_cast<const char*>(fbb.GetBufferPointer()), fbb.GetSize()));
   REQUIRE(d.status);
   CHECK(d.status->detail.find("facade.frame_c") != std::string::npos);
@@ -241,11 +241,12 @@ TEST_CASE("native: value checks after verification") {
   fbb.Clear();
   id = fbb.CreateString("r");
   std::vector<flatbuffers::Offset<fb::FacadeRegion>> regions;
-  for (size_t i = 0; i <= kMaxRegions; ++i) regions.push_back(fb::CreateFacadeRegion(fbb, 0, 0, 1, 1));
+  for (size_t i = 0; i <= kMaxRegions; ++i)
+    regions.push_back(fb::CreateFacadeRegion(fbb, 0, 0, 1, 1));
   auto rv = fbb.CreateVector(regions);
   facade = fb::CreateFacadeReading(fbb, fb::FacadePhase::Night, kNaN, false, rv);
-  fb::FinishReadingBuffer(fbb, fb::CreateReading(fbb, id, fb::SensorKind::Facade, 0, kNaN, -1, 0,
-                                                 0, facade));
+  fb::FinishReadingBuffer(
+      fbb, fb::CreateReading(fbb, id, fb::SensorKind::Facade, 0, kNaN, -1, 0, 0, facade));
   decode(d, std::string_view(reinterpret_cast<const char*>(fbb.GetBufferPointer()), fbb.GetSize()));
   REQUIRE(d.status);
   CHECK(d.status->code == DecodeErrorCode::too_large);
@@ -257,8 +258,8 @@ TEST_CASE("native: value checks after verification") {
   regions.push_back(fb::CreateFacadeRegion(fbb, 31, 0, 2, 1));
   rv = fbb.CreateVector(regions);
   facade = fb::CreateFacadeReading(fbb, fb::FacadePhase::Night, kNaN, false, rv);
-  fb::FinishReadingBuffer(fbb, fb::CreateReading(fbb, id, fb::SensorKind::Facade, 0, kNaN, -1, 0,
-                                                 0, facade));
+  fb::FinishReadingBuffer(
+      fbb, fb::CreateReading(fbb, id, fb::SensorKind::Facade, 0, kNaN, -1, 0, 0, facade));
   decode(d, std::string_view(reinterpret_cast<const char*>(fbb.GetBufferPointer()), fbb.GetSize()));
   REQUIRE(d.status);
   CHECK(d.status->detail.find("regions[0]") != std::string::npos);

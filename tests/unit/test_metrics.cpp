@@ -10,10 +10,10 @@ using namespace std::chrono_literals;
 
 TEST_CASE("latency histogram: bucket boundaries are inclusive upper bounds, cumulative on output") {
   LatencyHistogram h;
-  h.record(500ns);    // <= 1 us
-  h.record(1000ns);   // <= 1 us
-  h.record(3us);      // <= 5 us
-  h.record(2s);       // above every bound
+  h.record(500ns);   // <= 1 us
+  h.record(1000ns);  // <= 1 us
+  h.record(3us);     // <= 5 us
+  h.record(2s);      // above every bound
   const auto s = h.snapshot();
   CHECK(s.count == 4);
   CHECK(s.counts[0] == 2);

@@ -94,7 +94,7 @@ TEST_CASE("a full outbox evicts maintenance before care, never a critical care a
   test::TempDir dir;
   auto db = open_db(dir.path());
   const size_t one = encode_alert(make_alert("crit")).size();  // all subjects are 4 chars
-  Outbox outbox(*db, one * 3 + one / 2);  // room for three
+  Outbox outbox(*db, one * 3 + one / 2);                       // room for three
   std::vector<Alert> alerts = {make_alert("crit", Severity::Critical),
                                make_alert("main", Severity::High, Audience::Maintenance),
                                make_alert("car1", Severity::Warning)};
@@ -121,9 +121,9 @@ TEST_CASE("eviction order: by class (maintenance Info .. care Critical), oldest 
   for (int round = 0; round < 2; ++round)
     for (Audience aud : {Audience::Care, Audience::Maintenance})
       for (Severity sev : sevs)
-        alerts.push_back(make_alert(fmt::format("{}{}{}", aud == Audience::Care ? "c" : "m",
-                                                static_cast<int>(sev), round),
-                                    sev, aud, 1714521600000 + round * 1000));
+        alerts.push_back(make_alert(
+            fmt::format("{}{}{}", aud == Audience::Care ? "c" : "m", static_cast<int>(sev), round),
+            sev, aud, 1714521600000 + round * 1000));
   // Encoded sizes differ a little by class (default values are not stored; ids are).
   size_t total = 0;
   for (Alert a : alerts) {
@@ -149,7 +149,8 @@ TEST_CASE("eviction order: by class (maintenance Info .. care Critical), oldest 
     for (const auto& s : before)
       if (std::find(after.begin(), after.end(), s) == after.end()) gone.push_back(s);
     CHECK(std::find(after.begin(), after.end(), one_more[0].subject) != after.end());
-    std::sort(gone.begin(), gone.end(), [&](const auto& a, const auto& b) { return rank(a) < rank(b); });
+    std::sort(gone.begin(), gone.end(),
+              [&](const auto& a, const auto& b) { return rank(a) < rank(b); });
     for (const auto& g : gone) evicted_order.push_back(g);
   }
   // Lowest class first; within a class the older (round 0) first; the critical care alerts
@@ -197,9 +198,9 @@ TEST_CASE("evictions are counted durably and reported once as a G1 alert at the 
   // a002 pushed out a000 (only care alerts then); every maintenance alert went as it came.
   auto left = outbox.peek(100, 1 << 20);
   CHECK(subjects(left) == std::vector<std::string>{"a001", "a002", "gw-7"});
-  CHECK(report->severity == Severity::High);  // a care alert (a000) was dropped
+  CHECK(report->severity == Severity::High);      // a care alert (a000) was dropped
   CHECK(report->event_time_ms == 1714521600000);  // a000, the oldest dropped
-  CHECK(report->window_s == 9 * 60);               // a000 .. a009
+  CHECK(report->window_s == 9 * 60);              // a000 .. a009
   CHECK(outbox.stats().unreported_evictions == 0);
   CHECK_FALSE(outbox.append_drop_report("gw-7", 1714600000001));
   CHECK(outbox.stats().evicted == 8);  // the total stays
@@ -226,9 +227,9 @@ TEST_CASE("many trimmed alerts: reopen and peek start at the head, not over the 
   const auto t0 = std::chrono::steady_clock::now();
   Outbox outbox(*db, 64 << 20);
   auto head = outbox.peek(10, 1 << 20);
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                      std::chrono::steady_clock::now() - t0)
-                      .count();
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
+          .count();
   REQUIRE(head.size() == 1);
   CHECK(head[0].subject == "last");
   CHECK(outbox.stats().head_id == kAlerts + 1);

@@ -41,7 +41,7 @@ struct Meter {
 TEST_CASE("W1 raises when a reading at 12 h after the last use shows under 0.01 m3") {
   Meter m;
   m.read(kT0, 10.000);
-  m.read(kT0 + kHour, 10.050);  // use: anchor here
+  m.read(kT0 + kHour, 10.050);                      // use: anchor here
   m.read(kT0 + kHour + 12 * kHour - kMin, 10.059);  // 11:59 later, 0.009 used: not yet
   CHECK(m.alerts.empty());
   m.read(kT0 + kHour + 12 * kHour, 10.059);  // exactly 12 h, still 0.009

@@ -65,7 +65,8 @@ TEST_CASE("water and door silent together: W1 escalates to C1 critical") {
   h.quiet(kT0 + 9 * kHour + 15 * kMin, kT0 + 22 * kHour);
   CHECK(h.count(Rule::W1) == 1);
   REQUIRE(h.count(Rule::C1) == 1);
-  auto c1 = *std::find_if(h.alerts.begin(), h.alerts.end(), [](auto& a) { return a.rule == Rule::C1; });
+  auto c1 =
+      *std::find_if(h.alerts.begin(), h.alerts.end(), [](auto& a) { return a.rule == Rule::C1; });
   CHECK(c1.severity == Severity::Critical);
   CHECK(c1.subject == "hh-1");
   CHECK(c1.event_time_ms == kT0 + 9 * kHour);
@@ -185,7 +186,8 @@ TEST_CASE("S2: battery low with hysteresis, tamper, meter alarms, backwards regi
                     [](auto& a) { return a.kind == AlertKind::RegisterBackwards; }));
 }
 
-TEST_CASE("facade: a patch over 3 heating readings raises F1, on a second day F2; a glint does not") {
+TEST_CASE(
+    "facade: a patch over 3 heating readings raises F1, on a second day F2; a glint does not") {
   Home h;
   FacadeRegion patch{12, 7, 3, 2, 1.3f, 6};
   auto facade = [&](int64_t t, FacadePhase phase, float dt, bool rain = false) {
@@ -211,7 +213,8 @@ TEST_CASE("facade: a patch over 3 heating readings raises F1, on a second day F2
   REQUIRE(h.count(Rule::F1) == 1);
   CHECK(h.alerts.back().subject == "bld-1");
   CHECK(h.count(Rule::F2) == 0);
-  for (int i = 0; i < 3; ++i) facade(kT0 + kDay + 10 * kHour + i * 5 * kMin, FacadePhase::heating, 1.5f);
+  for (int i = 0; i < 3; ++i)
+    facade(kT0 + kDay + 10 * kHour + i * 5 * kMin, FacadePhase::heating, 1.5f);
   CHECK(h.count(Rule::F2) == 1);
 }
 

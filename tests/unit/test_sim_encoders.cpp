@@ -86,7 +86,8 @@ TEST_CASE("sim: CJ/T 188 time crosses local midnight and year correctly") {
 
 TEST_CASE("sim: Zigbee2MQTT contact JSON decodes with contact true = closed") {
   DoorSample s{"door-00007", kT, false, 88, 130};
-  const auto d = decode(DriverId::zigbee2mqtt, door_topic(DoorFormat::zigbee2mqtt, s.door_id), encode_z2m(s));
+  const auto d =
+      decode(DriverId::zigbee2mqtt, door_topic(DoorFormat::zigbee2mqtt, s.door_id), encode_z2m(s));
   REQUIRE_FALSE(d.status);
   CHECK(d.sensor == "door-00007");
   CHECK(d.reading.time_ms == kT);
@@ -101,7 +102,8 @@ TEST_CASE("sim: Zigbee2MQTT contact JSON decodes with contact true = closed") {
 
 TEST_CASE("sim: native FlatBuffer readings decode for water, door and facade") {
   MeterSample m{"wm-00001", kT, 55.5, true, 0.1, 0};
-  const auto w = decode(DriverId::native, meter_topic(MeterFormat::native, "wm-00001"), encode_native_water(m));
+  const auto w = decode(DriverId::native, meter_topic(MeterFormat::native, "wm-00001"),
+                        encode_native_water(m));
   REQUIRE_FALSE(w.status);
   CHECK(w.sensor == "wm-00001");
   CHECK(w.reading.kind == edgegw::SensorKind::water);
@@ -162,9 +164,11 @@ TEST_CASE("sim: garbage payloads are refused by the drivers") {
     const MeterFormat f = static_cast<MeterFormat>(i % 3);
     if (f == MeterFormat::cjt188) s.meter_id = "00000010000003";
     const std::string payload = garbage_meter_payload(rng, f, s, 480);
-    const DriverId d = f == MeterFormat::cjt188 ? DriverId::cjt188
-                       : f == MeterFormat::native ? DriverId::native : DriverId::wmbusmeters;
+    const DriverId d = f == MeterFormat::cjt188   ? DriverId::cjt188
+                       : f == MeterFormat::native ? DriverId::native
+                                                  : DriverId::wmbusmeters;
     const auto out = decode(d, meter_topic(f, s.meter_id), payload);
-    CHECK_MESSAGE(out.status.has_value(), "format " << int(i % 3) << " payload accepted: " << payload);
+    CHECK_MESSAGE(out.status.has_value(),
+                  "format " << int(i % 3) << " payload accepted: " << payload);
   }
 }

@@ -36,7 +36,8 @@ size_t stream_digest(const SimConfig& c, size_t* count = nullptr) {
   while (next_message(sim, m)) {
     REQUIRE(m.time_ms >= last);
     last = m.time_ms;
-    h = h * 1000003u ^ std::hash<std::string>{}(m.topic) ^ std::hash<std::string>{}(m.payload) * 31u;
+    h = h * 1000003u ^ std::hash<std::string>{}(m.topic) ^
+        std::hash<std::string>{}(m.payload) * 31u;
     ++n;
   }
   if (count) *count = n;

@@ -56,18 +56,26 @@ TEST_CASE("sim score: recall, delays, false care alerts and faults found") {
   ScoreInput in = input();
   const int64_t t1 = kStart + 2 * kDayMs;
   in.alerts = {
-      {"gw", alert(Rule::W1, AlertKind::NoWaterUse12h, Audience::Care, "hh-00001", "wm-00001", t1 + 12 * kHourMs, 1)},
+      {"gw", alert(Rule::W1, AlertKind::NoWaterUse12h, Audience::Care, "hh-00001", "wm-00001",
+                   t1 + 12 * kHourMs, 1)},
       // fall 2: only a D2 after 48 h: too late to count, but not a false alarm either
-      {"gw", alert(Rule::D2, AlertKind::NoEntryExit, Audience::Care, "hh-00002", "door-00002", t1 + 48 * kHourMs, 2)},
-      {"gw", alert(Rule::D4, AlertKind::DoorLeftOpen, Audience::Care, "hh-00003", "door-00003", t1 + 11 * kMinuteMs, 3)},
-      {"gw", alert(Rule::S1, AlertKind::SensorSilent, Audience::Maintenance, "hh-00004", "wm-00004", t1 + 45 * kMinuteMs, 4)},
-      {"gw", alert(Rule::W1, AlertKind::NoWaterUse12h, Audience::Care, "hh-00005", "wm-00005", t1 + 13 * kHourMs, 5)},
+      {"gw", alert(Rule::D2, AlertKind::NoEntryExit, Audience::Care, "hh-00002", "door-00002",
+                   t1 + 48 * kHourMs, 2)},
+      {"gw", alert(Rule::D4, AlertKind::DoorLeftOpen, Audience::Care, "hh-00003", "door-00003",
+                   t1 + 11 * kMinuteMs, 3)},
+      {"gw", alert(Rule::S1, AlertKind::SensorSilent, Audience::Maintenance, "hh-00004", "wm-00004",
+                   t1 + 45 * kMinuteMs, 4)},
+      {"gw", alert(Rule::W1, AlertKind::NoWaterUse12h, Audience::Care, "hh-00005", "wm-00005",
+                   t1 + 13 * kHourMs, 5)},
       // false: W1 on a household without incidents
-      {"gw", alert(Rule::W1, AlertKind::NoWaterUse12h, Audience::Care, "hh-00050", "wm-00050", t1, 6)},
+      {"gw",
+       alert(Rule::W1, AlertKind::NoWaterUse12h, Audience::Care, "hh-00050", "wm-00050", t1, 6)},
       // false: care alert on a household with a maintenance-only incident and a rule not in its row
-      {"gw", alert(Rule::D1, AlertKind::NoDoorOpening, Audience::Care, "hh-00006", "door-00006", t1 + kHourMs, 7)},
+      {"gw", alert(Rule::D1, AlertKind::NoDoorOpening, Audience::Care, "hh-00006", "door-00006",
+                   t1 + kHourMs, 7)},
       // maintenance noise
-      {"gw", alert(Rule::S1, AlertKind::SensorSilent, Audience::Maintenance, "hh-00070", "wm-00070", t1, 8)},
+      {"gw", alert(Rule::S1, AlertKind::SensorSilent, Audience::Maintenance, "hh-00070", "wm-00070",
+                   t1, 8)},
   };
   in.baseline = {
       {"hh-00001", "wm-00001", t1, t1 + 12 * kHourMs},
@@ -94,15 +102,18 @@ TEST_CASE("sim score: recall, delays, false care alerts and faults found") {
   CHECK(r.missed.size() == 2);
   const std::string json = score_json(in, r);
   CHECK(json.find(R"("false_care_alerts":2)") != std::string::npos);
-  CHECK(json.find(R"("fall":{"class":"care","injected":2,"detected":1,"recall":0.5000)") != std::string::npos);
+  CHECK(json.find(R"("fall":{"class":"care","injected":2,"detected":1,"recall":0.5000)") !=
+        std::string::npos);
 }
 
 TEST_CASE("sim score: S2 needs the right kind; cleared alerts never count") {
   ScoreInput in = input();
   const int64_t t1 = kStart + 2 * kDayMs;
   in.truth = {{"hh-00006", "wm-00006", IncidentKind::garbage, t1, 0}};
-  Alert wrong = alert(Rule::S2, AlertKind::BatteryLow, Audience::Maintenance, "hh-00006", "wm-00006", t1 + kHourMs, 1);
-  Alert cleared = alert(Rule::S2, AlertKind::GarbagePayloads, Audience::Maintenance, "hh-00006", "wm-00006", t1 + kHourMs, 2);
+  Alert wrong = alert(Rule::S2, AlertKind::BatteryLow, Audience::Maintenance, "hh-00006",
+                      "wm-00006", t1 + kHourMs, 1);
+  Alert cleared = alert(Rule::S2, AlertKind::GarbagePayloads, Audience::Maintenance, "hh-00006",
+                        "wm-00006", t1 + kHourMs, 2);
   cleared.state = AlertState::Cleared;
   CHECK_FALSE(alert_matches(in.truth[0], wrong));
   CHECK_FALSE(alert_matches(in.truth[0], cleared));

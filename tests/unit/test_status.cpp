@@ -12,7 +12,15 @@ using namespace edgegw;
 
 TEST_CASE("json writer: commas, nesting, escaping, non-finite numbers") {
   JsonWriter w;
-  w.begin_object().key("a").value(1).key("b").begin_array().value("x\"y").null().value(2.5).end_array();
+  w.begin_object()
+      .key("a")
+      .value(1)
+      .key("b")
+      .begin_array()
+      .value("x\"y")
+      .null()
+      .value(2.5)
+      .end_array();
   w.key("c").begin_object().end_object().key("d").value(std::numeric_limits<double>::infinity());
   w.key("t").time(0).end_object();
   CHECK(w.str() == R"({"a":1,"b":["x\"y",null,2.5],"c":{},"d":null,"t":null})");
@@ -22,7 +30,8 @@ TEST_CASE("json writer: commas, nesting, escaping, non-finite numbers") {
 }
 
 TEST_CASE("http: request line, decoded path and query") {
-  auto r = parse_request_head("GET /sensor/a%2Fb?limit=5&open&since=2024-05-01T00%3A00%3A00Z HTTP/1.0\r\nHost: x\r\n");
+  auto r = parse_request_head(
+      "GET /sensor/a%2Fb?limit=5&open&since=2024-05-01T00%3A00%3A00Z HTTP/1.0\r\nHost: x\r\n");
   REQUIRE(r);
   CHECK(r->method == "GET");
   CHECK(r->path == "/sensor/a/b");
@@ -35,7 +44,8 @@ TEST_CASE("http: request line, decoded path and query") {
   CHECK_FALSE(parse_request_head("garbage"));
   CHECK(percent_decode(percent_encode("hh 1/ä?&")) == "hh 1/ä?&");
   CHECK(response_head(404, "application/json", 2) ==
-        "HTTP/1.0 404 Not Found\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: 2\r\n\r\n");
+        "HTTP/1.0 404 Not Found\r\nContent-Type: application/json\r\nConnection: "
+        "close\r\nContent-Length: 2\r\n\r\n");
 }
 
 TEST_CASE("alert log: newest first, bounded, open set follows raise and clear") {
@@ -49,7 +59,8 @@ TEST_CASE("alert log: newest first, bounded, open set follows raise and clear") 
     a.detect_time_ms = t;
     return a;
   };
-  std::vector<Alert> batch = {alert(1, AlertState::Raised, "hh-1", 10), alert(2, AlertState::Raised, "hh-2", 20)};
+  std::vector<Alert> batch = {alert(1, AlertState::Raised, "hh-1", 10),
+                              alert(2, AlertState::Raised, "hh-2", 20)};
   log.add(batch);
   CHECK(log.open_count() == 2);
   batch = {alert(3, AlertState::Cleared, "hh-1", 30), alert(4, AlertState::Raised, "hh-3", 40)};
@@ -107,6 +118,7 @@ TEST_CASE("config reload: rules and inventory apply live; brokers, routes and id
   b.ingest.url = "tcp://10.0.0.1:1883";
   b.routes.pop_back();
   b.gateway_id = "other";
-  CHECK(plan_reload(a, b).restart_needed == std::vector<std::string>{"gateway_id", "ingest", "routes"});
+  CHECK(plan_reload(a, b).restart_needed ==
+        std::vector<std::string>{"gateway_id", "ingest", "routes"});
   CHECK(apply_live(a, b).ingest.url == a.ingest.url);
 }
