@@ -40,6 +40,7 @@ void Engine::reconfigure(const RulesConfig& rules, const Inventory& inventory) {
       const HouseholdState& o = old[it->second];
       hs.last_water_use_ms = o.last_water_use_ms;
       hs.last_water_use_from_ms = o.last_water_use_from_ms;
+      hs.last_any_use_from_ms = o.last_any_use_from_ms;
       hs.last_door_activity_ms = o.last_door_activity_ms;
       hs.c1_open = o.c1_open;
       hs.openings_since_use = o.openings_since_use;
@@ -128,7 +129,9 @@ Alert Engine::make(uint32_t idx, Rule rule, AlertKind kind, Audience audience, S
 // (washing hands, then leaving, is common; coming home and falling within one report is not).
 namespace {
 bool left_after_last_use(const HouseholdState& h) {
-  return !h.profile.doors.empty() && h.last_door_activity_ms > h.last_water_use_from_ms;
+  // Any register movement after the door (even a litre) says someone is home.
+  return !h.profile.doors.empty() &&
+         h.last_door_activity_ms > std::max(h.last_water_use_from_ms, h.last_any_use_from_ms);
 }
 }  // namespace
 
@@ -332,7 +335,8 @@ namespace {
 constexpr char kStateVersion = 1;
 
 struct HouseholdRecord {
-  int64_t last_water_use_ms, last_water_use_from_ms, last_door_activity_ms, away_until_ms;
+  int64_t last_water_use_ms, last_water_use_from_ms, last_any_use_from_ms, last_door_activity_ms,
+      away_until_ms;
   bool c1_open;
   int32_t openings_since_use;
 };
@@ -350,6 +354,7 @@ void Engine::records_for(std::string_view sensor_id, std::vector<StateRecord>& o
     const HouseholdState& h = households_[s.household];
     HouseholdRecord rec{h.last_water_use_ms,
                         h.last_water_use_from_ms,
+                        h.last_any_use_from_ms,
                         h.last_door_activity_ms,
                         h.profile.away_until_ms,
                         h.c1_open,
@@ -371,6 +376,7 @@ std::vector<StateRecord> Engine::take_dirty_records() {
     const HouseholdState& h = households_[hi];
     HouseholdRecord rec{h.last_water_use_ms,
                         h.last_water_use_from_ms,
+                        h.last_any_use_from_ms,
                         h.last_door_activity_ms,
                         h.profile.away_until_ms,
                         h.c1_open,
@@ -421,6 +427,7 @@ void Engine::load_record(std::string_view key, std::string_view value) {
     HouseholdState& h = households_[it->second];
     h.last_water_use_ms = rec.last_water_use_ms;
     h.last_water_use_from_ms = rec.last_water_use_from_ms;
+    h.last_any_use_from_ms = rec.last_any_use_from_ms;
     h.last_door_activity_ms = rec.last_door_activity_ms;
     h.profile.away_until_ms = rec.away_until_ms;
     h.c1_open = rec.c1_open;

@@ -37,6 +37,7 @@ struct HouseholdState {
   std::vector<uint32_t> meters, doors;  // sensor indexes
   int64_t last_water_use_ms = 0;        // latest W1 anchor of its meters (the report's time)
   int64_t last_water_use_from_ms = 0;   // the report before it: the use happened in between
+  int64_t last_any_use_from_ms = 0;     // likewise for the last register movement of any size
   int64_t last_door_activity_ms = 0;    // latest door opening
   int32_t openings_since_use = 0;       // door openings since the last water use
   bool c1_open = false;

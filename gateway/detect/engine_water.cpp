@@ -72,6 +72,10 @@ void Engine::water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& o
   w.last_time_ms = t;
   w.last_total_m3 = total;
   if (used > kEpsilon || first) w.last_change_ms = t;
+  if (h && used > kEpsilon && previous_time > h->last_any_use_from_ms) {
+    households_[s.household].last_any_use_from_ms = previous_time;
+    dirty_households_.push_back(s.household);
+  }
 
   // W1 / W2.
   const bool sign_of_life =

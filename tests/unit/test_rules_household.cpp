@@ -237,3 +237,29 @@ TEST_CASE("state survives a checkpoint: a restart mid-quiet-period alerts at the
   CHECK(after.alerts.front().event_time_ms == kT0 + 9 * kHour);
   CHECK(after.alerts.front().detect_time_ms == kT0 + 21 * kHour);
 }
+
+TEST_CASE("a door opened after the last use, then any water at all: home, so a fall is found") {
+  Home h;
+  h.water(kT0 + 7 * kHour + 45 * kMin);
+  h.water(kT0 + 8 * kHour, 0.02);
+  h.door(kT0 + 8 * kHour + 5 * kMin, false);  // takes the rubbish out
+  h.door(kT0 + 8 * kHour + 6 * kMin, true);
+  h.water(kT0 + 8 * kHour + 15 * kMin);
+  h.water(kT0 + 8 * kHour + 30 * kMin, 0.001);  // one litre, after the door: someone is in
+  h.quiet(kT0 + 8 * kHour + 45 * kMin, kT0 + 21 * kHour);
+  CHECK(h.count(Rule::W1) == 1);
+  CHECK(h.count(Rule::C1) == 1);
+}
+
+TEST_CASE("the use and the door in one report interval count as 'went out': nothing for a night away") {
+  Home h;
+  h.water(kT0 + 9 * kHour + 15 * kMin);
+  h.water(kT0 + 9 * kHour + 30 * kMin);
+  h.door(kT0 + 9 * kHour + 38 * kMin, false);  // washed hands at 9:35, left at 9:38
+  h.door(kT0 + 9 * kHour + 39 * kMin, true);
+  h.water(kT0 + 9 * kHour + 45 * kMin, 0.02);  // the report after both shows the use
+  h.quiet(kT0 + 10 * kHour, kT0 + 40 * kHour);
+  CHECK(h.count(Rule::W1) == 0);
+  CHECK(h.count(Rule::W2) == 0);
+  CHECK(h.count(Rule::C1) == 0);
+}
