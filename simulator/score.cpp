@@ -148,8 +148,9 @@ bool alert_matches(const TruthRecord& t, const edgegw::Alert& a) {
   if (!accepted) return false;
   // stuck_register: W1 counts when it names the meter or the meter's household. A stuck
   // register only shows while someone is at home using the door, so it may be found days
-  // after it stuck (for example when it stuck during a stay away): it has 72 h.
-  const int64_t window = t.kind == IncidentKind::stuck_register ? 72 * kHourMs : kWindowMs;
+  // after it stuck (when it stuck during a stay away of up to 3.5 days, nothing shows until
+  // the household is back and using the door): it has 4 days.
+  const int64_t window = t.kind == IncidentKind::stuck_register ? 96 * kHourMs : kWindowMs;
   return a.detect_time_ms >= t.start_ms - kBeforeMs && a.detect_time_ms <= t.start_ms + window;
 }
 

@@ -42,6 +42,7 @@ void Engine::reconfigure(const RulesConfig& rules, const Inventory& inventory) {
       hs.last_water_use_from_ms = o.last_water_use_from_ms;
       hs.last_any_use_from_ms = o.last_any_use_from_ms;
       hs.last_door_activity_ms = o.last_door_activity_ms;
+      hs.prev_door_activity_ms = o.prev_door_activity_ms;
       hs.c1_open = o.c1_open;
       hs.openings_since_use = o.openings_since_use;
       if (hs.profile.away_until_ms == 0) hs.profile.away_until_ms = o.profile.away_until_ms;
@@ -336,7 +337,7 @@ constexpr char kStateVersion = 1;
 
 struct HouseholdRecord {
   int64_t last_water_use_ms, last_water_use_from_ms, last_any_use_from_ms, last_door_activity_ms,
-      away_until_ms;
+      prev_door_activity_ms, away_until_ms;
   bool c1_open;
   int32_t openings_since_use;
 };
@@ -356,6 +357,7 @@ void Engine::records_for(std::string_view sensor_id, std::vector<StateRecord>& o
                         h.last_water_use_from_ms,
                         h.last_any_use_from_ms,
                         h.last_door_activity_ms,
+                        h.prev_door_activity_ms,
                         h.profile.away_until_ms,
                         h.c1_open,
                         h.openings_since_use};
@@ -378,6 +380,7 @@ std::vector<StateRecord> Engine::take_dirty_records() {
                         h.last_water_use_from_ms,
                         h.last_any_use_from_ms,
                         h.last_door_activity_ms,
+                        h.prev_door_activity_ms,
                         h.profile.away_until_ms,
                         h.c1_open,
                         h.openings_since_use};
@@ -429,6 +432,7 @@ void Engine::load_record(std::string_view key, std::string_view value) {
     h.last_water_use_from_ms = rec.last_water_use_from_ms;
     h.last_any_use_from_ms = rec.last_any_use_from_ms;
     h.last_door_activity_ms = rec.last_door_activity_ms;
+    h.prev_door_activity_ms = rec.prev_door_activity_ms;
     h.profile.away_until_ms = rec.away_until_ms;
     h.c1_open = rec.c1_open;
     h.openings_since_use = rec.openings_since_use;

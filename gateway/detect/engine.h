@@ -39,6 +39,7 @@ struct HouseholdState {
   int64_t last_water_use_from_ms = 0;   // the report before it: the use happened in between
   int64_t last_any_use_from_ms = 0;     // likewise for the last register movement of any size
   int64_t last_door_activity_ms = 0;    // latest door opening
+  int64_t prev_door_activity_ms = 0;    // the opening before it
   int32_t openings_since_use = 0;       // door openings since the last water use
   bool c1_open = false;
 };

@@ -28,6 +28,7 @@ void Engine::door_reading(uint32_t idx, const Reading& r, std::vector<Alert>& ou
   d.last_opening_ms = t;
   if (s.household != kNoHousehold) {
     HouseholdState& h = households_[s.household];
+    h.prev_door_activity_ms = h.last_door_activity_ms;
     h.last_door_activity_ms = std::max(h.last_door_activity_ms, t);
     ++h.openings_since_use;
     dirty_households_.push_back(s.household);

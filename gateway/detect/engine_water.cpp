@@ -103,8 +103,13 @@ void Engine::water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& o
       quiet_window(w.w2, t, total, rules_.w2_threshold_m3, rules_.w2_window_s, sign_of_life);
   // The door keeps being used (several openings since the last use, one in the last 12 h), yet
   // no water for 24 h: more likely a stuck register than a person in need.
-  const bool comes_and_goes = h && h->openings_since_use >= rules_.s2_stuck_min_openings &&
-                              h->last_door_activity_ms > t - 12 * kHourMs;
+  // Or: unchanged for 72 h while the door opened twice in the last 24 h (someone is back and
+  // going about; a single return from a trip is not enough).
+  const bool door_recent = h && h->last_door_activity_ms > t - 12 * kHourMs;
+  const bool comes_and_goes =
+      door_recent && (h->openings_since_use >= rules_.s2_stuck_min_openings ||
+                      (t - w.last_change_ms >= rules_.s2_stuck_register_s * 1000 &&
+                       h->prev_door_activity_ms > t - kDayMs));
   if (w2_quiet && comes_and_goes)
     raise(idx,
           make(idx, Rule::S2, AlertKind::StuckRegister, Audience::Maintenance, Severity::Warning,
@@ -177,15 +182,8 @@ void Engine::water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& o
   else if ((w.slot_bits & 1) == 0 && slot > 0)
     clear(idx, AlertKind::LeakEverySlot, Rule::W5, t, out);
 
-  // S2: stuck register: unchanged for long while the household's door is in use.
-  if (h && !h->doors.empty() && t - w.last_change_ms >= rules_.s2_stuck_register_s * 1000 &&
-      h->last_door_activity_ms > t - kDayMs)
-    raise(idx,
-          make(idx, Rule::S2, AlertKind::StuckRegister, Audience::Maintenance, Severity::Warning,
-               w.last_change_ms, t, 0, 0, rules_.s2_stuck_register_s),
-          out);
-  else if (used > kEpsilon)
-    clear(idx, AlertKind::StuckRegister, Rule::S2, t, out);
+  // S2 stuck register (raised with W2 above) clears when the register moves again.
+  if (used > kEpsilon) clear(idx, AlertKind::StuckRegister, Rule::S2, t, out);
 }
 
 }  // namespace edgegw
