@@ -40,7 +40,7 @@ std::optional<std::string> get_meta(Db& db, const std::string& key) {
   return value;
 }
 
-// What recovery needs from a stored alert, read in place (verified, no strings copied).
+// What recovery needs from a stored alert (verified; an unreadable value is the lowest class).
 struct StoredFields {
   Audience audience = Audience::Maintenance;
   Severity severity = Severity::Info;
@@ -48,13 +48,12 @@ struct StoredFields {
 };
 StoredFields read_fields(std::string_view value) {
   StoredFields f;
-  flatbuffers::Verifier v(reinterpret_cast<const uint8_t*>(value.data()), value.size());
-  if (!v.VerifyBuffer<fb::Alert>(nullptr)) return f;  // unreadable: lowest class, goes first
-  const auto* a = flatbuffers::GetRoot<fb::Alert>(value.data());
-  f.audience = a->audience();
-  f.severity = a->severity();
-  f.detect_time_ms = a->detect_time_ms();
-  f.event_time_ms = a->event_time_ms();
+  if (auto a = decode_alert(value)) {
+    f.audience = a->audience;
+    f.severity = a->severity;
+    f.detect_time_ms = a->detect_time_ms;
+    f.event_time_ms = a->event_time_ms;
+  }
   return f;
 }
 

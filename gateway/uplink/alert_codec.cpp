@@ -1,6 +1,9 @@
 // alert_codec.cpp: FlatBuffers encoding and decoding of alerts, verified on the way in.
 #include "gateway/uplink/alert_codec.h"
 
+#include <cstdint>
+#include <cstring>
+
 #include <fmt/format.h>
 
 #include "drivers/timestamp.h"
@@ -63,7 +66,30 @@ std::string encode_alert(const Alert& alert) {
   return finished(b);
 }
 
-std::optional<Alert> decode_alert(std::string_view bytes) {
+namespace {
+
+// FlatBuffers reads scalars in place, so it needs the buffer aligned (RocksDB values and MQTT
+// payloads need not be): misaligned bytes are copied into 8-byte aligned storage first.
+class AlignedBytes {
+ public:
+  explicit AlignedBytes(std::string_view bytes) : view_(bytes) {
+    if (reinterpret_cast<uintptr_t>(bytes.data()) % alignof(uint64_t) == 0) return;
+    copy_.resize((bytes.size() + 7) / 8);
+    std::memcpy(copy_.data(), bytes.data(), bytes.size());
+    view_ = std::string_view(reinterpret_cast<const char*>(copy_.data()), bytes.size());
+  }
+  std::string_view view() const { return view_; }
+
+ private:
+  std::vector<uint64_t> copy_;
+  std::string_view view_;
+};
+
+}  // namespace
+
+std::optional<Alert> decode_alert(std::string_view unaligned) {
+  const AlignedBytes aligned(unaligned);
+  const std::string_view bytes = aligned.view();
   flatbuffers::Verifier v(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
   if (!v.VerifyBuffer<fb::Alert>(nullptr)) return std::nullopt;
   return from_table(*flatbuffers::GetRoot<fb::Alert>(bytes.data()));
@@ -82,7 +108,9 @@ std::string encode_batch(std::string_view gateway_id, std::span<const Alert> ale
   return finished(b);
 }
 
-std::optional<DecodedBatch> decode_batch(std::string_view bytes) {
+std::optional<DecodedBatch> decode_batch(std::string_view unaligned) {
+  const AlignedBytes aligned(unaligned);
+  const std::string_view bytes = aligned.view();
   flatbuffers::Verifier v(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
   if (!fb::VerifyAlertBatchBuffer(v)) return std::nullopt;
   const fb::AlertBatch* batch = fb::GetAlertBatch(bytes.data());

@@ -251,7 +251,8 @@ TEST_CASE("a door opened after the last use, then any water at all: home, so a f
   CHECK(h.count(Rule::C1) == 1);
 }
 
-TEST_CASE("the use and the door in one report interval count as 'went out': nothing for a night away") {
+TEST_CASE(
+    "the use and the door in one report interval count as 'went out': nothing for a night away") {
   Home h;
   h.water(kT0 + 9 * kHour + 15 * kMin);
   h.water(kT0 + 9 * kHour + 30 * kMin);
