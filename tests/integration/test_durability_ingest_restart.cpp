@@ -16,18 +16,7 @@
 using namespace edgegw;
 using namespace edgegw::test;
 
-namespace {
-
-bool wait_until(const std::function<bool()>& done, int timeout_ms) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return true;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 TEST_CASE("durability: ingest broker restart: reconnect, resubscribe, no kept QoS 1 reading lost") {
   TempDir tmp;

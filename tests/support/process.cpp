@@ -80,6 +80,15 @@ void Process::stop() {
   }
 }
 
+bool wait_until(const std::function<bool()>& done, int timeout_ms) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
+}
+
 int run_command(const std::vector<std::string>& argv_in, std::string* out,
                 const std::string& stdin_data) {
   std::vector<std::string> argv = argv_in;

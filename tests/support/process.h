@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,9 @@ class Process {
   pid_t pid_ = -1;
   int status_ = -1;
 };
+
+// Polls `done` every 20 ms until it is true (returns true) or the timeout passes (false).
+bool wait_until(const std::function<bool()>& done, int timeout_ms);
 
 // Runs a command to completion and returns its exit status; stdout goes to `out`.
 int run_command(const std::vector<std::string>& argv, std::string* out = nullptr,
