@@ -86,11 +86,13 @@ std::optional<DriverId> route_topic(std::span<const Route> routes, std::string_v
 }
 
 DecodeStatus decode_with(DriverId driver, std::string_view topic, std::string_view payload,
-                         const DecodeLimits& limits, DecodeScratch& scratch, Reading& out) {
+                         const DecodeLimits& limits, DecodeScratch& scratch, Reading& out,
+                         const DriverOptions& options) {
   switch (driver) {
     case DriverId::wmbusmeters:
       return decode_wmbusmeters_json(topic, payload, limits, scratch, out);
-    case DriverId::cjt188: return decode_cjt188(topic, payload, limits, scratch, out);
+    case DriverId::cjt188:
+      return decode_cjt188(topic, payload, limits, scratch, out, options.cjt188);
     case DriverId::zigbee2mqtt: return decode_zigbee2mqtt(topic, payload, limits, scratch, out);
     case DriverId::zigbee2mqtt_availability:
       return decode_zigbee2mqtt_availability(topic, payload, limits, scratch, out);

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "drivers/cjt188.h"
 #include "drivers/decode_scratch.h"
 #include "drivers/limits.h"
 #include "drivers/reading.h"
@@ -40,8 +41,14 @@ bool topic_matches(std::string_view filter, std::string_view topic);
 // The first route whose filter matches the topic (routes are tried in order).
 std::optional<DriverId> route_topic(std::span<const Route> routes, std::string_view topic);
 
+// Per-site driver settings (config [cjt188]): vendors disagree on CJ/T 188 status bits.
+struct DriverOptions {
+  Cjt188Options cjt188;
+};
+
 // Decodes one payload with the given driver.
 DecodeStatus decode_with(DriverId driver, std::string_view topic, std::string_view payload,
-                         const DecodeLimits& limits, DecodeScratch& scratch, Reading& out);
+                         const DecodeLimits& limits, DecodeScratch& scratch, Reading& out,
+                         const DriverOptions& options = {});
 
 }  // namespace edgegw

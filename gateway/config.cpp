@@ -122,6 +122,7 @@ void read_rules(TableReader& r, RulesConfig& c) {
   r.read_int("w2_window_h", c.w2_window_s, 1, kWeek, 3600);
   r.read_number("w2_threshold_m3", c.w2_threshold_m3, 0.0001, 10);
   r.read_int("w3_min_duration_min", c.w3_min_duration_s, 1, kDay * 60, 60);
+  r.read_number("w3_min_rate_m3h", c.w3_min_rate_m3h, 0, 100);
   r.read_number("w4_daily_max_m3", c.w4_daily_max_m3, 0.01, 1000);
   r.read_int("max_absence_h", c.max_absence_s, 1, 30 * kDay, 3600);
   r.read_int("d1_min_openings", c.d1_min_openings, 1, 1000);
@@ -142,6 +143,47 @@ void read_limits(TableReader& r, DecodeLimits& l) {
   r.read_int("max_depth", l.max_depth, 2, 256);
   r.read_int("max_future_skew_s", l.max_future_skew_ms, 0, 365LL * 86400, 1000);
   r.read_number("max_total_m3", l.max_total_m3, 1, 1e12);
+}
+
+// [cjt188]: the meters' clock offset and which status bit means what (vendors differ), as
+// alarm name = bit number, e.g. { valve_closed = 0, low_battery = 2 }.
+void read_cjt188(TableReader& r, const toml::table& t, Cjt188Options& o) {
+  std::string offset;
+  r.read("utc_offset", offset);
+  if (!offset.empty()) {
+    try {
+      o.utc_offset_minutes = parse_utc_offset(offset);
+    } catch (const std::invalid_argument&) {
+      r.fail(t.get("utc_offset"), "utc_offset", "expected an offset like \"+08:00\"");
+    }
+  }
+  if (const toml::table* bits = r.sub_table("status_bits")) {
+    static constexpr std::pair<std::string_view, uint32_t> kAlarms[] = {
+        {"leak", kAlarmLeak},
+        {"burst", kAlarmBurst},
+        {"dry", kAlarmDry},
+        {"reverse_flow", kAlarmReverseFlow},
+        {"blocked", kAlarmBlocked},
+        {"tamper", kAlarmTamper},
+        {"low_battery", kAlarmLowBattery},
+        {"valve_closed", kAlarmValveClosed},
+        {"other", kAlarmOther}};
+    o.status = Cjt188StatusMap{};
+    for (auto&& [name, node] : *bits) {
+      uint32_t alarm = 0;
+      for (const auto& [n, a] : kAlarms)
+        if (n == name.str()) alarm = a;
+      const std::string key = "status_bits." + std::string(name.str());
+      if (alarm == 0)
+        r.fail(&node, key,
+               "unknown alarm; one of leak, burst, dry, reverse_flow, blocked, tamper, "
+               "low_battery, valve_closed, other");
+      if (!node.is_integer() || *node.value<int64_t>() < 0 || *node.value<int64_t>() > 15)
+        r.fail(&node, key, "expected a status bit number 0..15");
+      if (o.status.count == Cjt188StatusMap::kMaxBits) r.fail(&node, key, "too many bits");
+      o.status.bits[o.status.count++] = {static_cast<uint8_t>(*node.value<int64_t>()), alarm};
+    }
+  }
 }
 
 void read_inventory_tables(TableReader& top, Inventory& inv) {
@@ -305,6 +347,11 @@ Config parse_config(std::string_view text, const std::string& origin, const std:
   if (const toml::table* t = r.sub_table("limits")) {
     TableReader s(*t, origin, "limits.");
     read_limits(s, c.limits);
+    s.finish();
+  }
+  if (const toml::table* t = r.sub_table("cjt188")) {
+    TableReader s(*t, origin, "cjt188.");
+    read_cjt188(s, *t, c.drivers.cjt188);
     s.finish();
   }
   if (const toml::table* t = r.sub_table("rules")) {

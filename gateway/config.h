@@ -76,6 +76,7 @@ struct Config {
   UplinkConfig uplink = default_uplink();
   std::vector<Route> routes = default_routes();
   DecodeLimits limits;
+  DriverOptions drivers;  // [cjt188]
   RulesConfig rules;
   Inventory inventory;
   uint64_t outbox_max_bytes = 64ull << 20;

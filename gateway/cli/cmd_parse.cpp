@@ -27,7 +27,8 @@ int cmd_parse(const ParseOptions& opts) {
   }
   DecodeScratch scratch;
   Reading reading;
-  DecodeStatus status = decode_with(*driver, opts.topic, payload, config.limits, scratch, reading);
+  DecodeStatus status =
+      decode_with(*driver, opts.topic, payload, config.limits, scratch, reading, config.drivers);
   // No arrival time here: a reading without its own time stays without one.
   if (!status && reading.time_ms != 0) status = validate_reading(reading, 0, config.limits);
   if (status) {

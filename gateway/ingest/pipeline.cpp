@@ -10,6 +10,7 @@ namespace edgegw {
 Pipeline::Pipeline(const Config& config, DeadLetters* dead_letters)
     : routes_(config.routes),
       limits_(config.limits),
+      drivers_(config.drivers),
       engine_(config.rules, config.inventory),
       dead_letters_(dead_letters) {}
 
@@ -45,7 +46,7 @@ void Pipeline::handle(std::string_view topic, std::string_view payload, int64_t 
     return;
   }
   Reading reading;
-  DecodeStatus status = decode_with(*driver, topic, payload, limits_, scratch_, reading);
+  DecodeStatus status = decode_with(*driver, topic, payload, limits_, scratch_, reading, drivers_);
   if (!status) status = validate_reading(reading, arrival, limits_);
   if (status) {
     reject(topic, payload, arrival, *status, alerts);

@@ -53,6 +53,7 @@ class Pipeline {
 
   std::vector<Route> routes_;
   DecodeLimits limits_;
+  DriverOptions drivers_;
   DecodeScratch scratch_;
   Engine engine_;
   DeadLetters* dead_letters_;  // may be null (e.g. `edgegw parse`)

@@ -1,6 +1,9 @@
 // test_config.cpp: config files are read key by key; bad ones are refused with line and key.
 #include <doctest/doctest.h>
 
+#include <fstream>
+#include <iterator>
+
 #include "gateway/config.h"
 
 using namespace edgegw;
@@ -87,4 +90,34 @@ TEST_CASE("bad configs name the file, the line and the key") {
   CHECK(error_of("gateway_id = \"a\" x").rfind("gw.toml:1:", 0) == 0);  // TOML syntax error
   CHECK(error_of("[[household]]\nid = \"h\"\nutc_offset = \"8\"\n").find("household.") !=
         std::string::npos);
+}
+
+TEST_CASE("[cjt188] maps a vendor's status bits, and the pipeline's driver uses it") {
+  Config c = parse_config(R"(
+[cjt188]
+utc_offset = "+09:00"
+status_bits = { leak = 0, tamper = 2 }
+)",
+                          "gw.toml");
+  CHECK(c.drivers.cjt188.utc_offset_minutes == 540);
+  REQUIRE(c.drivers.cjt188.status.count == 2);
+  // The fixture's status word is 0x0005: bits 0 and 2.
+  std::ifstream in(std::string(EDGEGW_FIXTURES) + "/water/constructed-cjt188-status-0500.hex");
+  const std::string hex((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  DecodeScratch scratch;
+  Reading r;
+  REQUIRE_FALSE(decode_with(DriverId::cjt188, "cjt188/m", hex, c.limits, scratch, r, c.drivers));
+  CHECK(r.water.alarms == (kAlarmLeak | kAlarmTamper));
+  REQUIRE_FALSE(decode_with(DriverId::cjt188, "cjt188/m", hex, c.limits, scratch, r));
+  CHECK(r.water.alarms == (kAlarmValveClosed | kAlarmLowBattery));  // the default table
+
+  CHECK(error_of("[cjt188]\nstatus_bits = { flooded = 1 }\n").find("cjt188.status_bits.flooded") !=
+        std::string::npos);
+  CHECK(error_of("[cjt188]\nstatus_bits = { leak = 16 }\n").find("0..15") != std::string::npos);
+}
+
+TEST_CASE("the documented example config (deploy/edgegw.toml) loads, every key in it known") {
+  const Config c = load_config(std::string(EDGEGW_SOURCE_DIR) + "/deploy/edgegw.toml");
+  CHECK(c.rules.w1_window_s == 12 * 3600);
+  CHECK(c.drivers.cjt188.status.count == 3);
 }
