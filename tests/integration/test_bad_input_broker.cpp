@@ -38,7 +38,7 @@ uint64_t total(const std::array<uint64_t, kDecodeErrorCodes>& a) {
 }  // namespace
 
 TEST_CASE(
-    "bad input through a real broker: rejected, counted, dead-lettered; good input still flows") {
+    "bad input through a real broker: rejected, counted, dead-lettered - good input still flows") {
   TempDir tmp;
   Broker ingest(tmp.file("ingest-broker"));
   Broker upstream(tmp.file("upstream-broker"));

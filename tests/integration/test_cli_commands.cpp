@@ -291,7 +291,7 @@ TEST_CASE("cli: status, sensors, sensor, alerts, outbox, deadletters, household,
   }
 }
 
-TEST_CASE("cli: SIGHUP refuses a bad config and keeps state; applies a good one") {
+TEST_CASE("cli: SIGHUP refuses a bad config and keeps state - applies a good one") {
   TempDir tmp;
   Broker ingest_broker(tmp.file("ingest-broker"));
   Broker upstream_broker(tmp.file("upstream-broker"));

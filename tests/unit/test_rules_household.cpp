@@ -89,7 +89,7 @@ TEST_CASE("a night out: door opened after the last water use raises no W1 and no
   CHECK(h.count(Rule::W2) == 0);
 }
 
-TEST_CASE("away mode holds care alerts; ending it inside the window lets them through") {
+TEST_CASE("away mode holds care alerts - ending it inside the window lets them through") {
   Home h;
   REQUIRE(h.engine.set_away("hh-1", kT0 + 20 * kHour));
   CHECK_FALSE(h.engine.set_away("hh-unknown", 1));
@@ -101,7 +101,7 @@ TEST_CASE("away mode holds care alerts; ending it inside the window lets them th
   CHECK(h.count(Rule::C1) == 1);
 }
 
-TEST_CASE("D3 night opening across midnight, once per night; daytime openings are fine") {
+TEST_CASE("D3 night opening across midnight, once per night - daytime openings are fine") {
   Home h;
   h.door(kT0 + 21 * kHour + 59 * kMin, false);  // 21:59 local: not quiet
   h.door(kT0 + 22 * kHour, true);
@@ -138,7 +138,7 @@ TEST_CASE("D1 fires on the watermark only when water is also quiet") {
   CHECK(h.count(Rule::D1) == 0);
 }
 
-TEST_CASE("continuous flow W3 at 2 h, not at 1 h 45; a pause resets it") {
+TEST_CASE("continuous flow W3 at 2 h, not at 1 h 45 - a pause resets it") {
   Home h;
   h.water(kT0);
   for (int q = 1; q <= 7; ++q) h.water(kT0 + q * 15 * kMin, 0.003);
@@ -149,7 +149,7 @@ TEST_CASE("continuous flow W3 at 2 h, not at 1 h 45; a pause resets it") {
   CHECK(h.count(Rule::W3, AlertState::Cleared) == 1);
 }
 
-TEST_CASE("S1: a meter that stops reporting is silent after 3 periods; a report clears it") {
+TEST_CASE("S1: a meter that stops reporting is silent after 3 periods - a report clears it") {
   Home h;
   for (int q = 0; q < 8; ++q) h.water(kT0 + q * 15 * kMin);
   std::vector<Alert> out;
@@ -187,7 +187,7 @@ TEST_CASE("S2: battery low with hysteresis, tamper, meter alarms, backwards regi
 }
 
 TEST_CASE(
-    "facade: a patch over 3 heating readings raises F1, on a second day F2; a glint does not") {
+    "facade: a patch over 3 heating readings raises F1, on a second day F2 - a glint does not") {
   Home h;
   FacadeRegion patch{12, 7, 3, 2, 1.3f, 6};
   auto facade = [&](int64_t t, FacadePhase phase, float dt, bool rain = false) {

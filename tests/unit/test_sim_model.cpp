@@ -53,7 +53,7 @@ std::string truth_text(const SimConfig& c) {
 
 }  // namespace
 
-TEST_CASE("sim: the same seed gives the same messages and truth; another seed does not") {
+TEST_CASE("sim: the same seed gives the same messages and truth - another seed does not") {
   size_t n = 0;
   const size_t a = stream_digest(small_config(42), &n);
   CHECK(n > 30 * 4 * 96);  // at least the meter reports

@@ -106,7 +106,7 @@ TEST_CASE("sim score: recall, delays, false care alerts and faults found") {
         std::string::npos);
 }
 
-TEST_CASE("sim score: S2 needs the right kind; cleared alerts never count") {
+TEST_CASE("sim score: S2 needs the right kind - cleared alerts never count") {
   ScoreInput in = input();
   const int64_t t1 = kStart + 2 * kDayMs;
   in.truth = {{"hh-00006", "wm-00006", IncidentKind::garbage, t1, 0}};

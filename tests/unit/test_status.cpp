@@ -102,7 +102,8 @@ TEST_CASE("tail filter: empty fields match everything") {
   CHECK_FALSE(hub.active());
 }
 
-TEST_CASE("config reload: rules and inventory apply live; brokers, routes and ids need a restart") {
+TEST_CASE(
+    "config reload: rules and inventory apply live - brokers, routes and ids need a restart") {
   Config a;
   Config b = a;
   b.rules.w1_threshold_m3 = 0.02;
