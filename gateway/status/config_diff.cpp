@@ -27,6 +27,16 @@ bool same_limits(const DecodeLimits& a, const DecodeLimits& b) {
          a.max_temperature_c == b.max_temperature_c;
 }
 
+bool same_cjt188(const Cjt188Options& a, const Cjt188Options& b) {
+  if (a.utc_offset_minutes != b.utc_offset_minutes || a.status.count != b.status.count)
+    return false;
+  for (size_t i = 0; i < a.status.count; ++i)
+    if (a.status.bits[i].bit != b.status.bits[i].bit ||
+        a.status.bits[i].alarm != b.status.bits[i].alarm)
+      return false;
+  return true;
+}
+
 }  // namespace
 
 ReloadPlan plan_reload(const Config& a, const Config& b) {
@@ -48,6 +58,7 @@ ReloadPlan plan_reload(const Config& a, const Config& b) {
         "uplink");
   check(same_routes(a.routes, b.routes), "routes");
   check(same_limits(a.limits, b.limits), "limits");
+  check(same_cjt188(a.drivers.cjt188, b.drivers.cjt188), "cjt188");
   check(a.outbox_max_bytes == b.outbox_max_bytes, "outbox.max_bytes");
   check(a.deadletter_max_entries == b.deadletter_max_entries, "deadletters.max_entries");
   check(a.status.socket == b.status.socket && a.status.http_port == b.status.http_port, "status");
