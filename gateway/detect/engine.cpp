@@ -11,6 +11,7 @@
 //  - D1/D2 while water was used after the last opening: someone is home and well; held.
 #include "gateway/detect/engine.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -341,6 +342,21 @@ struct HouseholdRecord {
   bool c1_open;
   int32_t openings_since_use;
 };
+
+StateRecord household_record(const HouseholdState& h) {
+  HouseholdRecord rec{};  // zeroed, padding included: the bytes are stored as they are
+  rec.last_water_use_ms = h.last_water_use_ms;
+  rec.last_water_use_from_ms = h.last_water_use_from_ms;
+  rec.last_any_use_from_ms = h.last_any_use_from_ms;
+  rec.last_door_activity_ms = h.last_door_activity_ms;
+  rec.prev_door_activity_ms = h.prev_door_activity_ms;
+  rec.away_until_ms = h.profile.away_until_ms;
+  rec.c1_open = h.c1_open;
+  rec.openings_since_use = h.openings_since_use;
+  std::string v(1 + sizeof rec, kStateVersion);
+  std::memcpy(v.data() + 1, &rec, sizeof rec);
+  return {"h/" + h.profile.id, std::move(v)};
+}
 }  // namespace
 
 void Engine::records_for(std::string_view sensor_id, std::vector<StateRecord>& out) const {
@@ -353,17 +369,7 @@ void Engine::records_for(std::string_view sensor_id, std::vector<StateRecord>& o
   out.push_back({"s/" + std::string(sensor_id), std::move(value)});
   if (s.household != kNoHousehold) {
     const HouseholdState& h = households_[s.household];
-    HouseholdRecord rec{h.last_water_use_ms,
-                        h.last_water_use_from_ms,
-                        h.last_any_use_from_ms,
-                        h.last_door_activity_ms,
-                        h.prev_door_activity_ms,
-                        h.profile.away_until_ms,
-                        h.c1_open,
-                        h.openings_since_use};
-    std::string v(1 + sizeof rec, kStateVersion);
-    std::memcpy(v.data() + 1, &rec, sizeof rec);
-    out.push_back({"h/" + h.profile.id, std::move(v)});
+    out.push_back(household_record(h));
   }
 }
 
@@ -374,20 +380,10 @@ std::vector<StateRecord> Engine::take_dirty_records() {
     dirty_[i] = 0;
     records_for(ids_[i], out);
   }
-  for (uint32_t hi : dirty_households_) {
-    const HouseholdState& h = households_[hi];
-    HouseholdRecord rec{h.last_water_use_ms,
-                        h.last_water_use_from_ms,
-                        h.last_any_use_from_ms,
-                        h.last_door_activity_ms,
-                        h.prev_door_activity_ms,
-                        h.profile.away_until_ms,
-                        h.c1_open,
-                        h.openings_since_use};
-    std::string v(1 + sizeof rec, kStateVersion);
-    std::memcpy(v.data() + 1, &rec, sizeof rec);
-    out.push_back({"h/" + h.profile.id, std::move(v)});
-  }
+  std::sort(dirty_households_.begin(), dirty_households_.end());
+  dirty_households_.erase(std::unique(dirty_households_.begin(), dirty_households_.end()),
+                          dirty_households_.end());
+  for (uint32_t hi : dirty_households_) out.push_back(household_record(households_[hi]));
   dirty_households_.clear();
   if (watermark_dirty_) {
     std::string v(sizeof watermark_ms_, '\0');
