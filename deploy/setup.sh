@@ -9,6 +9,7 @@ packages=(
   libpaho-mqttpp-dev libpaho-mqtt-dev mosquitto mosquitto-clients
   flatbuffers-compiler libflatbuffers-dev librocksdb-dev libfmt-dev doctest-dev
   libsimdjson-dev libtomlplusplus-dev libcli11-dev
+  openssl curl  # the tests make TLS certificates and query the status socket with them
 )
 missing=()
 for p in "${packages[@]}"; do
