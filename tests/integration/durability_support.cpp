@@ -62,12 +62,6 @@ std::vector<Alert> DurableCollector::alerts() const {
   return alerts_;
 }
 
-std::string wmbus_json(const std::string& id, double total_m3, int64_t t_ms) {
-  return fmt::format(R"({{"_":"telegram","media":"water","meter":"iperl","name":"Home","id":"{}",)"
-                     R"("max_flow_m3h":0,"total_m3":{:.3f},"timestamp":"{}"}})",
-                     id, total_m3, format_iso8601_utc(t_ms));
-}
-
 std::vector<Input> w1_input(int meters, int first_meter, int steps, int quiet_steps,
                             int64_t start_ms) {
   constexpr int64_t kStep = 15 * 60 * 1000;

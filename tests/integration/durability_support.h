@@ -3,6 +3,8 @@
 // that raises W1 alerts for many meters, gateway config text, and checks on upstream ids.
 #pragma once
 
+#include "tests/support/payloads.h"
+
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
@@ -36,8 +38,6 @@ class DurableCollector {
   std::condition_variable cv_;
   std::vector<Alert> alerts_;
 };
-
-std::string wmbus_json(const std::string& id, double total_m3, int64_t t_ms);
 
 // One published reading.
 struct Input {

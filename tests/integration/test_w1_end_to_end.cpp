@@ -12,6 +12,7 @@
 #include "tests/support/broker.h"
 #include "tests/support/gateway_process.h"
 #include "tests/support/mqtt_peers.h"
+#include "tests/support/payloads.h"
 
 using namespace edgegw;
 using namespace edgegw::test;
@@ -19,12 +20,6 @@ using namespace edgegw::test;
 namespace {
 
 constexpr int64_t kMinute = 60 * 1000, kHour = 60 * kMinute;
-
-std::string wmbus_json(const std::string& id, double total_m3, int64_t t_ms) {
-  return fmt::format(R"({{"_":"telegram","media":"water","meter":"iperl","name":"Home","id":"{}",)"
-                     R"("max_flow_m3h":0,"total_m3":{:.3f},"timestamp":"{}"}})",
-                     id, total_m3, format_iso8601_utc(t_ms));
-}
 
 }  // namespace
 
