@@ -1,6 +1,8 @@
 // config.cpp: TOML config parsing with toml++, checked key by key against what we know.
 #include "gateway/config.h"
 
+#include "gateway/detect/household_model.h"
+
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -123,6 +125,19 @@ void read_rules(TableReader& r, RulesConfig& c) {
   r.read_number("w2_threshold_m3", c.w2_threshold_m3, 0.0001, 10);
   r.read_int("w3_min_duration_min", c.w3_min_duration_s, 1, kDay * 60, 60);
   r.read_number("w3_min_rate_m3h", c.w3_min_rate_m3h, 0, 100);
+  r.read_number("w3_max_rate_ratio", c.w3_max_rate_ratio, 1, 100);
+  r.read_number("w3_tap_rate_m3h", c.w3_tap_rate_m3h, 0.001, 100);
+  r.read_number("w3_tap_volume_m3", c.w3_tap_volume_m3, 0.001, 100);
+  r.read_int("h1_min_days", c.h1_min_days, 1, HouseholdModel::kDays);
+  r.read_number("h1_factor", c.h1_factor, 1, 10);
+  r.read_int("h1_margin_min", c.h1_margin_s, 0, kDay * 60, 60);
+  r.read_int("h1_min_quiet_h", c.h1_min_quiet_s, 1, kWeek, 3600);
+  r.read_number("outing_quantile", c.outing_quantile, 0.5, 1);
+  r.read_number("outing_factor", c.outing_factor, 1, 10);
+  r.read_int("outing_min_alert_h", c.outing_min_alert_s, 1, 30 * kDay, 3600);
+  r.read_int("outing_min_outings", c.outing_min_outings, 1, 255);
+  r.read_int("d3_confirm_min", c.d3_confirm_s, 0, kDay * 60, 60);
+  r.read_int("d3_usual_outings", c.d3_usual_outings, 1, 255);
   r.read_number("w4_daily_max_m3", c.w4_daily_max_m3, 0.01, 1000);
   r.read_int("max_absence_h", c.max_absence_s, 1, 30 * kDay, 3600);
   r.read_int("d1_min_openings", c.d1_min_openings, 1, 1000);

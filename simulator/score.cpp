@@ -55,7 +55,7 @@ const std::vector<MatchRule>& match_table() {
       {IncidentKind::fall,
        Scope::household,
        true,
-       {{Rule::W1, {}}, {Rule::W2, {}}, {Rule::D1, {}}, {Rule::D2, {}}, {Rule::C1, {}}}},
+       {{Rule::W1, {}}, {Rule::W2, {}}, {Rule::D1, {}}, {Rule::D2, {}}, {Rule::C1, {}}, {Rule::H1, {}}}},
       {IncidentKind::leak,
        Scope::household,
        false,

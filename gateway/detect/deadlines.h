@@ -9,7 +9,7 @@
 
 namespace edgegw {
 
-enum class DeadlineKind : uint8_t { door_no_opening, door_left_open, sensor_silent };
+enum class DeadlineKind : uint8_t { door_no_opening, door_left_open, sensor_silent, night_exit };
 
 struct Deadline {
   int64_t due_ms;

@@ -12,6 +12,7 @@
 #include "gateway/detect/engine.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -36,17 +37,13 @@ void Engine::reconfigure(const RulesConfig& rules, const Inventory& inventory) {
   facade_buildings_.clear();
   for (const Household& h : inventory_.households) {
     HouseholdState hs;
-    hs.profile = h;
     if (auto it = old_index.find(h.id); it != old_index.end()) {
-      const HouseholdState& o = old[it->second];
-      hs.last_water_use_ms = o.last_water_use_ms;
-      hs.last_water_use_from_ms = o.last_water_use_from_ms;
-      hs.last_any_use_from_ms = o.last_any_use_from_ms;
-      hs.last_door_activity_ms = o.last_door_activity_ms;
-      hs.prev_door_activity_ms = o.prev_door_activity_ms;
-      hs.c1_open = o.c1_open;
-      hs.openings_since_use = o.openings_since_use;
-      if (hs.profile.away_until_ms == 0) hs.profile.away_until_ms = o.profile.away_until_ms;
+      hs = std::move(old[it->second]);  // runtime state and the learned model carry over
+      const int64_t away = hs.profile.away_until_ms;
+      hs.profile = h;
+      if (hs.profile.away_until_ms == 0) hs.profile.away_until_ms = away;
+    } else {
+      hs.profile = h;
     }
     const uint32_t hi = static_cast<uint32_t>(households_.size());
     household_index_[h.id] = hi;
@@ -126,14 +123,10 @@ Alert Engine::make(uint32_t idx, Rule rule, AlertKind kind, Audience audience, S
   return a;
 }
 
-// The door opened after the last water use: the person probably went out. A use is only known
-// to lie between two meter reports, so a door event inside that interval counts as after it
-// (washing hands, then leaving, is common; coming home and falling within one report is not).
+// The door's passages say the person went out and is not back (engine_household.cpp).
 namespace {
-bool left_after_last_use(const HouseholdState& h) {
-  // Any register movement after the door (even a litre) says someone is home.
-  return !h.profile.doors.empty() &&
-         h.last_door_activity_ms > std::max(h.last_water_use_from_ms, h.last_any_use_from_ms);
+bool out_of_home(const HouseholdState& h) {
+  return !h.profile.doors.empty() && h.presence == Presence::out;
 }
 }  // namespace
 
@@ -145,15 +138,17 @@ bool Engine::suppressed(uint32_t idx, const Alert& a) const {
   switch (a.rule) {
     case Rule::W1:
     case Rule::W2:
+    case Rule::H1:
     case Rule::D1:
     case Rule::D2: {
-      // Out: the door opened after the last water use. Wait until the absence is too long.
-      // (A door contact cannot tell leaving from coming back; see README, Detection.)
-      const bool out = left_after_last_use(h);
-      if (out) return a.detect_time_ms - h.last_door_activity_ms < rules_.max_absence_s * 1000;
+      // Out: wait until the outing is improbably long for this person.
+      if (out_of_home(h)) return a.detect_time_ms - h.outing_start_ms < outing_limit_ms(h);
       // At home: D1/D2 wait while water was used after the last opening (someone is well).
       if (a.rule == Rule::D1 || a.rule == Rule::D2)
         return !h.profile.meters.empty() && h.last_water_use_ms > a.event_time_ms;
+      // W1 counts quiet at home: an outing is not part of its 12 hours.
+      if (a.rule == Rule::W1 && h.last_return_ms > a.event_time_ms)
+        return a.detect_time_ms - h.last_return_ms < rules_.w1_window_s * 1000;
       return false;
     }
     default: return false;
@@ -207,7 +202,11 @@ void Engine::update_c1(uint32_t hi, uint32_t meter, int64_t at_ms, std::vector<A
   if (h.profile.doors.empty()) return;
   bool w1_open = false;
   for (uint32_t m : h.meters) w1_open |= (sensors_[m].open & bit(AlertKind::NoWaterUse12h)) != 0;
-  const bool holds = w1_open && !left_after_last_use(h) && h.profile.away_until_ms <= at_ms;
+  // No door event since the last water use either: no sign of life at all.
+  const bool door_since_use =
+      h.last_door_activity_ms > std::max(h.last_water_use_from_ms, h.last_any_use_from_ms);
+  const bool holds =
+      w1_open && !door_since_use && h.presence != Presence::out && h.profile.away_until_ms <= at_ms;
   if (holds == h.c1_open) return;
   h.c1_open = holds;
   dirty_households_.push_back(hi);
@@ -221,8 +220,15 @@ void Engine::update_c1(uint32_t hi, uint32_t meter, int64_t at_ms, std::vector<A
   out.push_back(std::move(a));
 }
 
+namespace {
+int64_t& pending_due(SensorState& s, DeadlineKind kind) {
+  return kind == DeadlineKind::night_exit ? s.night_exit_due
+                                          : s.scheduled_due[static_cast<int>(kind)];
+}
+}  // namespace
+
 void Engine::schedule(uint32_t idx, DeadlineKind kind, int64_t due_ms) {
-  int64_t& pending = sensors_[idx].scheduled_due[static_cast<int>(kind)];
+  int64_t& pending = pending_due(sensors_[idx], kind);
   // One heap entry per sensor and kind: an earlier pending entry re-checks and re-arms itself.
   if (pending != 0 && pending <= due_ms) return;
   pending = due_ms;
@@ -231,13 +237,14 @@ void Engine::schedule(uint32_t idx, DeadlineKind kind, int64_t due_ms) {
 
 void Engine::on_deadline(const Deadline& d, std::vector<Alert>& out) {
   SensorState& s = sensors_[d.sensor];
-  int64_t& pending = s.scheduled_due[static_cast<int>(d.kind)];
+  int64_t& pending = pending_due(s, d.kind);
   if (pending != d.due_ms) return;  // superseded entry
   pending = 0;
   switch (d.kind) {
     case DeadlineKind::door_no_opening:
     case DeadlineKind::door_left_open: door_deadline(d.sensor, d.due_ms, out); break;
     case DeadlineKind::sensor_silent: silence_deadline(d.sensor, d.due_ms, out); break;
+    case DeadlineKind::night_exit: night_exit_deadline(d.sensor, d.due_ms, out); break;
   }
 }
 
@@ -289,8 +296,8 @@ std::string Engine::explain_sensor(std::string_view id) const {
     const HouseholdState& h = households_[s.household];
     if (h.profile.away_until_ms > watermark_ms_)
       why = fmt::format("household away until {}", format_iso8601_utc(h.profile.away_until_ms));
-    else if (left_after_last_use(h) && (s.held & bit(AlertKind::NoWaterUse12h)))
-      why = "door opened after the last water use: probably out";
+    else if (out_of_home(h))
+      why = "the door's passages say the person is out: waiting for an improbably long outing";
     else if (h.last_water_use_ms > 0)
       why = "water used after the last door opening: someone is home";
   }
@@ -329,33 +336,132 @@ std::string Engine::explain_sensor(std::string_view id) const {
 }
 
 // --- checkpoints --------------------------------------------------------------------------
-// Sensor record: "s/<id>" -> version byte + SensorState bytes (trivially copyable).
-// Household record: "h/<id>" -> version byte + last water use, last door activity, away, c1.
-// Watermark: "w" -> int64.
+// Sensor record: "s/<id>" -> version byte (2) + SensorState bytes (trivially copyable);
+// version 1 records (before the night-exit deadline and FlowState) load as the prefix.
+// Household record: "h/<id>" -> version byte, then fields in this order, each fixed-width
+// little-endian: last water use, its interval start, last movement's interval start, last and
+// previous door opening, away until (i64 each), c1 open (u8), openings since use (i32);
+// version 2 adds presence (u8), guest possible (u8), last sign of life, last return, outing
+// start, night exit (i64 each), and the learned model (HouseholdModel, byte arrays and
+// integers in declaration order, see put_model). Version 1 records (before the model) load
+// with a fresh model. Watermark: "w" -> int64.
 
 namespace {
-constexpr char kStateVersion = 1;
+constexpr char kStateVersion = 2;
+constexpr char kHouseholdVersion = 2;
 
-struct HouseholdRecord {
-  int64_t last_water_use_ms, last_water_use_from_ms, last_any_use_from_ms, last_door_activity_ms,
-      prev_door_activity_ms, away_until_ms;
-  bool c1_open;
-  int32_t openings_since_use;
+struct Encoder {
+  std::string out;
+  template <typename Int>
+  void put(Int v) {
+    for (size_t i = 0; i < sizeof(Int); ++i)
+      out.push_back(static_cast<char>((static_cast<uint64_t>(v) >> (8 * i)) & 0xff));
+  }
+  void bytes(const uint8_t* p, size_t n) { out.append(reinterpret_cast<const char*>(p), n); }
 };
 
+struct Decoder {
+  std::string_view in;
+  bool ok = true;
+  template <typename Int>
+  Int get() {
+    if (in.size() < sizeof(Int)) {
+      ok = false;
+      return 0;
+    }
+    uint64_t v = 0;
+    for (size_t i = 0; i < sizeof(Int); ++i) v |= uint64_t{static_cast<uint8_t>(in[i])} << (8 * i);
+    in.remove_prefix(sizeof(Int));
+    return static_cast<Int>(v);
+  }
+  void bytes(uint8_t* p, size_t n) {
+    if (in.size() < n) {
+      ok = false;
+      return;
+    }
+    std::memcpy(p, in.data(), n);
+    in.remove_prefix(n);
+  }
+};
+
+void put_model(Encoder& e, const HouseholdModel& m) {
+  e.bytes(&m.slots[0][0], sizeof m.slots);
+  e.put(m.day_seen_bits);
+  e.put(m.newest_day);
+  e.put(m.days_seen);
+  e.bytes(m.outing_len, sizeof m.outing_len);
+  e.bytes(m.outing_start_hour, sizeof m.outing_start_hour);
+}
+
+void get_model(Decoder& d, HouseholdModel& m) {
+  d.bytes(&m.slots[0][0], sizeof m.slots);
+  m.day_seen_bits = d.get<uint32_t>();
+  m.newest_day = d.get<int64_t>();
+  m.days_seen = d.get<uint16_t>();
+  d.bytes(m.outing_len, sizeof m.outing_len);
+  d.bytes(m.outing_start_hour, sizeof m.outing_start_hour);
+}
+
 StateRecord household_record(const HouseholdState& h) {
-  HouseholdRecord rec{};  // zeroed, padding included: the bytes are stored as they are
-  rec.last_water_use_ms = h.last_water_use_ms;
-  rec.last_water_use_from_ms = h.last_water_use_from_ms;
-  rec.last_any_use_from_ms = h.last_any_use_from_ms;
-  rec.last_door_activity_ms = h.last_door_activity_ms;
-  rec.prev_door_activity_ms = h.prev_door_activity_ms;
-  rec.away_until_ms = h.profile.away_until_ms;
-  rec.c1_open = h.c1_open;
-  rec.openings_since_use = h.openings_since_use;
-  std::string v(1 + sizeof rec, kStateVersion);
-  std::memcpy(v.data() + 1, &rec, sizeof rec);
-  return {"h/" + h.profile.id, std::move(v)};
+  Encoder e;
+  e.out.push_back(kHouseholdVersion);
+  e.put(h.last_water_use_ms);
+  e.put(h.last_water_use_from_ms);
+  e.put(h.last_any_use_from_ms);
+  e.put(h.last_door_activity_ms);
+  e.put(h.prev_door_activity_ms);
+  e.put(h.profile.away_until_ms);
+  e.put(static_cast<uint8_t>(h.c1_open));
+  e.put(h.openings_since_use);
+  e.put(static_cast<uint8_t>(h.presence));
+  e.put(static_cast<uint8_t>(h.guest_possible));
+  e.put(h.last_sign_ms);
+  e.put(h.last_return_ms);
+  e.put(h.outing_start_ms);
+  e.put(h.night_exit_ms);
+  put_model(e, h.model);
+  return {"h/" + h.profile.id, std::move(e.out)};
+}
+
+// Restores a household record of version 1 or 2; false when it does not parse.
+bool load_household(std::string_view value, HouseholdState& h) {
+  if (value.empty() || (value[0] != 1 && value[0] != kHouseholdVersion)) return false;
+  const int version = value[0];
+  Decoder d{value.substr(1)};
+  HouseholdState r;
+  r.last_water_use_ms = d.get<int64_t>();
+  r.last_water_use_from_ms = d.get<int64_t>();
+  r.last_any_use_from_ms = d.get<int64_t>();
+  r.last_door_activity_ms = d.get<int64_t>();
+  r.prev_door_activity_ms = d.get<int64_t>();
+  const int64_t away = d.get<int64_t>();
+  if (version == 1)
+    d.get<uint64_t>();  // c1 (u8) + padding + openings (i32): memcpy layout
+  else {
+    r.c1_open = d.get<uint8_t>() != 0;
+    r.openings_since_use = d.get<int32_t>();
+    const auto presence = d.get<uint8_t>();
+    if (presence > static_cast<uint8_t>(Presence::unsure)) return false;
+    r.presence = static_cast<Presence>(presence);
+    r.guest_possible = d.get<uint8_t>() != 0;
+    r.last_sign_ms = d.get<int64_t>();
+    r.last_return_ms = d.get<int64_t>();
+    r.outing_start_ms = d.get<int64_t>();
+    r.night_exit_ms = d.get<int64_t>();
+    get_model(d, r.model);
+  }
+  if (!d.ok || !d.in.empty()) return false;
+  if (version == 1) {  // the memcpy'd struct: c1 at byte 48, openings at 52
+    r.c1_open = value[1 + 48] != 0;
+    std::memcpy(&r.openings_since_use, value.data() + 1 + 52, sizeof(int32_t));
+    r.last_sign_ms = std::max(r.last_water_use_ms, r.last_door_activity_ms);
+  }
+  r.profile = std::move(h.profile);
+  r.profile.away_until_ms = away;
+  r.meters = std::move(h.meters);
+  r.doors = std::move(h.doors);
+  h = std::move(r);
+  return true;
 }
 }  // namespace
 
@@ -399,14 +505,18 @@ void Engine::load_record(std::string_view key, std::string_view value) {
     std::memcpy(&watermark_ms_, value.data(), sizeof(int64_t));
     return;
   }
-  if (value.empty() || value[0] != kStateVersion) return;  // other versions: start afresh
-  if (key.starts_with("s/") && value.size() == 1 + sizeof(SensorState)) {
+  // Version 1 had three deadline kinds: its record is the same bytes minus the last one.
+  constexpr size_t kV1Size = offsetof(SensorState, night_exit_due);
+  const bool v2 = value.size() == 1 + sizeof(SensorState) && value[0] == kStateVersion;
+  const bool v1 = value.size() == 1 + kV1Size && value[0] == 1;
+  if (key.starts_with("s/") && (v1 || v2)) {
     SensorState s;
-    std::memcpy(&s, value.data() + 1, sizeof s);
+    std::memcpy(&s, value.data() + 1, value.size() - 1);
     const uint32_t idx = index_of(key.substr(2), s.kind);
     const uint32_t household = sensors_[idx].household;
     s.household = household;  // from today's inventory, not the checkpoint's
     for (auto& due : s.scheduled_due) due = 0;
+    s.night_exit_due = 0;
     sensors_[idx] = s;
     dirty_[idx] = 0;
     // Re-arm the deadlines this state implies.
@@ -418,20 +528,14 @@ void Engine::load_record(std::string_view key, std::string_view value) {
         schedule(idx, DeadlineKind::door_left_open, s.door.open_since_ms + rules_.d4_open_s * 1000);
     }
     if (const int64_t due = silence_due(s)) schedule(idx, DeadlineKind::sensor_silent, due);
-  } else if (key.starts_with("h/") && value.size() == 1 + sizeof(HouseholdRecord)) {
+  } else if (key.starts_with("h/")) {
     auto it = household_index_.find(key.substr(2));
     if (it == household_index_.end()) return;
-    HouseholdRecord rec;
-    std::memcpy(&rec, value.data() + 1, sizeof rec);
     HouseholdState& h = households_[it->second];
-    h.last_water_use_ms = rec.last_water_use_ms;
-    h.last_water_use_from_ms = rec.last_water_use_from_ms;
-    h.last_any_use_from_ms = rec.last_any_use_from_ms;
-    h.last_door_activity_ms = rec.last_door_activity_ms;
-    h.prev_door_activity_ms = rec.prev_door_activity_ms;
-    h.profile.away_until_ms = rec.away_until_ms;
-    h.c1_open = rec.c1_open;
-    h.openings_since_use = rec.openings_since_use;
+    if (load_household(value, h) && h.last_sign_ms) note_sign_of_life(h, h.last_sign_ms);
+    if (h.night_exit_ms != 0)
+      for (uint32_t door : h.doors)
+        schedule(door, DeadlineKind::night_exit, h.night_exit_ms + rules_.d3_confirm_s * 1000);
   }
 }
 

@@ -13,6 +13,7 @@
 #include "drivers/reading.h"
 #include "gateway/detect/alert.h"
 #include "gateway/detect/deadlines.h"
+#include "gateway/detect/household_model.h"
 #include "gateway/detect/inventory.h"
 #include "gateway/detect/rules_config.h"
 #include "gateway/detect/sensor_state.h"
@@ -32,6 +33,12 @@ struct Subject {
   std::string_view id;
 };
 
+// Where the person probably is, from the door's passages since the last sign of life at home:
+// each opening is a passage (out, or back in); water used says "home". `unsure`: a door event
+// that is no proof of absence (someone else was in the home, or the hour is not one at which
+// this person goes out).
+enum class Presence : uint8_t { home, out, unsure };
+
 struct HouseholdState {
   Household profile;
   std::vector<uint32_t> meters, doors;  // sensor indexes
@@ -42,6 +49,15 @@ struct HouseholdState {
   int64_t prev_door_activity_ms = 0;    // the opening before it
   int32_t openings_since_use = 0;       // door openings since the last water use
   bool c1_open = false;
+  Presence presence = Presence::home;
+  bool guest_possible = false;    // the door let someone in who stayed: the next opening is theirs
+  int64_t last_sign_ms = 0;       // last sign of life at home: water use, or coming home
+  int64_t last_return_ms = 0;     // when the person last came home from an outing
+  int64_t outing_start_ms = 0;    // the opening that began the outing in progress
+  int64_t quiet_deadline_ms = 0;  // learned: quiet past this is improbable (H1; 0: not learned)
+  int64_t usual_quiet_ms = 0;     // the usual quiet it was derived from
+  int64_t night_exit_ms = 0;      // an opening in quiet hours awaiting D3's confirmation
+  HouseholdModel model;
 };
 
 // One checkpoint record: key and value for the state column family.
@@ -96,8 +112,17 @@ class Engine {
   void schedule(uint32_t idx, DeadlineKind kind, int64_t due_ms);
   void on_deadline(const Deadline& d, std::vector<Alert>& out);
   void update_c1(uint32_t household, uint32_t meter, int64_t at_ms, std::vector<Alert>& out);
+  // Household presence and the learned no-activity rule (engine_household.cpp).
+  void household_water_use(uint32_t hi, int64_t from_ms, int64_t t, bool sign_of_life);
+  void household_door_opening(uint32_t hi, uint32_t door, int64_t t);
+  void household_quiet_check(uint32_t meter, int64_t t, std::vector<Alert>& out);
+  void night_exit_deadline(uint32_t door, int64_t due, std::vector<Alert>& out);
+  int64_t outing_limit_ms(const HouseholdState& h) const;
+  void note_sign_of_life(HouseholdState& h, int64_t t);
 
   void water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& out);
+  void w3_flow(uint32_t idx, int64_t previous_time, double previous, double used,
+               std::vector<Alert>& out);
   void door_reading(uint32_t idx, const Reading& r, std::vector<Alert>& out);
   void facade_reading(uint32_t idx, const Reading& r, std::vector<Alert>& out);
   void health_reading(uint32_t idx, const Reading& r, std::vector<Alert>& out);

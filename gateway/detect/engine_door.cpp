@@ -1,7 +1,7 @@
 // engine_door.cpp: door-contact rules. Zigbee2MQTT's contact true = closed.
 //  D1 fewer than the minimum openings in 24 h; D2 no entry / exit for 48 h (both as deadlines
-//  on the watermark from the last opening); D3 an opening in the household's quiet hours
-//  (once per night); D4 door left open longer than 10 min (deadline from the opening).
+//  on the watermark from the last opening); D4 door left open longer than 10 min (deadline
+//  from the opening). D3 (leaving at night) is the household's: engine_household.cpp.
 #include "gateway/detect/engine.h"
 #include "gateway/detect/local_time.h"
 
@@ -39,25 +39,8 @@ void Engine::door_reading(uint32_t idx, const Reading& r, std::vector<Alert>& ou
   schedule(idx, DeadlineKind::door_no_opening, t + rules_.d1_window_s * 1000);
   schedule(idx, DeadlineKind::door_left_open, t + rules_.d4_open_s * 1000);
 
-  // D3: opened in quiet hours, once per quiet period (the local day on which it ends).
-  if (s.household != kNoHousehold) {
-    const Household& p = households_[s.household].profile;
-    const int minute = local_minute_of_day(t, p.utc_offset_min);
-    if (in_quiet_hours(minute, p.quiet_start_min, p.quiet_end_min)) {
-      const int64_t night = local_day(
-          t + (minute >= p.quiet_start_min && p.quiet_start_min > p.quiet_end_min ? kDayMs : 0),
-          p.utc_offset_min);
-      if (night != d.d3_night) {
-        d.d3_night = night;
-        s.open &= ~bit(AlertKind::NightDoorOpening);
-        s.held &= ~bit(AlertKind::NightDoorOpening);
-        raise(idx,
-              make(idx, Rule::D3, AlertKind::NightDoorOpening, Audience::Care, Severity::Warning, t,
-                   t, minute, p.quiet_start_min, 0),
-              out);
-      }
-    }
-  }
+  // Presence, the learned model and D3 (leaving at night): engine_household.cpp.
+  if (s.household != kNoHousehold) household_door_opening(s.household, idx, t);
 }
 
 void Engine::door_deadline(uint32_t idx, int64_t due, std::vector<Alert>& out) {

@@ -64,11 +64,19 @@ void Engine::water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& o
     w.w1 = w.w2 = QuietWindow{};
     w.flow_since_ms = 0;
     w.flow_reports = 0;
+    s.flow = FlowState{};
     w.day_start_total = kNaN;
   }
   const double previous = first ? total : w.last_total_m3;
   const double used = std::max(0.0, total - previous);
   const int64_t previous_time = w.last_time_ms;
+  // Any use after a still report is a person (however small: washing hands on coming home);
+  // so is a report of w1_sign_of_life_m3 or more. A register creeping up in every report (a
+  // dripping tap, a running cistern) is not.
+  const bool previous_still = w.last_change_ms != previous_time;
+  const bool sign_of_life = !first && used > kEpsilon &&
+                            (previous_still || (rules_.w1_sign_of_life_m3 > 0 &&
+                                                used + kEpsilon >= rules_.w1_sign_of_life_m3));
   w.last_time_ms = t;
   w.last_total_m3 = total;
   if (used > kEpsilon || first) w.last_change_ms = t;
@@ -77,9 +85,9 @@ void Engine::water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& o
     dirty_households_.push_back(s.household);
   }
 
+  if (h && sign_of_life) household_water_use(s.household, previous_time, t, sign_of_life);
+
   // W1 / W2.
-  const bool sign_of_life =
-      !first && rules_.w1_sign_of_life_m3 > 0 && used + kEpsilon >= rules_.w1_sign_of_life_m3;
   const bool w1_quiet =
       quiet_window(w.w1, t, total, rules_.w1_threshold_m3, rules_.w1_window_s, sign_of_life);
   if (h && w.w1.anchor_time_ms > h->last_water_use_ms && !w1_quiet && !first) {
@@ -124,31 +132,8 @@ void Engine::water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& o
   else
     clear(idx, AlertKind::NoWaterUse24h, Rule::W2, t, out);
 
-  // W3: continuous flow.
-  if (!first && previous_time != 0) {
-    const double hours = static_cast<double>(t - previous_time) / kHourMs;
-    const bool flowing = hours > 0 && used / hours >= rules_.w3_min_rate_m3h;
-    if (!flowing) {
-      w.flow_since_ms = 0;
-      w.flow_reports = 0;
-      clear(idx, AlertKind::ContinuousFlow, Rule::W3, t, out);
-    } else {
-      if (w.flow_since_ms == 0) {
-        w.flow_since_ms = previous_time;
-        w.flow_since_total = previous;
-      }
-      ++w.flow_reports;
-      // Rising in every report: a run needs enough reports to say "continuous" at all.
-      if (w.flow_reports >= 4 && t - w.flow_since_ms >= rules_.w3_min_duration_s * 1000) {
-        const double rate =
-            (total - w.flow_since_total) * kHourMs / static_cast<double>(t - w.flow_since_ms);
-        raise(idx,
-              make(idx, Rule::W3, AlertKind::ContinuousFlow, Audience::Care, Severity::Warning,
-                   w.flow_since_ms, t, rate, rules_.w3_min_rate_m3h, rules_.w3_min_duration_s),
-              out);
-      }
-    }
-  }
+  // W3: continuous flow: a steady run (a leak), or a fast one (a tap left running).
+  if (!first && previous_time != 0) w3_flow(idx, previous_time, previous, used, out);
 
   // W4: daily use (local day).
   const int64_t day = local_day(t, utc_offset);
@@ -184,6 +169,57 @@ void Engine::water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& o
 
   // S2 stuck register (raised with W2 above) clears when the register moves again.
   if (used > kEpsilon) clear(idx, AlertKind::StuckRegister, Rule::S2, t, out);
+
+  if (h) household_quiet_check(idx, t, out);
+}
+
+void Engine::w3_flow(uint32_t idx, int64_t previous_time, double previous, double used,
+                     std::vector<Alert>& out) {
+  WaterState& w = sensors_[idx].water;
+  FlowState& f = sensors_[idx].flow;
+  const int64_t t = w.last_time_ms;
+  const double hours = static_cast<double>(t - previous_time) / kHourMs;
+  const double rate = hours > 0 ? used / hours : 0;
+  if (used <= kEpsilon || rate < rules_.w3_min_rate_m3h) {
+    w.flow_since_ms = 0;
+    w.flow_reports = 0;
+    f = FlowState{};
+    clear(idx, AlertKind::ContinuousFlow, Rule::W3, t, out);
+    return;
+  }
+  if (w.flow_since_ms == 0) {
+    w.flow_since_ms = previous_time;
+    w.flow_since_total = previous;
+  } else {
+    f.min_rate = w.flow_reports == 1 ? static_cast<float>(rate)
+                                     : std::min(f.min_rate, static_cast<float>(rate));
+    f.max_rate = w.flow_reports == 1 ? static_cast<float>(rate)
+                                     : std::max(f.max_rate, static_cast<float>(rate));
+  }
+  ++w.flow_reports;
+  f.rate[2] = f.rate[1], f.rate[1] = f.rate[0], f.rate[0] = static_cast<float>(rate);
+  f.used[1] = f.used[0], f.used[0] = static_cast<float>(used);
+
+  // A leak: rising in every report for long enough (at least 4 whole reports), and steady.
+  const bool steady = w.flow_reports >= 5 &&
+                      t - w.flow_since_ms >= rules_.w3_min_duration_s * 1000 &&
+                      f.max_rate <= rules_.w3_max_rate_ratio * f.min_rate;
+  // A tap left running: fast in 3 reports in a row (meters reporting every 15 min or so), or
+  // a large volume over the last 2 reports of an hourly meter.
+  const double tap = rules_.w3_tap_rate_m3h;
+  const bool hourly = hours > 0.5;
+  const bool fast =
+      hourly ? w.flow_reports >= 2 && f.used[0] + f.used[1] >= rules_.w3_tap_volume_m3 &&
+                   std::min(f.used[0], f.used[1]) >= rules_.w3_tap_volume_m3 / 5
+             : w.flow_reports >= 3 && f.rate[0] >= tap && f.rate[1] >= tap && f.rate[2] >= tap;
+  if (!steady && !fast) return;
+  const double run_rate =
+      (w.last_total_m3 - w.flow_since_total) * kHourMs / static_cast<double>(t - w.flow_since_ms);
+  raise(idx,
+        make(idx, Rule::W3, AlertKind::ContinuousFlow, Audience::Care, Severity::Warning,
+             w.flow_since_ms, t, run_rate, steady ? rules_.w3_min_rate_m3h : tap,
+             (t - w.flow_since_ms) / 1000),
+        out);
 }
 
 }  // namespace edgegw

@@ -25,6 +25,15 @@ inline bool in_quiet_hours(int minute, int start, int end) {
   return start <= end ? (minute >= start && minute < end) : (minute >= start || minute < end);
 }
 
+// The first instant at or after `t` at which the local clock shows `minute` (after midnight).
+inline int64_t next_local_minute(int64_t t, int utc_offset_min, int minute) {
+  const int now = local_minute_of_day(t, utc_offset_min);
+  const int64_t floor_minute = t / kMinuteMs * kMinuteMs;
+  int64_t next = floor_minute + ((minute - now + 24 * 60) % (24 * 60)) * kMinuteMs;
+  if (next < t) next += kDayMs;
+  return next;
+}
+
 // Milliseconds of [from, to) outside the daily quiet hours [start, end) (local minutes).
 inline int64_t awake_ms(int64_t from, int64_t to, int utc_offset_min, int start, int end) {
   if (to <= from) return 0;

@@ -20,15 +20,42 @@ struct RulesConfig {
   // W2: the same over 24 h, higher severity.
   int64_t w2_window_s = 24 * 3600;
   double w2_threshold_m3 = 0.01;
-  // W3: continuous flow, the register rising in every report for this long, at least this rate.
+  // W3: continuous flow. A leak (a running cistern) is steady: the register rises in every
+  // report for this long, at least this rate, and the fastest report is at most
+  // w3_max_rate_ratio times the slowest (people are bursty; the first report of the run, which
+  // saw only part of the flow, is left out). A tap left running is fast: w3_tap_rate_m3h in
+  // each of the last 3 reports (meters reporting every 15 min or so) or 2 reports totalling
+  // w3_tap_volume_m3 (hourly meters).
   int64_t w3_min_duration_s = 2 * 3600;
   double w3_min_rate_m3h = 0.01;  // 10 L/h in every report; slower leaks are W5's
+  double w3_max_rate_ratio = 3.0;
+  double w3_tap_rate_m3h = 0.1;
+  double w3_tap_volume_m3 = 0.25;
   // W4: daily use above this.
   double w4_daily_max_m3 = 2.0;
   // Out of the home (the door opened after the last water use): the no-activity care rules
   // (W1, W2, D1, D2) wait until the absence exceeds this (3.5 days: longer than a long weekend
   // away). Planned absences belong in away mode.
   int64_t max_absence_s = 84 * 3600;
+  // The household's learned rhythm (household_model.h). After h1_min_days days of history, H1
+  // is raised when the person has been quiet at home (no water, no door) for longer than the
+  // longest quiet stretch seen after that time of day, times h1_factor, plus h1_margin_s;
+  // never sooner than h1_min_quiet_s. W1 stays the floor.
+  int h1_min_days = 14;
+  double h1_factor = 1.25;
+  int64_t h1_margin_s = 3600;
+  int64_t h1_min_quiet_s = 3 * 3600;
+  // An outing in progress (the door's passages say "out") holds the no-activity rules until it
+  // is longer than this person's outing_quantile outing length times outing_factor, at least
+  // outing_min_alert_s; max_absence_s before outing_min_outings outings were learned.
+  double outing_quantile = 0.95;
+  double outing_factor = 1.5;
+  int64_t outing_min_alert_s = 24 * 3600;
+  int outing_min_outings = 10;
+  // D3: leaving in quiet hours and not back (no door, no water) within d3_confirm_s, at an hour
+  // at which this person has gone out fewer than d3_usual_outings times (learned).
+  int64_t d3_confirm_s = 20 * 60;
+  int d3_usual_outings = 2;
   // D1: fewer door openings than this in 24 h.
   int d1_min_openings = 1;
   int64_t d1_window_s = 24 * 3600;
@@ -45,7 +72,7 @@ struct RulesConfig {
   double s2_battery_low_pct = 15;
   double s2_battery_low_years = 0.5;
   int s2_weak_link_lqi = 15;
-  int s2_stuck_min_openings = 5;  // door openings since the last water use (24 h rule)
+  int s2_stuck_min_openings = 5;            // door openings since the last water use (24 h rule)
   int64_t s2_stuck_register_s = 72 * 3600;  // or unchanged this long, two openings in 24 h
   int s2_garbage_per_day = 3;
   // F1: a facade patch at least this far from the sound wall (max(0.5 C, 3 x NETD)), seen in

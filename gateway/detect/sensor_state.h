@@ -35,6 +35,14 @@ struct WaterState {
   int64_t last_backwards_ms = 0;
 };
 
+// W3: the current run of reports in which the register rose (rates in m3/h). The first report
+// of a run saw only part of the flow and is left out of min/max.
+struct FlowState {
+  float min_rate = 0, max_rate = 0;
+  float rate[3] = {0, 0, 0};  // the last reports' rates, newest first
+  float used[2] = {0, 0};     // the last reports' volumes, newest first
+};
+
 struct DoorState {
   int64_t last_event_ms = 0;    // last contact change or report
   int64_t last_opening_ms = 0;  // last transition to open
@@ -71,7 +79,10 @@ struct SensorState {
   DoorState door;
   FacadeState facade;
   HealthState health;
-  int64_t scheduled_due[3] = {0, 0, 0};  // pending deadline per DeadlineKind (0 = none)
+  int64_t scheduled_due[3] = {0, 0, 0};  // pending deadline per DeadlineKind (0 = none) ...
+  // Added by checkpoint version 2: a version 1 record is the bytes before these.
+  int64_t night_exit_due = 0;  // ... and for DeadlineKind::night_exit
+  FlowState flow;              // pending deadline per DeadlineKind (0 = none)
 };
 
 inline OpenAlerts bit(AlertKind k) {

@@ -2,65 +2,17 @@
 // midnight, device health, facade patches, and state surviving a checkpoint round trip.
 #include <doctest/doctest.h>
 
-#include <algorithm>
-
 #include "gateway/detect/engine.h"
+#include "household_fixture.h"
 
 using namespace edgegw;
-
-namespace {
-
-constexpr int64_t kMin = 60'000, kHour = 60 * kMin, kDay = 24 * kHour;
-constexpr int64_t kT0 = 1714492800000;  // 2024-04-30T16:00:00Z = 2024-05-01 00:00 at +08:00
-
-Inventory home() {
-  Inventory inv;
-  Household h;
-  h.id = "hh-1";
-  h.meters = {"wm-1"};
-  h.doors = {"door-1"};
-  inv.households.push_back(h);
-  inv.facades.push_back(FacadeSite{"fac-1", "bld-1"});
-  return inv;
-}
-
-struct Home {
-  Engine engine{RulesConfig{}, home()};
-  std::vector<Alert> alerts;
-  double total = 10.0;
-  void water(int64_t t, double use = 0) {
-    total += use;
-    Reading r;
-    r.sensor_id = "wm-1";
-    r.kind = SensorKind::water;
-    r.time_ms = t;
-    r.water.total_m3 = total;
-    engine.on_reading(r, alerts);
-  }
-  void door(int64_t t, bool closed) {
-    Reading r;
-    r.sensor_id = "door-1";
-    r.kind = SensorKind::door;
-    r.time_ms = t;
-    r.door.contact_closed = closed;
-    engine.on_reading(r, alerts);
-  }
-  // Meter reports every 15 min from `from` to `to`, with no use.
-  void quiet(int64_t from, int64_t to) {
-    for (int64_t t = from; t <= to; t += 15 * kMin) water(t);
-  }
-  size_t count(Rule rule, AlertState state = AlertState::Raised) const {
-    return std::count_if(alerts.begin(), alerts.end(),
-                         [&](const Alert& a) { return a.rule == rule && a.state == state; });
-  }
-};
-
-}  // namespace
+using namespace edgegw::test;
 
 TEST_CASE("water and door silent together: W1 escalates to C1 critical") {
   Home h;
   h.door(kT0 + 8 * kHour, false);
   h.door(kT0 + 8 * kHour + kMin, true);
+  h.water(kT0 + 8 * kHour + 45 * kMin);
   h.water(kT0 + 9 * kHour, 0.02);  // last use after the last door activity
   h.quiet(kT0 + 9 * kHour + 15 * kMin, kT0 + 22 * kHour);
   CHECK(h.count(Rule::W1) == 1);
@@ -101,20 +53,30 @@ TEST_CASE("away mode holds care alerts - ending it inside the window lets them t
   CHECK(h.count(Rule::C1) == 1);
 }
 
-TEST_CASE("D3 night opening across midnight, once per night - daytime openings are fine") {
+TEST_CASE("D3 night exit across midnight, once per night - a late return is not one") {
   Home h;
-  h.door(kT0 + 21 * kHour + 59 * kMin, false);  // 21:59 local: not quiet
+  h.door(kT0 + 21 * kHour + 59 * kMin, false);  // 21:59 local: out, not quiet hours
   h.door(kT0 + 22 * kHour, true);
-  CHECK(h.count(Rule::D3) == 0);
-  h.door(kT0 + 23 * kHour, false);  // 23:00 local
+  h.door(kT0 + 23 * kHour, false);  // 23:00: back home
   h.door(kT0 + 23 * kHour + kMin, true);
-  h.door(kT0 + 26 * kHour, false);  // 02:00 next day, same night
+  h.water(kT0 + 23 * kHour + 30 * kMin);
+  CHECK(h.count(Rule::D3) == 0);
+  h.door(kT0 + 26 * kHour, false);  // 02:00 next day: leaves
   h.door(kT0 + 26 * kHour + kMin, true);
+  h.water(kT0 + 26 * kHour + 30 * kMin);
   CHECK(h.count(Rule::D3) == 1);
-  h.door(kT0 + 30 * kHour, false);  // 06:00: quiet hours are over
+  h.pass(kT0 + 26 * kHour + 40 * kMin);  // back, and out again the same night
+  h.pass(kT0 + 27 * kHour);
+  h.water(kT0 + 27 * kHour + 30 * kMin);
+  CHECK(h.count(Rule::D3) == 1);
+  h.door(kT0 + 30 * kHour, false);  // 06:00: back, quiet hours are over
   h.door(kT0 + 30 * kHour + kMin, true);
+  h.pass(kT0 + 31 * kHour);  // out at 07:00
+  h.water(kT0 + 31 * kHour + 30 * kMin);
   CHECK(h.count(Rule::D3) == 1);
-  h.door(kT0 + 47 * kHour, false);  // 23:00 the next night
+  h.pass(kT0 + 46 * kHour);  // 22:00 back; 23:00 the next night out again
+  h.pass(kT0 + 47 * kHour);
+  h.water(kT0 + 47 * kHour + 30 * kMin);
   CHECK(h.count(Rule::D3) == 2);
 }
 
@@ -223,6 +185,7 @@ TEST_CASE("state survives a checkpoint: a restart mid-quiet-period alerts at the
   Home before;
   before.door(kT0 + 8 * kHour, false);
   before.door(kT0 + 8 * kHour + kMin, true);
+  before.water(kT0 + 8 * kHour + 45 * kMin);
   before.water(kT0 + 9 * kHour, 0.02);
   before.quiet(kT0 + 9 * kHour + 15 * kMin, kT0 + 15 * kHour);
   CHECK(before.alerts.empty());

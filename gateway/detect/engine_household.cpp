@@ -1,0 +1,173 @@
+// engine_household.cpp: the household's presence and its learned no-activity rule.
+//
+// Presence, from the door's passages: each opening is one passage, out or back in. Water used
+// in a meter interval with no door event says "home" (a passage count that disagrees was a
+// door opened for someone who stayed, or a doorstep talk: the next opening is then no proof of
+// absence, `unsure`). A door event inside the interval of a use is ordered by the passage
+// count: home before the interval and one opening means "used water, then left"; out before it
+// means "came back, then used water". So the second passage of a pair minutes apart (the
+// rubbish, the post) is a return, and a fall right after coming home is a fall at home.
+//
+// H1: after h1_min_days of history, the person quiet at home past the longest quiet stretch
+// this person had after that time of day (household_model.h), with a margin, is improbable:
+// raised on the next meter report, with the current quiet (observed, h), the allowed quiet
+// (threshold, h) and the usual one (window, s) as evidence. A quiet that runs into the quiet
+// hours is judged from their end. The W1 floor holds whatever the model says.
+//
+// D3: leaving in quiet hours and not back within d3_confirm_s, at an hour at which this person
+// does not usually go out. A late return, or an early riser's usual market trip, is not.
+#include <algorithm>
+#include <cmath>
+
+#include "gateway/detect/engine.h"
+#include "gateway/detect/local_time.h"
+
+namespace edgegw {
+
+// H1's deadline for the quiet that begins at `t`. By day: the longest quiet stretch this person
+// had after this time of day, scaled, plus a margin. A quiet that reaches the household's quiet
+// hours is a night: judged from the end of the quiet hours by the same measure (the usual first
+// use after waking), so a night without a trip to the toilet is not an alert.
+void Engine::note_sign_of_life(HouseholdState& h, int64_t t) {
+  h.last_sign_ms = std::max(h.last_sign_ms, t);
+  t = h.last_sign_ms;
+  const Household& p = h.profile;
+  const int offset = p.utc_offset_min;
+  auto limit = [&](int64_t from, int64_t& usual) -> int64_t {
+    usual = model_usual_quiet_after(h.model, from, offset, rules_.h1_min_days);
+    if (usual < 0) return -1;
+    const auto scaled =
+        static_cast<int64_t>(std::llround(static_cast<double>(usual) * rules_.h1_factor));
+    return from + std::clamp(scaled + rules_.h1_margin_s * 1000, rules_.h1_min_quiet_s * 1000,
+                             rules_.w1_window_s * 1000);
+  };
+  h.quiet_deadline_ms = 0;
+  h.usual_quiet_ms = 0;
+  const bool night_now =
+      in_quiet_hours(local_minute_of_day(t, offset), p.quiet_start_min, p.quiet_end_min);
+  const int64_t night_starts = night_now ? t : next_local_minute(t, offset, p.quiet_start_min);
+  int64_t usual = 0;
+  if (!night_now) {
+    const int64_t by_day = limit(t, usual);
+    if (by_day < 0) return;
+    if (by_day < night_starts) {
+      h.quiet_deadline_ms = by_day;
+      h.usual_quiet_ms = usual;
+      return;
+    }
+  }
+  const int64_t morning = next_local_minute(night_starts, offset, p.quiet_end_min);
+  const int64_t by_morning = limit(morning, usual);
+  if (by_morning < 0) return;
+  h.quiet_deadline_ms = by_morning;
+  h.usual_quiet_ms = usual;
+}
+
+void Engine::household_water_use(uint32_t hi, int64_t from_ms, int64_t t, bool sign_of_life) {
+  HouseholdState& h = households_[hi];
+  dirty_households_.push_back(hi);
+  model_mark(h.model, t, t, h.profile.utc_offset_min);
+  if (!sign_of_life) return;
+  const bool door_in_interval = h.last_door_activity_ms > from_ms;
+  if (h.presence == Presence::unsure || (h.presence == Presence::out && !door_in_interval)) {
+    // Out with no passage since the last report, yet water used: someone opened the door and
+    // stayed (a visitor, a doorstep talk). The person is home.
+    if (h.presence == Presence::out) h.guest_possible = true;
+    h.presence = Presence::home;
+    h.outing_start_ms = 0;
+  }
+  if (h.presence != Presence::out) note_sign_of_life(h, t);
+}
+
+void Engine::household_door_opening(uint32_t hi, uint32_t door, int64_t t) {
+  HouseholdState& h = households_[hi];
+  dirty_households_.push_back(hi);
+  const int offset = h.profile.utc_offset_min;
+  switch (h.presence) {
+    case Presence::out:  // back home
+      model_record_outing(h.model, h.outing_start_ms, t, offset);
+      h.presence = Presence::home;
+      h.outing_start_ms = 0;
+      h.last_return_ms = t;
+      note_sign_of_life(h, t);
+      break;
+    case Presence::home: {
+      const bool learned = model_days(h.model) >= rules_.h1_min_days;
+      const bool usual_hour =
+          !learned || model_outings_starting_near(h.model, t, offset) >= rules_.d3_usual_outings;
+      if (h.guest_possible || !usual_hour) {
+        // Someone else may have left, or this person does not go out at this hour: no proof
+        // of absence. The opening itself is a sign of life.
+        h.presence = Presence::unsure;
+        h.guest_possible = false;
+        note_sign_of_life(h, t);
+      } else {
+        h.presence = Presence::out;
+        h.outing_start_ms = t;
+      }
+      // D3 candidate: leaving in quiet hours.
+      const int minute = local_minute_of_day(t, offset);
+      if (in_quiet_hours(minute, h.profile.quiet_start_min, h.profile.quiet_end_min) &&
+          model_outings_starting_near(h.model, t, offset) < rules_.d3_usual_outings) {
+        h.night_exit_ms = t;
+        schedule(door, DeadlineKind::night_exit, t + rules_.d3_confirm_s * 1000);
+      }
+      break;
+    }
+    case Presence::unsure: note_sign_of_life(h, t); break;
+  }
+}
+
+int64_t Engine::outing_limit_ms(const HouseholdState& h) const {
+  const int64_t q =
+      model_outing_quantile(h.model, rules_.outing_quantile, rules_.outing_min_outings);
+  if (q < 0) return rules_.max_absence_s * 1000;
+  const auto scaled =
+      static_cast<int64_t>(std::llround(static_cast<double>(q) * rules_.outing_factor));
+  return std::clamp(scaled, rules_.outing_min_alert_s * 1000, rules_.max_absence_s * 1000);
+}
+
+void Engine::household_quiet_check(uint32_t meter, int64_t t, std::vector<Alert>& out) {
+  SensorState& s = sensors_[meter];
+  const HouseholdState& h = households_[s.household];
+  if (h.presence == Presence::out || h.quiet_deadline_ms == 0 || t < h.quiet_deadline_ms) {
+    clear(meter, AlertKind::UnusualQuiet, Rule::H1, t, out);
+    return;
+  }
+  raise(meter,
+        make(meter, Rule::H1, AlertKind::UnusualQuiet, Audience::Care, Severity::Warning,
+             h.last_sign_ms, t, static_cast<double>(t - h.last_sign_ms) / kHourMs,
+             static_cast<double>(h.quiet_deadline_ms - h.last_sign_ms) / kHourMs,
+             h.usual_quiet_ms / 1000),
+        out);
+}
+
+void Engine::night_exit_deadline(uint32_t door, int64_t due, std::vector<Alert>& out) {
+  SensorState& s = sensors_[door];
+  if (s.household == kNoHousehold) return;
+  HouseholdState& h = households_[s.household];
+  const int64_t opened = h.night_exit_ms;
+  if (opened == 0) return;
+  if (opened + rules_.d3_confirm_s * 1000 > due) {  // a later exit than the one that armed this
+    schedule(door, DeadlineKind::night_exit, opened + rules_.d3_confirm_s * 1000);
+    return;
+  }
+  h.night_exit_ms = 0;
+  // Still gone: no passage and no water since that opening.
+  if (h.last_door_activity_ms != opened || h.last_sign_ms > opened) return;
+  const Household& p = h.profile;
+  const int minute = local_minute_of_day(opened, p.utc_offset_min);
+  const int64_t night = local_day(
+      opened + (minute >= p.quiet_start_min && p.quiet_start_min > p.quiet_end_min ? kDayMs : 0),
+      p.utc_offset_min);
+  if (night == s.door.d3_night) return;  // once per night
+  s.door.d3_night = night;
+  s.open &= ~bit(AlertKind::NightDoorOpening);
+  s.held &= ~bit(AlertKind::NightDoorOpening);
+  raise(door,
+        make(door, Rule::D3, AlertKind::NightDoorOpening, Audience::Care, Severity::Warning, opened,
+             due, minute, p.quiet_start_min, rules_.d3_confirm_s),
+        out);
+}
+
+}  // namespace edgegw

@@ -1,0 +1,148 @@
+// household_model.cpp: the learned rhythm of a household (see household_model.h).
+#include "gateway/detect/household_model.h"
+
+#include <algorithm>
+#include <iterator>
+
+#include "gateway/detect/local_time.h"
+
+namespace edgegw {
+
+namespace {
+
+constexpr int64_t kSlotMs = HouseholdModel::kSlotMinutes * kMinuteMs;
+constexpr int kOutingUpperMin[HouseholdModel::kOutingBins] = {15,  30,  60,  120,  180,  240,
+                                                              360, 480, 720, 1080, 1440, 72 * 60};
+
+int row_of(int64_t day) {
+  return static_cast<int>(((day % HouseholdModel::kDays) + HouseholdModel::kDays) %
+                          HouseholdModel::kDays);
+}
+
+bool slot_set(const HouseholdModel& m, int row, int slot) {
+  return (m.slots[row][slot / 8] >> (slot % 8)) & 1;
+}
+
+bool day_seen(const HouseholdModel& m, int64_t day) {
+  if (day > m.newest_day || day <= m.newest_day - HouseholdModel::kDays) return false;
+  return (m.day_seen_bits >> row_of(day)) & 1;
+}
+
+// Makes `day` the newest row, clearing the rows of the days it skips.
+void roll_to(HouseholdModel& m, int64_t day) {
+  if (day <= m.newest_day) return;
+  const int64_t first = std::max(m.newest_day + 1, day - HouseholdModel::kDays + 1);
+  for (int64_t d = first; d <= day; ++d) {
+    const int row = row_of(d);
+    std::fill(std::begin(m.slots[row]), std::end(m.slots[row]), uint8_t{0});
+    m.day_seen_bits &= ~(uint32_t{1} << row);
+  }
+  m.newest_day = day;
+}
+
+template <size_t N>
+void add_decayed(uint8_t (&counts)[N], size_t i) {
+  if (counts[i] == 255)
+    for (auto& c : counts) c /= 2;
+  ++counts[i];
+}
+
+}  // namespace
+
+int outing_bin_upper_min(int bin) {
+  return kOutingUpperMin[std::clamp(bin, 0, HouseholdModel::kOutingBins - 1)];
+}
+
+void model_mark(HouseholdModel& m, int64_t from_ms, int64_t to_ms, int utc_offset_min) {
+  if (to_ms < from_ms) return;
+  const int64_t offset = utc_offset_min * kMinuteMs;
+  const int64_t last_day = local_day(to_ms, utc_offset_min);
+  roll_to(m, last_day);
+  // Only the days still in the ring.
+  const int64_t oldest_ms = (m.newest_day - HouseholdModel::kDays + 1) * kDayMs - offset;
+  for (int64_t t = std::max(from_ms, oldest_ms) / kSlotMs * kSlotMs; t <= to_ms; t += kSlotMs) {
+    const int64_t day = local_day(t, utc_offset_min);
+    const int row = row_of(day);
+    const int slot = local_minute_of_day(t, utc_offset_min) / HouseholdModel::kSlotMinutes;
+    m.slots[row][slot / 8] |= static_cast<uint8_t>(1u << (slot % 8));
+    if (!((m.day_seen_bits >> row) & 1)) {
+      m.day_seen_bits |= uint32_t{1} << row;
+      if (m.days_seen < 0xffff) ++m.days_seen;
+    }
+  }
+}
+
+int model_days(const HouseholdModel& m) {
+  return m.days_seen;
+}
+
+namespace {
+// Quiet slots from (day, slot) onwards, up to `limit`, on known days and before `until` (the
+// slot being judged today).
+int quiet_run(const HouseholdModel& m, int64_t day, int slot, int64_t today, int until, int limit) {
+  int run = 0;
+  while (run < limit) {
+    if (slot >= HouseholdModel::kSlotsPerDay) {
+      slot -= HouseholdModel::kSlotsPerDay;
+      ++day;
+    }
+    if (!day_seen(m, day) || day > today || (day == today && slot > until)) break;
+    if (slot_set(m, row_of(day), slot)) break;
+    ++run, ++slot;
+  }
+  return run;
+}
+}  // namespace
+
+int64_t model_usual_quiet_after(const HouseholdModel& m, int64_t t_ms, int utc_offset_min,
+                                int min_days) {
+  if (m.days_seen < min_days || m.newest_day < 0) return -1;
+  const int64_t today = local_day(t_ms, utc_offset_min);
+  const int start = local_minute_of_day(t_ms, utc_offset_min) / HouseholdModel::kSlotMinutes;
+  constexpr int kMaxRun = 2 * HouseholdModel::kSlotsPerDay;  // longer is never "usual" anyway
+  // A person's day shifts: a quiet stretch that began up to an hour either side counts.
+  constexpr int kShift = 60 / HouseholdModel::kSlotMinutes;
+  int longest = 0, days = 0;
+  for (int64_t day = today - 1; day > today - HouseholdModel::kDays; --day) {
+    if (!day_seen(m, day)) continue;
+    ++days;
+    for (int k = start + 1 - kShift; k <= start + 1 + kShift; ++k) {
+      const int64_t d = k < 0 ? day - 1 : day;
+      const int slot = k < 0 ? k + HouseholdModel::kSlotsPerDay : k;
+      longest = std::max(longest, quiet_run(m, d, slot, today, start, kMaxRun));
+    }
+  }
+  if (days < min_days / 2) return -1;
+  // The quiet slots lie between two activities: count the slot the run ends in as quiet too.
+  return static_cast<int64_t>(longest + 1) * kSlotMs;
+}
+
+void model_record_outing(HouseholdModel& m, int64_t start_ms, int64_t end_ms, int utc_offset_min) {
+  if (end_ms <= start_ms) return;
+  const int64_t minutes = (end_ms - start_ms) / kMinuteMs;
+  int bin = 0;
+  while (bin < HouseholdModel::kOutingBins - 1 && minutes > kOutingUpperMin[bin]) ++bin;
+  add_decayed(m.outing_len, bin);
+  add_decayed(m.outing_start_hour, local_minute_of_day(start_ms, utc_offset_min) / 60);
+}
+
+int64_t model_outing_quantile(const HouseholdModel& m, double quantile, int min_outings) {
+  int total = 0;
+  for (uint8_t c : m.outing_len) total += c;
+  if (total < min_outings || total == 0) return -1;
+  const double want = quantile * total;
+  int cumulative = 0;
+  for (int bin = 0; bin < HouseholdModel::kOutingBins; ++bin) {
+    cumulative += m.outing_len[bin];
+    if (cumulative >= want) return static_cast<int64_t>(kOutingUpperMin[bin]) * kMinuteMs;
+  }
+  return static_cast<int64_t>(kOutingUpperMin[HouseholdModel::kOutingBins - 1]) * kMinuteMs;
+}
+
+int model_outings_starting_near(const HouseholdModel& m, int64_t t_ms, int utc_offset_min) {
+  const int hour = local_minute_of_day(t_ms, utc_offset_min) / 60;
+  return m.outing_start_hour[(hour + 23) % 24] + m.outing_start_hour[hour] +
+         m.outing_start_hour[(hour + 1) % 24];
+}
+
+}  // namespace edgegw
