@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 
 #include "drivers/timestamp.h"
+#include "gateway/detect/local_time.h"
 
 namespace edgegw {
 
@@ -123,12 +124,27 @@ Alert Engine::make(uint32_t idx, Rule rule, AlertKind kind, Audience audience, S
   return a;
 }
 
-// The door's passages say the person went out and is not back (engine_household.cpp).
+// A door opening since the last water use's interval began (the use may have come first).
 namespace {
-bool out_of_home(const HouseholdState& h) {
-  return !h.profile.doors.empty() && h.presence == Presence::out;
+bool door_since_use(const HouseholdState& h) {
+  return h.last_door_activity_ms > std::max(h.last_water_use_from_ms, h.last_any_use_from_ms);
 }
 }  // namespace
+
+// The passage count is trusted once the household has a learned history in which water never
+// contradicted it (a door opened without anyone going through: a parcel, a chat at the door).
+bool Engine::passages_trusted(const HouseholdState& h) const {
+  const int64_t learned_ms = rules_.h1_min_days * kDayMs;
+  return model_days(h.model) >= rules_.h1_min_days &&
+         (h.parity_error_ms == 0 || h.last_sign_ms - h.parity_error_ms >= learned_ms);
+}
+
+// Out, by the trusted passages; otherwise by the fixed rule: any opening since the last use.
+bool Engine::probably_out(const HouseholdState& h) const {
+  if (h.profile.doors.empty()) return false;
+  if (passages_trusted(h)) return h.presence == Presence::out;
+  return door_since_use(h);
+}
 
 bool Engine::suppressed(uint32_t idx, const Alert& a) const {
   const SensorState& s = sensors_[idx];
@@ -142,13 +158,19 @@ bool Engine::suppressed(uint32_t idx, const Alert& a) const {
     case Rule::D1:
     case Rule::D2: {
       // Out: wait until the outing is improbably long for this person.
-      if (out_of_home(h)) return a.detect_time_ms - h.outing_start_ms < outing_limit_ms(h);
+      if (probably_out(h)) {
+        const int64_t left = passages_trusted(h) ? h.outing_start_ms : h.last_door_activity_ms;
+        return a.detect_time_ms - left < outing_limit_ms(h);
+      }
       // At home: D1/D2 wait while water was used after the last opening (someone is well).
       if (a.rule == Rule::D1 || a.rule == Rule::D2)
         return !h.profile.meters.empty() && h.last_water_use_ms > a.event_time_ms;
-      // W1 counts quiet at home: an outing is not part of its 12 hours.
+      // W1 and W2 count quiet at home: an outing is not part of their windows.
+      if (!passages_trusted(h)) return false;
       if (a.rule == Rule::W1 && h.last_return_ms > a.event_time_ms)
         return a.detect_time_ms - h.last_return_ms < rules_.w1_window_s * 1000;
+      if (a.rule == Rule::W2 && h.last_return_ms > a.event_time_ms)
+        return a.detect_time_ms - h.last_return_ms < rules_.w2_window_s * 1000;
       return false;
     }
     default: return false;
@@ -203,10 +225,8 @@ void Engine::update_c1(uint32_t hi, uint32_t meter, int64_t at_ms, std::vector<A
   bool w1_open = false;
   for (uint32_t m : h.meters) w1_open |= (sensors_[m].open & bit(AlertKind::NoWaterUse12h)) != 0;
   // No door event since the last water use either: no sign of life at all.
-  const bool door_since_use =
-      h.last_door_activity_ms > std::max(h.last_water_use_from_ms, h.last_any_use_from_ms);
   const bool holds =
-      w1_open && !door_since_use && h.presence != Presence::out && h.profile.away_until_ms <= at_ms;
+      w1_open && !door_since_use(h) && !probably_out(h) && h.profile.away_until_ms <= at_ms;
   if (holds == h.c1_open) return;
   h.c1_open = holds;
   dirty_households_.push_back(hi);
@@ -296,8 +316,8 @@ std::string Engine::explain_sensor(std::string_view id) const {
     const HouseholdState& h = households_[s.household];
     if (h.profile.away_until_ms > watermark_ms_)
       why = fmt::format("household away until {}", format_iso8601_utc(h.profile.away_until_ms));
-    else if (out_of_home(h))
-      why = "the door's passages say the person is out: waiting for an improbably long outing";
+    else if (probably_out(h))
+      why = "door opened after the last water use: probably out";
     else if (h.last_water_use_ms > 0)
       why = "water used after the last door opening: someone is home";
   }
@@ -342,9 +362,9 @@ std::string Engine::explain_sensor(std::string_view id) const {
 // little-endian: last water use, its interval start, last movement's interval start, last and
 // previous door opening, away until (i64 each), c1 open (u8), openings since use (i32);
 // version 2 adds presence (u8), guest possible (u8), last sign of life, last return, outing
-// start, night exit (i64 each), and the learned model (HouseholdModel, byte arrays and
-// integers in declaration order, see put_model). Version 1 records (before the model) load
-// with a fresh model. Watermark: "w" -> int64.
+// start, night exit, parity error (i64 each), and the learned model (HouseholdModel, byte arrays
+// and integers in declaration order, see put_model). Version 1 records (before the model) load with
+// a fresh model. Watermark: "w" -> int64.
 
 namespace {
 constexpr char kStateVersion = 2;
@@ -419,6 +439,7 @@ StateRecord household_record(const HouseholdState& h) {
   e.put(h.last_return_ms);
   e.put(h.outing_start_ms);
   e.put(h.night_exit_ms);
+  e.put(h.parity_error_ms);
   put_model(e, h.model);
   return {"h/" + h.profile.id, std::move(e.out)};
 }
@@ -448,6 +469,7 @@ bool load_household(std::string_view value, HouseholdState& h) {
     r.last_return_ms = d.get<int64_t>();
     r.outing_start_ms = d.get<int64_t>();
     r.night_exit_ms = d.get<int64_t>();
+    r.parity_error_ms = d.get<int64_t>();
     get_model(d, r.model);
   }
   if (!d.ok || !d.in.empty()) return false;

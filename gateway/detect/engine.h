@@ -56,6 +56,7 @@ struct HouseholdState {
   int64_t outing_start_ms = 0;    // the opening that began the outing in progress
   int64_t quiet_deadline_ms = 0;  // learned: quiet past this is improbable (H1; 0: not learned)
   int64_t usual_quiet_ms = 0;     // the usual quiet it was derived from
+  int64_t parity_error_ms = 0;    // last time water contradicted the passage count
   int64_t night_exit_ms = 0;      // an opening in quiet hours awaiting D3's confirmation
   HouseholdModel model;
 };
@@ -118,6 +119,8 @@ class Engine {
   void household_quiet_check(uint32_t meter, int64_t t, std::vector<Alert>& out);
   void night_exit_deadline(uint32_t door, int64_t due, std::vector<Alert>& out);
   int64_t outing_limit_ms(const HouseholdState& h) const;
+  bool passages_trusted(const HouseholdState& h) const;
+  bool probably_out(const HouseholdState& h) const;
   void note_sign_of_life(HouseholdState& h, int64_t t);
 
   void water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& out);

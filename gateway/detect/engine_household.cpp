@@ -72,7 +72,10 @@ void Engine::household_water_use(uint32_t hi, int64_t from_ms, int64_t t, bool s
   if (h.presence == Presence::unsure || (h.presence == Presence::out && !door_in_interval)) {
     // Out with no passage since the last report, yet water used: someone opened the door and
     // stayed (a visitor, a doorstep talk). The person is home.
-    if (h.presence == Presence::out) h.guest_possible = true;
+    if (h.presence == Presence::out) {
+      h.guest_possible = true;
+      h.parity_error_ms = t;
+    }
     h.presence = Presence::home;
     h.outing_start_ms = 0;
   }
@@ -92,15 +95,11 @@ void Engine::household_door_opening(uint32_t hi, uint32_t door, int64_t t) {
       note_sign_of_life(h, t);
       break;
     case Presence::home: {
-      const bool learned = model_days(h.model) >= rules_.h1_min_days;
-      const bool usual_hour =
-          !learned || model_outings_starting_near(h.model, t, offset) >= rules_.d3_usual_outings;
-      if (h.guest_possible || !usual_hour) {
-        // Someone else may have left, or this person does not go out at this hour: no proof
-        // of absence. The opening itself is a sign of life.
+      if (h.guest_possible) {
+        // Someone who came in and stayed may be the one leaving: no proof of absence.
         h.presence = Presence::unsure;
         h.guest_possible = false;
-        note_sign_of_life(h, t);
+        h.last_return_ms = t;  // W1 counts from here: the person may have left
       } else {
         h.presence = Presence::out;
         h.outing_start_ms = t;
@@ -114,7 +113,7 @@ void Engine::household_door_opening(uint32_t hi, uint32_t door, int64_t t) {
       }
       break;
     }
-    case Presence::unsure: note_sign_of_life(h, t); break;
+    case Presence::unsure: h.last_return_ms = t; break;
   }
 }
 
@@ -130,7 +129,9 @@ int64_t Engine::outing_limit_ms(const HouseholdState& h) const {
 void Engine::household_quiet_check(uint32_t meter, int64_t t, std::vector<Alert>& out) {
   SensorState& s = sensors_[meter];
   const HouseholdState& h = households_[s.household];
-  if (h.presence == Presence::out || h.quiet_deadline_ms == 0 || t < h.quiet_deadline_ms) {
+  // Only when at home: unsure is left to the W1 floor.
+  const bool home = !probably_out(h) && (!passages_trusted(h) || h.presence == Presence::home);
+  if (!home || h.quiet_deadline_ms == 0 || t < h.quiet_deadline_ms) {
     clear(meter, AlertKind::UnusualQuiet, Rule::H1, t, out);
     return;
   }

@@ -209,9 +209,11 @@ void Engine::w3_flow(uint32_t idx, int64_t previous_time, double previous, doubl
   const double tap = rules_.w3_tap_rate_m3h;
   const bool hourly = hours > 0.5;
   const bool fast =
-      hourly ? w.flow_reports >= 2 && f.used[0] + f.used[1] >= rules_.w3_tap_volume_m3 &&
-                   std::min(f.used[0], f.used[1]) >= rules_.w3_tap_volume_m3 / 5
-             : w.flow_reports >= 3 && f.rate[0] >= tap && f.rate[1] >= tap && f.rate[2] >= tap;
+      hourly
+          ? w.flow_reports >= 2 && f.used[0] + f.used[1] >= rules_.w3_tap_volume_m3 &&
+                std::min(f.used[0], f.used[1]) >= rules_.w3_tap_volume_m3 / 5
+          : w.flow_reports >= 3 && f.rate[0] >= tap && f.rate[1] >= tap && f.rate[2] >= tap / 2 &&
+                std::max(f.rate[0], f.rate[1]) <= 1.5 * std::min(f.rate[0], f.rate[1]);
   if (!steady && !fast) return;
   const double run_rate =
       (w.last_total_m3 - w.flow_since_total) * kHourMs / static_cast<double>(t - w.flow_since_ms);

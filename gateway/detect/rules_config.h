@@ -23,13 +23,14 @@ struct RulesConfig {
   // W3: continuous flow. A leak (a running cistern) is steady: the register rises in every
   // report for this long, at least this rate, and the fastest report is at most
   // w3_max_rate_ratio times the slowest (people are bursty; the first report of the run, which
-  // saw only part of the flow, is left out). A tap left running is fast: w3_tap_rate_m3h in
-  // each of the last 3 reports (meters reporting every 15 min or so) or 2 reports totalling
+  // saw only part of the flow, is left out). A tap left running is fast and steady:
+  // w3_tap_rate_m3h in the last 2 reports, within 1.5x of each other, after a report of at
+  // least half that (meters reporting every 15 min or so), or 2 reports totalling
   // w3_tap_volume_m3 (hourly meters).
   int64_t w3_min_duration_s = 2 * 3600;
   double w3_min_rate_m3h = 0.01;  // 10 L/h in every report; slower leaks are W5's
   double w3_max_rate_ratio = 3.0;
-  double w3_tap_rate_m3h = 0.1;
+  double w3_tap_rate_m3h = 0.2;
   double w3_tap_volume_m3 = 0.25;
   // W4: daily use above this.
   double w4_daily_max_m3 = 2.0;
@@ -50,7 +51,7 @@ struct RulesConfig {
   // outing_min_alert_s; max_absence_s before outing_min_outings outings were learned.
   double outing_quantile = 0.95;
   double outing_factor = 1.5;
-  int64_t outing_min_alert_s = 24 * 3600;
+  int64_t outing_min_alert_s = 84 * 3600;
   int outing_min_outings = 10;
   // D3: leaving in quiet hours and not back (no door, no water) within d3_confirm_s, at an hour
   // at which this person has gone out fewer than d3_usual_outings times (learned).
