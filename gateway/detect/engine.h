@@ -92,6 +92,12 @@ class Engine {
   const SensorState* sensor(std::string_view sensor_id) const;
   const std::vector<std::string>& sensor_ids() const { return ids_; }
   const HouseholdState* household(std::string_view id) const;
+  // What the household's presence and learned rhythm say (edgegw household, alert evidence):
+  // whether the door's passage count is trusted, whether the person is probably out, and how
+  // long an outing may last before the no-activity rules speak.
+  bool passages_trusted(const HouseholdState& h) const;
+  bool probably_out(const HouseholdState& h) const;
+  int64_t outing_limit_ms(const HouseholdState& h) const;
   // A sensor's state and why it is or is not alerting, as one JSON object.
   std::string explain_sensor(std::string_view sensor_id) const;
 
@@ -118,9 +124,6 @@ class Engine {
   void household_door_opening(uint32_t hi, uint32_t door, int64_t t);
   void household_quiet_check(uint32_t meter, int64_t t, std::vector<Alert>& out);
   void night_exit_deadline(uint32_t door, int64_t due, std::vector<Alert>& out);
-  int64_t outing_limit_ms(const HouseholdState& h) const;
-  bool passages_trusted(const HouseholdState& h) const;
-  bool probably_out(const HouseholdState& h) const;
   void note_sign_of_life(HouseholdState& h, int64_t t);
 
   void water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& out);

@@ -218,6 +218,8 @@ HttpResponse household_view(const Gateway& gw, const StatusService& svc, const s
     bool found = false;
     HouseholdState state;
     int64_t now = 0;
+    bool trusted = false, out = false;
+    int64_t outing_limit_ms = 0;
   };
   const Copy c = gw.inspect([&](const Pipeline& p, const Config& cfg) {
     Copy out;
@@ -225,6 +227,9 @@ HttpResponse household_view(const Gateway& gw, const StatusService& svc, const s
     if (const HouseholdState* h = p.engine().household(id)) {
       out.found = true;
       out.state = *h;
+      out.trusted = p.engine().passages_trusted(*h);
+      out.out = p.engine().probably_out(*h);
+      out.outing_limit_ms = p.engine().outing_limit_ms(*h);
     }
     return out;
   });
@@ -263,6 +268,18 @@ HttpResponse household_view(const Gateway& gw, const StatusService& svc, const s
   w.key("last_water_use").time(c.state.last_water_use_ms);
   w.key("last_door_activity").time(c.state.last_door_activity_ms);
   w.key("no_sign_of_life_open").value(c.state.c1_open);
+  // The learned rhythm and presence behind H1, W1 and the outing hold (engine_household.cpp).
+  const HouseholdState& hs = c.state;
+  w.key("presence").value(c.out ? "out" : hs.presence == Presence::unsure ? "unsure" : "home");
+  w.key("door_passages_trusted").value(c.trusted);
+  w.key("learned_days").value(static_cast<int64_t>(model_days(hs.model)));
+  w.key("last_sign_of_life").time(hs.last_sign_ms);
+  w.key("quiet_now_h")
+      .value(hs.last_sign_ms ? static_cast<double>(c.now - hs.last_sign_ms) / 3.6e6 : 0.0);
+  w.key("usual_quiet_h").value(static_cast<double>(hs.usual_quiet_ms) / 3.6e6);
+  w.key("h1_due").time(hs.quiet_deadline_ms);
+  w.key("outing_started").time(c.out ? hs.outing_start_ms : 0);
+  w.key("outing_limit_h").value(static_cast<double>(c.outing_limit_ms) / 3.6e6);
   w.key("why").begin_array();
   for (const auto& s : why) w.value(s);
   w.end_array();

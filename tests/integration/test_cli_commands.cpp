@@ -230,6 +230,10 @@ TEST_CASE("cli: status, sensors, sensor, alerts, outbox, deadletters, household,
     REQUIRE(r.rc == 0);
     CHECK_FALSE(flag(r.json, "away"));
     CHECK(ids(r.json["open_alerts"].value(), "rule") == std::vector<std::string>{"W1"});
+    // A new household: the fixed rules apply until 14 days are learned.
+    CHECK(str(r.json, "presence") == "home");
+    CHECK_FALSE(flag(r.json, "door_passages_trusted"));
+    CHECK(double(r.json["outing_limit_h"]) == 84.0);
     CHECK(ids(r.json["sensors"].value(), "sensor") ==
           std::vector<std::string>{"33225544", "33225545"});
     auto away = cli.run({"household", "hh-0042", "away", "--until", "2099-01-01T00:00:00Z"});
