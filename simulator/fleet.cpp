@@ -17,6 +17,7 @@ Fleet build_fleet(const SimConfig& c) {
     h.door_id = fmt::format("door-{:05}", i);
     h.meter_format = static_cast<MeterFormat>(pick_share(c.meter_shares, uniform(rng, 0, 1)));
     h.door_format = static_cast<DoorFormat>(pick_share(c.door_shares, uniform(rng, 0, 1)));
+    h.report_minutes = uniform(rng, 0, 1) < c.hourly_share ? 60 : c.report_minutes;
     // CJ/T 188 meters are named by their 7-byte BCD address: 14 decimal digits.
     h.meter_id = h.meter_format == MeterFormat::cjt188 ? fmt::format("{:014}", 10000000 + i)
                                                        : fmt::format("wm-{:05}", i);

@@ -15,6 +15,7 @@ struct HouseholdInfo {
   std::string door_id;   // door-00001
   MeterFormat meter_format = MeterFormat::wmbus;
   DoorFormat door_format = DoorFormat::zigbee2mqtt;
+  int report_minutes = 15;  // the meter's transmit period (a share of meters report hourly)
 };
 
 struct FacadeInfo {

@@ -1,9 +1,12 @@
-// household_model.cpp: a seeded daily routine (wake, sleep, toilet, washing, cooking, showers,
-// outings, nights away, late rising, a weekly cleaning spike) and the care incidents in it.
+// household_model.cpp: a seeded daily routine in the person's own rhythm (wake, toilet at
+// night, meals, showers, laundry and cleaning days, outings of varied length, rubbish trips,
+// early markets, late returns, visitors, nights at family and hospital stays not entered in
+// away mode, late rising after an early night) and the care incidents staged in it.
 #include "simulator/household_model.h"
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <vector>
 
 #include "simulator/rng.h"
@@ -14,7 +17,6 @@ namespace {
 
 struct Interval {
   int64_t from = 0, to = 0;
-  bool contains(int64_t t) const { return t >= from && t < to; }
   bool overlaps(int64_t a, int64_t b) const { return a < to && from < b; }
 };
 
@@ -23,15 +25,14 @@ struct DayBuilder {
   int64_t day0;
   std::vector<WaterUse> water;
   std::vector<DoorEvent> doors;
-  std::vector<Interval> out;  // the person is not at home
+  std::vector<Interval> out;   // the person is not at home
+  std::vector<Interval> busy;  // at home with someone, or an incident's cue: no outing then
+  std::vector<ActivityRecord> acts;
 
   int64_t at(double local_h) const {
     return day0 + static_cast<int64_t>(local_h * kHourMs) / 1000 * 1000;
   }
-
-  void use(double local_h, double litres, double minutes) {
-    water.push_back({at(local_h), static_cast<int64_t>(minutes * kMinuteMs), litres / 1000.0});
-  }
+  void use(double local_h, double litres, double minutes) { use_at(at(local_h), litres, minutes); }
   void use_at(int64_t t, double litres, double minutes) {
     water.push_back({t, static_cast<int64_t>(minutes * kMinuteMs), litres / 1000.0});
   }
@@ -39,168 +40,282 @@ struct DayBuilder {
     doors.push_back({t, true});
     doors.push_back({t + static_cast<int64_t>(open_s * 1000), false});
   }
-  void toilet(double local_h) {
-    auto& rng = h.rng;
-    use(local_h, h.traits.flush_l * uniform(rng, 0.9, 1.1), 1.5);
-    use(local_h + 0.03, uniform(rng, 0.5, 1.5), 0.5);  // hand wash
+  void toilet_at(int64_t t) {
+    use_at(t, h.traits.flush_l * uniform(h.rng, 0.9, 1.1), 1.5);
+    use_at(t + 2 * kMinuteMs, h.traits.hand_wash_l * uniform(h.rng, 0.7, 1.3), 0.5);
+  }
+  void toilet(double local_h) { toilet_at(at(local_h)); }
+  void act(Activity kind, int64_t from, int64_t to) { acts.push_back({h.index, kind, from, to}); }
+  bool free(int64_t from, int64_t to, int64_t margin) const {
+    auto hit = [&](const Interval& i) { return i.overlaps(from - margin, to + margin); };
+    return std::none_of(out.begin(), out.end(), hit) && std::none_of(busy.begin(), busy.end(), hit);
   }
 };
 
-// True when the care incident forbids being out during [from, to).
+// The span a care incident occupies (its cue included), or nullopt without one.
+std::optional<Interval> incident_span(const HouseholdModel& h) {
+  if (!h.incident || !is_care(h.incident->kind)) return std::nullopt;
+  const Incident& i = *h.incident;
+  const int64_t from = i.cue_from_ms ? i.cue_from_ms : i.cue_ms ? i.cue_ms : i.start_ms;
+  return Interval{from, std::max(i.start_ms, i.end_ms)};
+}
+
+// True when the care incident forbids planning something else during [from, to).
 bool incident_blocks(const HouseholdModel& h, int64_t from, int64_t to, int64_t margin) {
-  if (!h.incident || !is_care(h.incident->kind)) return false;
-  const int64_t s = h.incident->start_ms;
-  const int64_t e = h.incident->end_ms ? h.incident->end_ms : s;
-  return from < e + margin && s - margin < to;
+  const auto span = incident_span(h);
+  return span && from < span->to + margin && span->from - margin < to;
+}
+
+double outing_hours(HouseholdModel& h) {
+  return std::clamp(h.traits.outing_median_h * std::exp(normal(h.rng, 0, 0.5)), 0.25, 5.0);
+}
+
+// A stay away (nights at family or a hospital stay) starting today, if one is drawn.
+int64_t plan_stay_away(HouseholdModel& h, DayBuilder& b, double wake, double sleep) {
+  auto& rng = h.rng;
+  const bool hospital = chance(rng, h.params.hospital_prob);
+  const bool family = !hospital && chance(rng, h.traits.away_prob);
+  if (!hospital && !family) return b.day0 + kDayMs;
+  const double leave_h = hospital ? uniform(rng, wake + 0.3, sleep - 0.3)
+                                  : uniform(rng, std::max(wake + 1.0, 9.0), 17.0);
+  const int nights = hospital ? uniform_int(rng, 1, 5) : uniform_int(rng, 1, 3);
+  const int64_t leave = b.at(leave_h);
+  const int64_t back =
+      (b.day0 + nights * kDayMs + static_cast<int64_t>(uniform(rng, 9.5, 18.5) * kHourMs)) / 1000 *
+      1000;
+  if (incident_blocks(h, leave, back, 3 * kHourMs) || back >= h.sim_end_ms) return b.day0 + kDayMs;
+  h.away_until_ms = back;
+  b.door_pass(leave, uniform(rng, 15, 40));
+  b.out.push_back({leave, b.day0 + kDayMs});
+  // The hours after coming home belong to the stay: a small first use, then a rest.
+  b.act(hospital ? Activity::hospital : Activity::night_away, leave, back + 4 * kHourMs);
+  return leave;
 }
 
 void plan_day(HouseholdModel& h, int64_t day0) {
   auto& rng = h.rng;
+  const Traits& t = h.traits;
   const RoutineParams& p = h.params;
-  DayBuilder b{h, day0, {}, {}, {}};
+  DayBuilder b{h, day0, {}, {}, {}, {}, {}};
   const int64_t day1 = day0 + kDayMs;
-
-  // The day's choices are drawn up front, in a fixed order.
-  double wake = clamp_normal(rng, h.traits.wake_h, 0.35, 5.0, 8.5);
-  const bool late = chance(rng, p.late_rise_prob);
-  if (late) wake += uniform(rng, 2.0, 3.5);
-  const double sleep = clamp_normal(rng, h.traits.sleep_h, 0.4, 20.0, 23.5);
-  const bool night_toilet = chance(rng, p.night_toilet_prob);
-  const bool second_night_toilet = chance(rng, 0.3);
-  const double nt1 = uniform(rng, 1.0, 4.5), nt2 = uniform(rng, 1.0, 4.5);
-  const bool shopping = chance(rng, p.shopping_prob);
-  const double shop_leave = uniform(rng, std::max(wake + 0.75, 8.0), std::max(wake + 1.0, 10.5));
-  const double shop_dur = uniform(rng, 0.75, 2.0);
-  const bool walk = chance(rng, p.walk_prob);
-  const double walk_leave = uniform(rng, 14.5, 17.0), walk_dur = uniform(rng, 0.5, 1.5);
-  const bool chores = chance(rng, p.chore_door_prob);
-  const int chore_count = uniform_int(rng, 1, 2);
-  const double chore_h[2] = {uniform(rng, std::max(wake + 0.5, 7.0), 20.5),
-                             uniform(rng, std::max(wake + 0.5, 7.0), 20.5)};
-  const bool away = chance(rng, p.away_prob);
-  const double away_leave = uniform(rng, 9.0, 15.0);
-  const int away_nights = uniform_int(rng, 1, 3);
-  const double away_return = uniform(rng, 10.0, 18.0);
-  const double lunch = uniform(rng, 11.5, 12.5), dinner = uniform(rng, 17.5, 18.5);
-  const int flushes = uniform_int(rng, 3, 6), washes = uniform_int(rng, 3, 6);
-  double flush_h[6], wash_h[6];
-  for (int i = 0; i < 6; ++i) flush_h[i] = uniform(rng, wake + 1.0, sleep - 0.5);
-  for (int i = 0; i < 6; ++i) wash_h[i] = uniform(rng, wake + 0.5, sleep - 0.5);
-  const bool shower = chance(rng, p.shower_prob);
-  const double shower_h = uniform(rng, sleep - 2.0, sleep - 0.5);
-  const double shower_l = uniform(rng, 30, 60), shower_min = uniform(rng, 6, 12);
-  const bool laundry = chance(rng, p.laundry_prob);
-  const double laundry_h = uniform(rng, wake + 1.0, std::max(wake + 1.5, 11.0));
   const int64_t weekday = ((day0 + h.utc_offset_ms) / kDayMs) % 7;
-  const bool cleaning = weekday == h.traits.cleaning_weekday && chance(rng, p.cleaning_prob);
-  const double cleaning_h = uniform(rng, 9.0, 15.0);
-  const int buckets = uniform_int(rng, 3, 5);
-  double bucket_l[5], bucket_gap_h[5];
-  for (double& l : bucket_l) l = uniform(rng, 15, 30);
-  for (double& g : bucket_gap_h) g = uniform(rng, 8, 15) / 60.0;
+
+  // Today's rhythm.
+  const bool late_today = h.late_rising_next;
+  h.late_rising_next = false;
+  double wake = clamp_normal(rng, t.wake_h, 0.3, 4.0, 9.0);
+  if (late_today) wake += uniform(rng, 2.0, 3.5);
+  double sleep = clamp_normal(rng, t.sleep_h, 0.35, 19.5, 23.6);
+  if (chance(rng, p.late_rise_prob)) {  // an early night, and a late rising tomorrow
+    sleep -= uniform(rng, 1.0, 2.0);
+    h.late_rising_next = true;
+  }
 
   // Where the person is today.
   int64_t home_from = day0;
   if (h.away_until_ms >= day1) return;  // away all day
-  if (h.away_until_ms > day0) {         // comes home today
+  int64_t quiet_until = 0;              // after coming home: a small first use, then a rest
+  if (h.away_until_ms > day0) {
     home_from = h.away_until_ms;
     b.door_pass(home_from, uniform(rng, 15, 40));
-    b.use_at(home_from + 10 * kMinuteMs, h.traits.flush_l, 1.5);
-    b.use_at(home_from + 12 * kMinuteMs, 1.0, 0.5);
+    quiet_until = home_from + static_cast<int64_t>(uniform(rng, 1.0, 3.0) * kHourMs);
+  } else if (late_today && h.early_night_ms) {
+    b.act(Activity::late_rising, h.early_night_ms, b.at(wake));
   }
   const bool home_last_night = home_from == day0;
-  int64_t leaves_at = day1;  // starts a stay away today
-  if (home_last_night && away) {
-    const int64_t leave = b.at(away_leave);
-    const int64_t back = day0 + away_nights * kDayMs + static_cast<int64_t>(away_return * kHourMs);
-    if (!incident_blocks(h, leave, back, 3 * kHourMs) && back < h.sim_end_ms) {
-      leaves_at = leave;
-      h.away_until_ms = back / 1000 * 1000;
-      b.door_pass(leave, uniform(rng, 15, 40));
-      b.out.push_back({leave, day1});
+  const int64_t leaves_at =
+      home_last_night ? plan_stay_away(h, b, wake, sleep) : day1;  // a stay away starts today
+
+  // Can something be planned at home during [from, to), clear of other plans by `margin`?
+  auto placeable = [&](int64_t from, int64_t to, int64_t after_home, int64_t margin) {
+    return from >= home_from + after_home && to < leaves_at && to < day1 &&
+           b.free(from, to, margin) && !incident_blocks(h, from, to, kHourMs);
+  };
+  // Out through the door at `from`, back in at `to`.
+  auto go_out = [&](int64_t from, int64_t to, double open_lo_s, double open_hi_s) {
+    b.out.push_back({from, to});
+    b.door_pass(from, uniform(rng, open_lo_s, open_hi_s));
+    b.door_pass(to, uniform(rng, open_lo_s, open_hi_s));
+  };
+
+  // The cue of a care incident today: staged first, everything else keeps clear of it.
+  const Incident* inc = h.incident;
+  const bool inc_today = inc && inc->start_ms >= day0 && inc->start_ms < day1;
+  if (inc_today) {
+    if (inc->kind == IncidentKind::fall_after_return)
+      go_out(inc->cue_from_ms, inc->cue_ms, 15, 40);
+    else if (inc->kind == IncidentKind::fall_after_rubbish)
+      go_out(inc->cue_from_ms, inc->cue_ms, 5, 15);
+  }
+
+  // Visitors and late returns move the bedtime.
+  if (chance(rng, t.visitor_prob)) {
+    const double arrive = uniform(rng, 9.5, 19.0);
+    const bool late = chance(rng, p.guest_late_prob);
+    const double leave = late ? uniform(rng, std::max(22.05, arrive + 1.0), 23.6)
+                              : std::min(arrive + uniform(rng, 1.0, 4.0), 21.5);
+    const int64_t from = b.at(arrive), to = b.at(leave);
+    if (placeable(from, to, 30 * kMinuteMs, 10 * kMinuteMs)) {
+      b.busy.push_back({from, to});
+      b.door_pass(from, uniform(rng, 15, 60));
+      b.door_pass(to, uniform(rng, 15, 60));
+      for (int i = uniform_int(rng, 1, 2); i > 0; --i)
+        b.toilet(uniform(rng, arrive + 0.2, std::max(arrive + 0.3, leave - 0.2)));
+      b.use(arrive + 0.1, uniform(rng, 1, 2), 1);                        // tea
+      b.use(leave - 0.1, uniform(rng, 4, 10), 4);                        // cups and plates
+      if (chance(rng, 0.4)) b.use(arrive + 0.5, uniform(rng, 3, 8), 3);  // cooking together
+      b.act(Activity::visitor, from, to);
+      sleep = std::max(sleep, leave + uniform(rng, 0.2, 0.4));
     }
   }
+  if (chance(rng, t.late_return_prob)) {
+    const double leave = uniform(rng, 17.0, 19.5), back = uniform(rng, 22.05, 23.5);
+    const int64_t from = b.at(leave), to = b.at(back);
+    if (placeable(from, to, 30 * kMinuteMs, 10 * kMinuteMs)) {
+      go_out(from, to, 15, 40);
+      b.act(Activity::late_return, from, to);
+      sleep = std::max(sleep, back + uniform(rng, 0.25, 0.35));
+    }
+  }
+  sleep = std::min(sleep, 23.85);
+  h.early_night_ms = h.late_rising_next ? b.at(sleep) : 0;
 
   // Night (this day's early hours): toilet visits if at home.
-  if (home_last_night && night_toilet) {
-    if (nt1 < wake - 0.75) b.toilet(nt1);
-    if (second_night_toilet && nt2 < wake - 0.75) b.toilet(nt2);
-  }
+  if (home_last_night)
+    for (int i = poisson(rng, t.night_toilet_rate); i > 0; --i)
+      if (wake - 0.6 > 0.3) b.toilet(uniform(rng, 0.3, wake - 0.6));
   // Morning.
   b.toilet(wake + 0.02);
-  b.use(wake + 0.1, uniform(rng, 3, 6), 3);    // washing up
-  b.use(wake + 0.5, uniform(rng, 1, 2.5), 1);  // breakfast
-  b.use(wake + 0.9, uniform(rng, 4, 8), 4);    // dishes
+  b.use(wake + 0.08, uniform(rng, 1.5, 4), 2);  // washing
+  const double breakfast = wake + t.breakfast_after_h;
+  b.use(breakfast, uniform(rng, 1, 2), 1);        // kettle
+  b.use(breakfast + 0.4, uniform(rng, 3, 7), 3);  // dishes
+  const bool shower = chance(rng, t.shower_prob);
+  const double shower_min = uniform(rng, 6, 15);
+  if (shower && t.shower_morning)
+    b.use(wake + 0.15, t.shower_l * uniform(rng, 0.8, 1.2), shower_min);
   // Meals.
+  const double lunch = clamp_normal(rng, t.lunch_h, 0.25, wake + 1.5, 14.0);
+  const double dinner = clamp_normal(rng, t.dinner_h, 0.3, lunch + 3.0, 20.0);
   b.use(lunch, uniform(rng, 2, 4), 2);
-  b.use(lunch + 0.8, uniform(rng, 5, 10), 5);
+  b.use(lunch + 0.7, uniform(rng, 5, 10), 5);
   b.use(dinner, uniform(rng, 2, 4), 2);
-  b.use(dinner + 0.8, uniform(rng, 6, 12), 6);
-  for (int i = 0; i < flushes; ++i) b.use(flush_h[i], h.traits.flush_l, 1.5);
-  for (int i = 0; i < washes; ++i) b.use(wash_h[i], 1.0, 0.5);
-  if (shower) b.use(shower_h, shower_l, shower_min);
-  if (laundry) {
-    b.use(laundry_h, 25, 5);
-    b.use(laundry_h + 0.6, 25, 5);
-  }
-  if (cleaning) {  // a spike: a few buckets for mopping within the hour
-    double at_h = cleaning_h;
-    for (int i = 0; i < buckets; ++i) {
-      b.use(at_h, bucket_l[i], 2);
-      at_h += bucket_gap_h[i];
-    }
-  }
-  b.toilet(sleep - 0.25);
-  b.use(sleep - 0.2, uniform(rng, 2, 4), 2);
+  b.use(dinner + 0.7, uniform(rng, 6, 12), 6);
+  // Through the day.
+  for (int i = poisson(rng, t.day_flushes); i > 0; --i)
+    b.toilet(uniform(rng, wake + 1.0, std::max(wake + 1.1, sleep - 0.4)));
+  for (int i = uniform_int(rng, 2, 5); i > 0; --i)
+    b.use(uniform(rng, wake + 0.5, std::max(wake + 0.6, sleep - 0.3)), uniform(rng, 0.3, 1.5), 0.5);
+  if (shower && !t.shower_morning)
+    b.use(sleep - uniform(rng, 0.7, 2.0), t.shower_l * uniform(rng, 0.8, 1.2), shower_min);
+  // Bedtime.
+  b.toilet(sleep - 0.2);
+  b.use(sleep - 0.12, uniform(rng, 1, 3), 2);
 
-  // Outings: the door opens and closes on leaving and coming back.
-  auto outing = [&](double leave_h, double dur_h) {
-    const int64_t from = b.at(leave_h), to = b.at(leave_h + dur_h);
-    if (from < home_from || to > leaves_at || incident_blocks(h, from, to, 2 * kHourMs)) return;
-    b.out.push_back({from, to});
-    b.door_pass(from, uniform(rng, 15, 40));
-    b.door_pass(to, uniform(rng, 15, 40));
+  // Laundry days: washing machine fills or washing by hand.
+  if ((t.laundry_days >> weekday & 1) && chance(rng, p.laundry_prob)) {
+    const double start = uniform(rng, wake + 0.8, std::max(wake + 1.0, 16.0));
+    double at_h = start, end_h = start;
+    const int fills = t.machine_laundry ? uniform_int(rng, 3, 5) : uniform_int(rng, 4, 8);
+    for (int i = 0; i < fills; ++i) {
+      const double minutes = t.machine_laundry ? uniform(rng, 3, 5) : uniform(rng, 2, 5);
+      b.use(at_h, t.machine_laundry ? uniform(rng, 10, 18) : uniform(rng, 5, 12), minutes);
+      end_h = at_h + minutes / 60;
+      at_h += (t.machine_laundry ? uniform(rng, 10, 25) : uniform(rng, 5, 15)) / 60.0;
+    }
+    b.act(Activity::laundry, b.at(start), b.at(end_h));
+  }
+  // Cleaning day: big bursts of water over hours (buckets, the floor, the bathroom).
+  if (weekday == t.cleaning_weekday && chance(rng, p.cleaning_prob)) {
+    const double start = uniform(rng, wake + 1.0, std::max(wake + 1.5, 15.0));
+    const double span = uniform(rng, 2.0, 4.0);
+    for (int i = uniform_int(rng, 5, 12); i > 0; --i)
+      b.use(start + uniform(rng, 0, span), uniform(rng, 6, 25), uniform(rng, 2, 6));
+    b.act(Activity::cleaning, b.at(start), b.at(start + span + 0.1));
+  }
+
+  // Outings: the door opens and closes on leaving and on coming back.
+  auto outing = [&](int64_t from, int64_t to) {
+    if (!placeable(from, to + 10 * kMinuteMs, 20 * kMinuteMs, 10 * kMinuteMs)) return false;
+    go_out(from, to, 15, 40);
+    return true;
   };
-  if (shopping) outing(shop_leave, shop_dur);
-  if (walk) outing(walk_leave, walk_dur);
-  if (chores)
-    for (int i = 0; i < chore_count; ++i) {
-      const int64_t t = b.at(chore_h[i]);
-      const bool outside = std::any_of(b.out.begin(), b.out.end(), [&](const Interval& o) {
-        return o.overlaps(t - 5 * kMinuteMs, t + 5 * kMinuteMs);
-      });
-      if (t >= home_from + 30 * kMinuteMs && t < leaves_at && !outside &&
-          !incident_blocks(h, t, t + kMinuteMs, kHourMs))
-        b.door_pass(t, uniform(rng, 10, 60));
+  if (t.early_market && chance(rng, t.market_prob)) {  // around 05:30, before the crowds
+    const int64_t from = b.at(std::max(wake + uniform(rng, 0.1, 0.3), uniform(rng, 5.1, 6.0)));
+    const int64_t to = from + static_cast<int64_t>(uniform(rng, 0.75, 2.0) * kHourMs);
+    if (outing(from, to)) b.act(Activity::early_market, from, to);
+  }
+  if (chance(rng, t.morning_prob)) {
+    const int64_t from = b.at(uniform(rng, std::max(wake + 0.7, 7.5), std::max(wake + 0.8, 10.5)));
+    outing(from, from + static_cast<int64_t>(outing_hours(h) * kHourMs));
+  }
+  if (chance(rng, t.afternoon_prob)) {
+    const int64_t from = b.at(uniform(rng, 14.0, 16.5));
+    outing(from, from + static_cast<int64_t>(outing_hours(h) * kHourMs));
+  }
+  if (chance(rng, t.rubbish_prob)) {  // out with the rubbish and back within minutes
+    const int64_t from =
+        b.at(std::clamp(t.rubbish_h + normal(rng, 0, 0.3), wake + 0.2, sleep - 0.3));
+    const int64_t to = from + static_cast<int64_t>(uniform(rng, 1, 4) * kMinuteMs) / 1000 * 1000;
+    if (placeable(from, to, 20 * kMinuteMs, 3 * kMinuteMs)) {
+      go_out(from, to, 5, 15);
+      b.act(Activity::rubbish_trip, from, to);
     }
+  }
+  if (chance(rng, t.chore_door_prob)) {  // a delivery or a neighbour at the door
+    const double lo = std::max(wake + 0.5, 8.0);
+    const int64_t at = b.at(uniform(rng, lo, std::max(lo + 0.1, std::min(sleep - 0.5, 20.5))));
+    if (placeable(at, at + kMinuteMs, 30 * kMinuteMs, 5 * kMinuteMs))
+      b.door_pass(at, uniform(rng, 10, 60));
+  }
 
-  // No water while out or before coming home.
+  // No water while out, before coming home, or in the rest after it.
   std::erase_if(b.water, [&](const WaterUse& w) {
-    if (w.start_ms < home_from || w.start_ms >= leaves_at) return true;
+    if (w.start_ms < std::max(home_from, quiet_until) || w.start_ms >= leaves_at) return true;
     return std::any_of(b.out.begin(), b.out.end(), [&](const Interval& o) {
       return o.overlaps(w.start_ms, w.start_ms + w.dur_ms);
     });
   });
+  if (quiet_until)  // home again: washes hands (under 3 L), then rests
+    b.use_at(home_from + static_cast<int64_t>(uniform(rng, 3, 20) * kMinuteMs),
+             uniform(rng, 0.3, 2.5), 0.5);
 
   // Care incidents that start today.
-  if (const Incident* inc = h.incident; inc && inc->start_ms >= day0 && inc->start_ms < day1) {
+  if (inc_today) {
     const int64_t s = inc->start_ms;
     switch (inc->kind) {
-      case IncidentKind::leak: {
+      case IncidentKind::cistern_leak:
+      case IncidentKind::tap_left_open: {
         const int64_t end = inc->end_ms ? inc->end_ms : h.sim_end_ms + kDayMs;
         b.water.push_back({s, end - s, inc->rate_m3h * static_cast<double>(end - s) / kHourMs});
         break;
       }
-      case IncidentKind::night_wandering:
-        b.door_pass(s, 20);
-        b.door_pass(inc->end_ms, 25);
+      case IncidentKind::night_wandering:  // out into the night, and not back
+        b.door_pass(s, uniform(rng, 15, 40));
+        h.fallen_ms = s + kMinuteMs;
         break;
       case IncidentKind::door_left_open:
+        std::erase_if(b.doors, [&](const DoorEvent& d) {
+          return d.t_ms >= s - 5 * kMinuteMs && d.t_ms <= inc->end_ms + 5 * kMinuteMs;
+        });
         b.doors.push_back({s, true});
         b.doors.push_back({inc->end_ms, false});
         break;
-      case IncidentKind::fall: h.fallen_ms = s; break;
-      default: break;
+      case IncidentKind::fall_night:
+        b.toilet_at(inc->cue_ms);
+        h.fallen_ms = s;
+        break;
+      case IncidentKind::fall_after_return:
+      case IncidentKind::fall_after_rubbish:  // back in, maybe washed hands, and fell
+        std::erase_if(b.water, [&](const WaterUse& w) {
+          return w.start_ms + w.dur_ms > inc->cue_ms && w.start_ms < s;
+        });
+        if (s - inc->cue_ms > 2 * kMinuteMs && chance(rng, 0.5))
+          b.use_at(inc->cue_ms + static_cast<int64_t>(uniform(rng, 30, 60) * 1000),
+                   uniform(rng, 0.3, 0.9), 0.5);
+        h.fallen_ms = s;
+        break;
+      default: h.fallen_ms = s; break;
     }
   }
   if (h.fallen_ms && h.fallen_ms < day1) {  // nothing from the fall on
@@ -212,7 +327,10 @@ void plan_day(HouseholdModel& h, int64_t day0) {
         w.dur_ms = cut;
       }
     std::erase_if(b.doors, [&](const DoorEvent& d) { return d.t_ms >= h.fallen_ms; });
+    std::stable_sort(b.doors.begin(), b.doors.end(),
+                     [](const DoorEvent& x, const DoorEvent& y) { return x.t_ms < y.t_ms; });
     if (!b.doors.empty() && b.doors.back().open) b.doors.pop_back();  // keep pairs whole
+    std::erase_if(b.acts, [&](const ActivityRecord& a) { return a.from_ms >= h.fallen_ms; });
   }
 
   std::stable_sort(b.water.begin(), b.water.end(),
@@ -220,25 +338,25 @@ void plan_day(HouseholdModel& h, int64_t day0) {
   std::stable_sort(b.doors.begin(), b.doors.end(),
                    [](const DoorEvent& x, const DoorEvent& y) { return x.t_ms < y.t_ms; });
   for (const WaterUse& w : b.water)
-    if (w.start_ms >= h.sim_start_ms && w.dur_ms > 0) h.water.push_back(w);
+    if (w.start_ms >= h.sim_start_ms && w.start_ms < day1 && w.dur_ms > 0) h.water.push_back(w);
   for (const DoorEvent& d : b.doors)
     if (d.t_ms >= h.sim_start_ms && d.t_ms < day1) h.doors.push_back(d);
+  for (const ActivityRecord& a : b.acts)
+    if (a.to_ms >= h.sim_start_ms && a.from_ms < h.sim_end_ms) h.activities.push_back(a);
 }
 
 }  // namespace
 
 HouseholdModel make_household(const SimConfig& c, int index, const Incident* incident) {
   HouseholdModel h;
+  h.index = index;
   h.params = c.routine;
+  h.traits = draw_traits(c, index);
   h.rng = make_rng(c.seed, Stream::routine, static_cast<uint64_t>(index));
   h.utc_offset_ms = static_cast<int64_t>(c.utc_offset_min) * kMinuteMs;
   h.sim_start_ms = c.start_ms;
   h.sim_end_ms = c.end_ms();
   h.incident = incident && is_care(incident->kind) ? incident : nullptr;
-  h.traits.wake_h = clamp_normal(h.rng, 6.3, 0.5, 5.0, 7.5);
-  h.traits.sleep_h = clamp_normal(h.rng, 21.6, 0.5, 20.5, 23.0);
-  h.traits.flush_l = uniform(h.rng, 6, 9);
-  h.traits.cleaning_weekday = uniform_int(h.rng, 0, 6);
   h.committed_m3 = std::round(uniform(h.rng, 20, 900) * 1000) / 1000;
   // Plan from the local midnight before the start.
   h.planned_until_ms = (c.start_ms + h.utc_offset_ms) / kDayMs * kDayMs - h.utc_offset_ms;

@@ -2,6 +2,7 @@
 #include "simulator/incidents.h"
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 #include <stdexcept>
 
@@ -9,36 +10,86 @@
 
 #include "drivers/timestamp.h"
 #include "simulator/rng.h"
+#include "simulator/traits.h"
 
 namespace fleetsim {
 
 namespace {
 
-// Local time-of-day range (hours) in which an incident of this kind starts.
-std::pair<double, double> local_hours(IncidentKind k) {
+// Local time-of-day range (hours) in which an incident of this kind starts, for this person.
+std::pair<double, double> local_hours(IncidentKind k, const Traits& t) {
   switch (k) {
-    case IncidentKind::fall: return {8.0, 20.0};
-    case IncidentKind::leak: return {7.0, 21.0};
-    case IncidentKind::night_wandering: return {0.5, 4.5};
-    case IncidentKind::door_left_open: return {8.5, 19.0};
+    case IncidentKind::fall_day: return {t.wake_h + 1.0, t.sleep_h - 0.75};
+    case IncidentKind::fall_night: return {0.4, std::max(0.6, t.wake_h - 0.8)};
+    case IncidentKind::fall_after_return: return {t.wake_h + 0.8, t.sleep_h - 2.0};
+    case IncidentKind::fall_after_rubbish:
+      return {std::max(t.wake_h + 0.3, t.rubbish_h - 0.5),
+              std::min(t.sleep_h - 0.4, t.rubbish_h + 0.5)};
+    case IncidentKind::cistern_leak: return {t.wake_h, t.sleep_h};
+    case IncidentKind::tap_left_open: return {t.wake_h + 0.5, t.sleep_h - 1.0};
+    case IncidentKind::night_wandering: return {0.5, std::max(0.7, t.wake_h - 1.0)};
+    case IncidentKind::door_left_open: return {t.wake_h + 1.0, t.sleep_h - 1.0};
     case IncidentKind::hollow_patch: return {8.0, 10.5};  // heating phase
     default: return {0.0, 24.0};
   }
 }
 
-// A start time in [lo, hi] whose local time of day lies in the kind's range.
-int64_t draw_start(std::mt19937_64& rng, const SimConfig& c, IncidentKind k, int64_t lo,
-                   int64_t hi) {
+// A start time in [lo, hi] whose local time of day lies in [h0, h1].
+int64_t draw_start(std::mt19937_64& rng, const SimConfig& c, std::pair<double, double> hours,
+                   int64_t lo, int64_t hi) {
   const int64_t off = static_cast<int64_t>(c.utc_offset_min) * kMinuteMs;
-  const auto [h0, h1] = local_hours(k);
+  const auto [h0, h1] = hours;
   for (int attempt = 0; attempt < 64; ++attempt) {
     const int64_t t = lo + static_cast<int64_t>(uniform(rng, 0, 1) * static_cast<double>(hi - lo));
     const int64_t local_midnight = (t + off) / kDayMs * kDayMs - off;
-    int64_t s = local_midnight + static_cast<int64_t>(uniform(rng, h0, h1) * kHourMs);
+    int64_t s = local_midnight + static_cast<int64_t>(uniform(rng, h0, std::max(h0, h1)) * kHourMs);
     s = s / 1000 * 1000;
     if (s >= lo && s <= hi) return s;
   }
   return lo;
+}
+
+int64_t draw_minutes(std::mt19937_64& rng, double lo, double hi) {
+  return static_cast<int64_t>(uniform(rng, lo, hi) * kMinuteMs) / 1000 * 1000;
+}
+
+// Stages a care incident in the person's rhythm: its cue and its start.
+void stage_care(std::mt19937_64& rng, const SimConfig& c, const Traits& t, Incident& inc,
+                int64_t lo, int64_t hi) {
+  const auto hours = local_hours(inc.kind, t);
+  switch (inc.kind) {
+    case IncidentKind::fall_night:  // a toilet visit, then down minutes later
+      inc.cue_ms = draw_start(rng, c, hours, lo, hi);
+      inc.start_ms = inc.cue_ms + draw_minutes(rng, 3, 8);
+      break;
+    case IncidentKind::fall_after_return: {  // an outing of this person's usual length
+      const double dur_h = std::clamp(t.outing_median_h * std::exp(normal(rng, 0, 0.4)), 0.3, 4.0);
+      inc.cue_from_ms =
+          draw_start(rng, c, {hours.first, std::max(hours.first, hours.second - dur_h)}, lo, hi);
+      inc.cue_ms = inc.cue_from_ms + static_cast<int64_t>(dur_h * kHourMs) / 1000 * 1000;
+      inc.start_ms = inc.cue_ms + draw_minutes(rng, 1, 10);
+      break;
+    }
+    case IncidentKind::fall_after_rubbish:
+      inc.cue_from_ms = draw_start(rng, c, hours, lo, hi);
+      inc.cue_ms = inc.cue_from_ms + draw_minutes(rng, 1, 4);
+      inc.start_ms = inc.cue_ms + draw_minutes(rng, 1, 10);
+      break;
+    case IncidentKind::cistern_leak:  // log-uniform 8..60 L/h, until repaired (after the run)
+      inc.start_ms = draw_start(rng, c, hours, lo, hi);
+      inc.rate_m3h = 0.008 * std::exp(uniform(rng, 0, std::log(60.0 / 8.0)));
+      break;
+    case IncidentKind::tap_left_open:
+      inc.start_ms = draw_start(rng, c, hours, lo, hi);
+      inc.rate_m3h = uniform(rng, 0.25, 0.35);
+      inc.end_ms = inc.start_ms + draw_minutes(rng, 60, 180);
+      break;
+    case IncidentKind::door_left_open:
+      inc.start_ms = draw_start(rng, c, hours, lo, hi);
+      inc.end_ms = inc.start_ms + draw_minutes(rng, 20, 90);
+      break;
+    default: inc.start_ms = draw_start(rng, c, hours, lo, hi); break;
+  }
 }
 
 }  // namespace
@@ -71,7 +122,6 @@ IncidentPlan plan_incidents(const SimConfig& c, const Fleet& fleet) {
     for (int n = 0; n < count; ++n) {
       Incident inc;
       inc.kind = kind;
-      inc.start_ms = draw_start(rng, c, kind, lo, hi);
       if (kind == IncidentKind::hollow_patch) {
         if (next_building >= building_order.size())
           throw std::runtime_error(fmt::format(
@@ -84,6 +134,7 @@ IncidentPlan plan_incidents(const SimConfig& c, const Fleet& fleet) {
           if (fleet.facades[f].building == b) sensors.push_back(static_cast<int>(f));
         inc.target =
             sensors[static_cast<size_t>(uniform_int(rng, 0, static_cast<int>(sensors.size()) - 1))];
+        inc.start_ms = draw_start(rng, c, local_hours(kind, Traits{}), lo, hi);
         inc.device = FaultDevice::facade;
         inc.subject = fleet.facades[static_cast<size_t>(inc.target)].building_id;
         inc.sensor = fleet.facades[static_cast<size_t>(inc.target)].sensor_id;
@@ -100,26 +151,15 @@ IncidentPlan plan_incidents(const SimConfig& c, const Fleet& fleet) {
       const HouseholdInfo& hh = fleet.households[static_cast<size_t>(inc.target)];
       inc.subject = hh.id;
       inc.device = FaultDevice::meter;
+      if (is_care(kind)) {
+        stage_care(rng, c, draw_traits(c, inc.target), inc, lo, hi);
+        inc.device = kind == IncidentKind::night_wandering || kind == IncidentKind::door_left_open
+                         ? FaultDevice::door
+                         : FaultDevice::meter;
+      } else {
+        inc.start_ms = draw_start(rng, c, local_hours(kind, Traits{}), lo, hi);
+      }
       switch (kind) {
-        case IncidentKind::leak:
-          if (chance(rng, 0.5)) {  // tap left running
-            inc.rate_m3h = uniform(rng, 0.25, 0.6);
-            inc.end_ms =
-                inc.start_ms + static_cast<int64_t>(uniform(rng, 3, 8) * kHourMs) / 1000 * 1000;
-          } else {  // leaking cistern, until someone repairs it (after the run)
-            inc.rate_m3h = uniform(rng, 0.05, 0.12);
-          }
-          break;
-        case IncidentKind::night_wandering:
-          inc.device = FaultDevice::door;
-          inc.end_ms =
-              inc.start_ms + static_cast<int64_t>(uniform(rng, 15, 60) * kMinuteMs) / 1000 * 1000;
-          break;
-        case IncidentKind::door_left_open:
-          inc.device = FaultDevice::door;
-          inc.end_ms =
-              inc.start_ms + static_cast<int64_t>(uniform(rng, 20, 90) * kMinuteMs) / 1000 * 1000;
-          break;
         case IncidentKind::low_battery:
           inc.device = chance(rng, 0.5) ? FaultDevice::door : FaultDevice::meter;
           inc.amount =
@@ -158,6 +198,13 @@ void write_truth(std::ostream& out, const IncidentPlan& plan) {
                        i->subject, i->sensor, to_string(i->kind), class_name(i->kind),
                        edgegw::format_iso8601_utc(i->start_ms));
     if (i->end_ms) out << fmt::format(R"(,"end":"{}")", edgegw::format_iso8601_utc(i->end_ms));
+    if (i->cue_from_ms)
+      out << fmt::format(R"(,"out":"{}")", edgegw::format_iso8601_utc(i->cue_from_ms));
+    if (i->cue_ms) {
+      const bool toilet = i->kind == IncidentKind::fall_night;
+      out << fmt::format(R"(,"{}":"{}")", toilet ? "toilet" : "back",
+                         edgegw::format_iso8601_utc(i->cue_ms));
+    }
     out << "}\n";
   }
 }

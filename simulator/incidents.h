@@ -16,13 +16,17 @@ namespace fleetsim {
 enum class FaultDevice : uint8_t { meter, door, facade };
 
 struct Incident {
-  IncidentKind kind = IncidentKind::fall;
+  IncidentKind kind = IncidentKind::fall_day;
   int target = 0;  // household index, or facade sensor index for hollow_patch
   FaultDevice device = FaultDevice::meter;
   std::string subject;  // hh-00001 / bld-001
   std::string sensor;   // the device whose data shows it
   int64_t start_ms = 0;
-  int64_t end_ms = 0;   // 0 = lasts until the end of the run
+  int64_t end_ms = 0;  // 0 = lasts until the end of the run
+  // What the incident follows, for the routine to stage it: the toilet visit before a night
+  // fall (cue), the outing before a fall after coming home or the rubbish trip before a fall
+  // after it (cue_from: out, cue: back in). 0 = none.
+  int64_t cue_from_ms = 0, cue_ms = 0;
   double rate_m3h = 0;  // leak flow
   double amount = 0;    // backwards_register: m3 the register jumps back; low_battery: level
 };

@@ -22,7 +22,7 @@ struct RunFlags {
       client_id = "fleetsim";
   std::string meter_formats, door_formats, facade_formats;
   std::optional<int> households, facades, report_minutes;
-  std::optional<double> days;
+  std::optional<double> days, hourly_share;
   std::optional<uint64_t> seed;
   size_t window = 512;
   bool quiet = false;
@@ -41,6 +41,7 @@ int do_run(const RunFlags& f) {
   if (f.days) c.days = *f.days;
   if (f.seed) c.seed = *f.seed;
   if (f.report_minutes) c.report_minutes = *f.report_minutes;
+  if (f.hourly_share) c.hourly_share = *f.hourly_share;
   if (!f.speed.empty()) {
     auto speed = parse_speed(f.speed);
     if (!speed) {
@@ -80,8 +81,10 @@ int do_run(const RunFlags& f) {
     return 2;
   }
   if (c.households < 0 || c.facades < 0 || !(c.days > 0) || c.report_minutes <= 0 ||
-      c.sensors_per_building <= 0) {
-    fmt::print(stderr, "fleetsim: households/facades must be >= 0, days and report minutes > 0\n");
+      !(c.hourly_share >= 0 && c.hourly_share <= 1) || c.sensors_per_building <= 0) {
+    fmt::print(stderr,
+               "fleetsim: households/facades must be >= 0, days and report minutes > 0, "
+               "the hourly share in [0, 1]\n");
     return 2;
   }
   RunOptions o{f.broker, f.truth, f.inventory, f.dump, f.client_id, std::max<size_t>(1, f.window),
@@ -138,10 +141,13 @@ int main(int argc, char** argv) {
   run->add_option("--speed", rf.speed, "max | realtime | <event seconds per wall second>");
   run->add_option("--seed", rf.seed, "random seed (default 1)");
   run->add_option("--report-minutes", rf.report_minutes, "meter transmit period (default 15)");
+  run->add_option("--hourly-share", rf.hourly_share,
+                  "share of meters that report hourly instead (default 0.25)");
   run->add_option("--truth", rf.truth, "ground truth JSONL to write (and FILE.meta.json)");
   run->add_option("--inventory", rf.inventory, "site inventory TOML to write for the gateway");
   run->add_option("--config", rf.config, "sim config TOML (flags override it)");
-  run->add_option("--incidents", rf.incidents, "incident counts, e.g. fall=3,leak=2,garbage=1");
+  run->add_option("--incidents", rf.incidents,
+                  "incident counts, e.g. fall_day=3,tap_left_open=2,garbage=1");
   run->add_option("--meter-formats", rf.meter_formats,
                   "shares, e.g. wmbus=0.7,cjt188=0.2,native=0.1");
   run->add_option("--door-formats", rf.door_formats, "shares, e.g. zigbee2mqtt=0.9,native=0.1");

@@ -23,7 +23,9 @@ enum class Stream : uint64_t {
   door = 3,
   facade = 4,
   incidents = 5,
-  fleet = 6
+  fleet = 6,
+  traits = 7,
+  outage = 8
 };
 
 inline std::mt19937_64 make_rng(uint64_t seed, Stream purpose, uint64_t index) {
@@ -44,6 +46,10 @@ inline double normal(std::mt19937_64& rng, double mean, double sd) {
 
 inline int uniform_int(std::mt19937_64& rng, int lo, int hi) {  // inclusive
   return std::uniform_int_distribution<int>(lo, hi)(rng);
+}
+
+inline int poisson(std::mt19937_64& rng, double mean) {
+  return mean > 0 ? std::poisson_distribution<int>(mean)(rng) : 0;
 }
 
 inline double clamp_normal(std::mt19937_64& rng, double mean, double sd, double lo, double hi) {

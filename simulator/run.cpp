@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "simulator/activity.h"
 #include "simulator/baseline.h"
 #include "simulator/fleet.h"
 #include "simulator/incidents.h"
@@ -130,6 +131,15 @@ int run_fleet(const SimConfig& c, const RunOptions& o) {
     const std::string meta_path = o.truth_path + ".meta.json";
     if (!write_file(meta_path, [&](std::ostream& out) { write_meta(out, meta); })) {
       fmt::print(stderr, "fleetsim: cannot write {}\n", meta_path);
+      return 1;
+    }
+    const std::string activities_path = o.truth_path + ".activities.tsv";
+    std::vector<std::string> ids;
+    for (const HouseholdInfo& h : fleet.households) ids.push_back(h.id);
+    if (!write_file(activities_path, [&](std::ostream& out) {
+          write_activities(out, ids, fleet_activities(sim));
+        })) {
+      fmt::print(stderr, "fleetsim: cannot write {}\n", activities_path);
       return 1;
     }
   }

@@ -1,5 +1,6 @@
 // run.h: `fleetsim run`: inventory and ground truth first, then every device's messages in
-// event-time order to the broker (paced by --speed), then the meta sidecar with the baseline.
+// event-time order to the broker (paced by --speed), then the sidecars: TRUTH.meta.json (with
+// the baseline) and TRUTH.activities.tsv (the confounders).
 #pragma once
 
 #include <string>

@@ -46,21 +46,36 @@ struct MatchRule {
   std::vector<Accept> accept;
 };
 
-constexpr int64_t kBeforeMs = kHourMs;       // alerts up to 1 h before the start still count
-constexpr int64_t kWindowMs = 26 * kHourMs;  // and up to 26 h after it
+constexpr int64_t kBeforeMs = kHourMs;           // maintenance: alerts up to 1 h early still count
+constexpr int64_t kWindowMs = 26 * kHourMs;      // maintenance: and up to 26 h after the start
+constexpr int64_t kCareWindowMs = 24 * kHourMs;  // care: found within 24 h of the onset
+
+// The no-activity care rules: any of them finds a person who went quiet.
+const std::vector<Accept> kNoActivity = {{Rule::W1, {}}, {Rule::W2, {}}, {Rule::D1, {}},
+                                         {Rule::D2, {}}, {Rule::C1, {}}, {Rule::H1, {}}};
+
+std::vector<Accept> with(std::vector<Accept> a, std::vector<Accept> more) {
+  a.insert(a.end(), more.begin(), more.end());
+  return a;
+}
 
 // THE matching table: which alerts detect which incident kind.
 const std::vector<MatchRule>& match_table() {
   static const std::vector<MatchRule> table = {
-      {IncidentKind::fall,
-       Scope::household,
-       true,
-       {{Rule::W1, {}}, {Rule::W2, {}}, {Rule::D1, {}}, {Rule::D2, {}}, {Rule::C1, {}}, {Rule::H1, {}}}},
-      {IncidentKind::leak,
+      {IncidentKind::fall_day, Scope::household, true, kNoActivity},
+      {IncidentKind::fall_night, Scope::household, true, kNoActivity},
+      {IncidentKind::fall_after_return, Scope::household, true, kNoActivity},
+      {IncidentKind::fall_after_rubbish, Scope::household, true, kNoActivity},
+      {IncidentKind::cistern_leak,
        Scope::household,
        false,
        {{Rule::W3, {}}, {Rule::W5, {}}, {Rule::W4, {}}}},
-      {IncidentKind::night_wandering, Scope::household, false, {{Rule::D3, {}}}},
+      {IncidentKind::tap_left_open,
+       Scope::household,
+       false,
+       {{Rule::W3, {}}, {Rule::W5, {}}, {Rule::W4, {}}}},
+      // Gone into the night: the night door rule, or any no-activity rule after it.
+      {IncidentKind::night_wandering, Scope::household, true, with(kNoActivity, {{Rule::D3, {}}})},
       {IncidentKind::door_left_open, Scope::household, false, {{Rule::D4, {}}}},
       {IncidentKind::hollow_patch, Scope::building, false, {{Rule::F1, {}}, {Rule::F2, {}}}},
       {IncidentKind::meter_silent, Scope::sensor, false, {{Rule::S1, {}}}},
@@ -93,8 +108,17 @@ bool in_scope(const MatchRule& m, const TruthRecord& t, const edgegw::Alert& a) 
   return false;
 }
 
-bool counts(const edgegw::Alert& a) {
-  return a.state != AlertState::Cleared;
+bool accepts(const MatchRule& m, Rule rule, std::optional<AlertKind> kind) {
+  return std::any_of(m.accept.begin(), m.accept.end(), [&](const Accept& acc) {
+    return acc.rule == rule && (!acc.kind || (kind && *acc.kind == *kind));
+  });
+}
+
+// The alert is of a kind, audience and place that can detect this incident (time aside).
+bool could_match(const TruthRecord& t, const edgegw::Alert& a) {
+  const MatchRule& m = rule_for(t.kind);
+  if (a.state == AlertState::Cleared || (m.care_only && a.audience != Audience::Care)) return false;
+  return in_scope(m, t, a) && accepts(m, a.rule, a.kind);
 }
 
 double nearest_rank(const std::vector<double>& sorted, double q) {
@@ -107,21 +131,62 @@ std::string_view rule_name(Rule r) {
   return edgegw::fb::EnumNameRule(r);
 }
 
-// Is a care alert on this household explained by an incident there?
+// Is a care alert (or a baseline alert, alert == nullptr, as W1) on this household explained
+// by an incident there? Care incidents explain the alerts that could detect them from their
+// onset (never before) until 26 h after their end; maintenance incidents the alerts that
+// match them.
 bool explained(const ScoreInput& in, const std::string& household, Rule rule,
                const edgegw::Alert* alert, int64_t t) {
   for (const TruthRecord& inc : in.truth) {
     if (inc.subject != household) continue;
+    if (!is_care(inc.kind)) {
+      if (alert ? alert_matches(inc, *alert)
+                : accepts(rule_for(inc.kind), rule, std::nullopt) &&
+                      t >= inc.start_ms - kBeforeMs && t <= inc.start_ms + kWindowMs)
+        return true;
+      continue;
+    }
     const int64_t until = (inc.end_ms ? inc.end_ms : std::max(in.end_ms, inc.start_ms)) + kWindowMs;
-    if (t < inc.start_ms - kBeforeMs || t > until) continue;
-    if (is_care(inc.kind)) return true;
-    const MatchRule& m = rule_for(inc.kind);
-    if (alert ? alert_matches(inc, *alert)
-              : std::any_of(m.accept.begin(), m.accept.end(),
-                            [&](const Accept& acc) { return acc.rule == rule && !acc.kind; }))
+    if (t < inc.start_ms || t > until) continue;
+    if (alert ? could_match(inc, *alert) : accepts(rule_for(inc.kind), rule, std::nullopt))
       return true;
   }
   return false;
+}
+
+// Confounders in the order they explain a false alert of each family of rules.
+using Priority = std::vector<Activity>;
+const Priority& priority_for(Rule rule) {
+  using A = Activity;
+  static const Priority no_activity = {
+      A::hospital,     A::night_away,   A::late_rising, A::late_return, A::radio_outage,
+      A::rubbish_trip, A::early_market, A::visitor,     A::cleaning,    A::laundry};
+  static const Priority flow = {A::cleaning,     A::laundry,    A::visitor,  A::hourly_meter,
+                                A::radio_outage, A::night_away, A::hospital, A::late_return};
+  static const Priority night_door = {A::early_market, A::late_return, A::visitor,
+                                      A::night_away,   A::hospital,    A::rubbish_trip,
+                                      A::late_rising};
+  static const Priority door = {A::visitor,     A::rubbish_trip, A::early_market,
+                                A::late_return, A::night_away,   A::hospital};
+  switch (rule) {
+    case Rule::W3:
+    case Rule::W4:
+    case Rule::W5: return flow;
+    case Rule::D3: return night_door;
+    case Rule::D4: return door;
+    default: return no_activity;
+  }
+}
+
+// The confounder active in the household around [from, to] that best explains an alert.
+size_t attribute(const std::map<std::string, std::vector<const NamedActivity*>>& by_household,
+                 const std::string& household, Rule rule, int64_t from, int64_t to) {
+  auto it = by_household.find(household);
+  if (it == by_household.end()) return kNoConfounder;
+  for (Activity a : priority_for(rule))
+    for (const NamedActivity* act : it->second)
+      if (act->kind == a && act->from_ms <= to && act->to_ms >= from) return static_cast<size_t>(a);
+  return kNoConfounder;
 }
 
 using edgegw::json_escape;
@@ -138,19 +203,23 @@ std::string ratio_json(int num, int den) {
 
 }  // namespace
 
+std::string_view confounder_name(size_t c) {
+  return c < kActivities ? kActivityNames[c] : "none";
+}
+
+bool baseline_applies(IncidentKind k) {
+  return is_fall(k) || k == IncidentKind::night_wandering;
+}
+
 bool alert_matches(const TruthRecord& t, const edgegw::Alert& a) {
-  const MatchRule& m = rule_for(t.kind);
-  if (!counts(a) || (m.care_only && a.audience != Audience::Care)) return false;
-  if (!in_scope(m, t, a)) return false;
-  const bool accepted = std::any_of(m.accept.begin(), m.accept.end(), [&](const Accept& acc) {
-    return acc.rule == a.rule && (!acc.kind || *acc.kind == a.kind);
-  });
-  if (!accepted) return false;
+  if (!could_match(t, a)) return false;
+  if (is_care(t.kind))  // care: raised at or after the onset, within 24 h
+    return a.detect_time_ms >= t.start_ms && a.detect_time_ms <= t.start_ms + kCareWindowMs;
   // stuck_register: W1 counts when it names the meter or the meter's household. A stuck
   // register only shows while someone is at home using the door, so it may be found days
-  // after it stuck (when it stuck during a stay away of up to 3.5 days, nothing shows until
-  // the household is back and using the door): it has 4 days.
-  const int64_t window = t.kind == IncidentKind::stuck_register ? 96 * kHourMs : kWindowMs;
+  // after it stuck (when it stuck during a stay away of up to 5 days, nothing shows until
+  // the household is back and using the door): it has 6 days.
+  const int64_t window = t.kind == IncidentKind::stuck_register ? 144 * kHourMs : kWindowMs;
   return a.detect_time_ms >= t.start_ms - kBeforeMs && a.detect_time_ms <= t.start_ms + window;
 }
 
@@ -159,46 +228,91 @@ Delays percentiles(std::vector<double> v) {
   return {nearest_rank(v, 0.5), nearest_rank(v, 0.9), nearest_rank(v, 0.99)};
 }
 
+double ScoreResult::per_1000(double n) const {
+  return household_days > 0 ? n * 1000.0 / household_days : 0;
+}
+
 double ScoreResult::false_care_rate() const {
-  return household_days > 0 ? static_cast<double>(false_care.size()) * 1000.0 / household_days : 0;
+  return per_1000(static_cast<double>(false_care.size()));
 }
 
 double ScoreResult::baseline_false_rate() const {
-  return household_days > 0 ? baseline_false * 1000.0 / household_days : 0;
+  return per_1000(baseline_false);
 }
 
 ScoreResult score(const ScoreInput& in) {
   ScoreResult r;
   r.household_days = in.households * in.days;
   r.alerts = in.alerts.size();
+  std::map<std::string, std::vector<const ReceivedAlert*>> alerts_by_subject;
+  for (const ReceivedAlert& ra : in.alerts) {
+    alerts_by_subject[ra.alert.subject].push_back(&ra);
+    if (ra.alert.sensor_id != ra.alert.subject)
+      alerts_by_subject[ra.alert.sensor_id].push_back(&ra);
+  }
+  std::map<std::string, std::vector<const BaselineAlert*>> baseline_by_subject;
+  for (const BaselineAlert& b : in.baseline) baseline_by_subject[b.subject].push_back(&b);
+  std::map<std::string, std::vector<const NamedActivity*>> activities;
+  for (const NamedActivity& a : in.activities) activities[a.subject].push_back(&a);
+
   for (const TruthRecord& t : in.truth) {
     KindScore& k = r.kinds[static_cast<size_t>(t.kind)];
     ++k.injected;
+    // The first alert that could detect it at or after the onset, however late (care), and
+    // whether it came within the window.
     std::optional<int64_t> first;
-    for (const ReceivedAlert& ra : in.alerts)
-      if (alert_matches(t, ra.alert) && (!first || ra.alert.detect_time_ms < *first))
-        first = ra.alert.detect_time_ms;
-    if (first) {
-      ++k.detected;
-      k.delays_min.push_back(static_cast<double>(*first - t.start_ms) / kMinuteMs);
-    } else {
-      r.missed.push_back(t);
+    bool in_window = false;
+    std::set<const ReceivedAlert*> candidates;
+    for (const std::string* key : {&t.subject, &t.sensor})
+      if (auto it = alerts_by_subject.find(*key); it != alerts_by_subject.end())
+        candidates.insert(it->second.begin(), it->second.end());
+    for (const ReceivedAlert* ra : candidates) {
+      const edgegw::Alert& a = ra->alert;
+      if (alert_matches(t, a)) in_window = true;
+      const bool late_find = is_care(t.kind) && could_match(t, a) && a.detect_time_ms >= t.start_ms;
+      if ((alert_matches(t, a) || late_find) && (!first || a.detect_time_ms < *first))
+        first = a.detect_time_ms;
     }
+    if (first) k.delays_min.push_back(static_cast<double>(*first - t.start_ms) / kMinuteMs);
+    if (in_window)
+      ++k.detected;
+    else
+      r.missed.push_back(t);
+    if (first && !in_window) ++k.found_later;
     if (is_care(t.kind)) {
       ++r.care_injected;
-      r.care_detected += first ? 1 : 0;
+      r.care_detected += in_window ? 1 : 0;
     } else if (t.kind != IncidentKind::hollow_patch) {
       ++r.faults_injected;
-      r.faults_found += first ? 1 : 0;
+      r.faults_found += in_window ? 1 : 0;
+    }
+    if (!baseline_applies(t.kind)) continue;
+    KindScore& b = r.baseline_kinds[static_cast<size_t>(t.kind)];
+    ++b.injected;
+    std::optional<int64_t> bfirst;
+    if (auto it = baseline_by_subject.find(t.subject); it != baseline_by_subject.end())
+      for (const BaselineAlert* ba : it->second)
+        if (ba->detect_ms >= t.start_ms && (!bfirst || ba->detect_ms < *bfirst))
+          bfirst = ba->detect_ms;
+    if (bfirst) {
+      b.delays_min.push_back(static_cast<double>(*bfirst - t.start_ms) / kMinuteMs);
+      if (*bfirst <= t.start_ms + kCareWindowMs)
+        ++b.detected;
+      else
+        ++b.found_later;
     }
   }
   for (KindScore& k : r.kinds) k.delay = percentiles(k.delays_min);
+  for (KindScore& k : r.baseline_kinds) k.delay = percentiles(k.delays_min);
 
   for (const ReceivedAlert& ra : in.alerts) {
     const edgegw::Alert& a = ra.alert;
     if (a.state != AlertState::Raised) continue;
     if (a.audience == Audience::Care) {
-      if (!explained(in, a.subject, a.rule, &a, a.detect_time_ms)) r.false_care.push_back(ra);
+      if (!explained(in, a.subject, a.rule, &a, a.detect_time_ms))
+        r.false_care.push_back({ra, attribute(activities, a.subject, a.rule,
+                                              std::min(a.event_time_ms, a.detect_time_ms) - kHourMs,
+                                              a.detect_time_ms)});
     } else {
       const bool matched = std::any_of(in.truth.begin(), in.truth.end(),
                                        [&](const TruthRecord& t) { return alert_matches(t, a); });
@@ -209,21 +323,11 @@ ScoreResult score(const ScoreInput& in) {
   // Baseline: the single-sensor rule's alerts, as W1 care alerts.
   r.baseline_alerts = static_cast<int>(in.baseline.size());
   for (const BaselineAlert& b : in.baseline)
-    if (!explained(in, b.subject, Rule::W1, nullptr, b.detect_ms)) ++r.baseline_false;
-  for (const TruthRecord& t : in.truth) {
-    if (t.kind != IncidentKind::fall) continue;
-    ++r.baseline_falls.injected;
-    std::optional<int64_t> first;
-    for (const BaselineAlert& b : in.baseline)
-      if (b.subject == t.subject && b.detect_ms >= t.start_ms - kBeforeMs &&
-          b.detect_ms <= t.start_ms + kWindowMs && (!first || b.detect_ms < *first))
-        first = b.detect_ms;
-    if (first) {
-      ++r.baseline_falls.detected;
-      r.baseline_falls.delays_min.push_back(static_cast<double>(*first - t.start_ms) / kMinuteMs);
+    if (!explained(in, b.subject, Rule::W1, nullptr, b.detect_ms)) {
+      ++r.baseline_false;
+      ++r.baseline_false_by[attribute(activities, b.subject, Rule::W1, b.event_ms - kHourMs,
+                                      b.detect_ms)];
     }
-  }
-  r.baseline_falls.delay = percentiles(r.baseline_falls.delays_min);
   return r;
 }
 
@@ -234,16 +338,31 @@ std::string score_json(const ScoreInput& in, const ScoreResult& r) {
   for (size_t i = 0; i < kIncidentKinds; ++i) {
     const auto kind = static_cast<IncidentKind>(i);
     const KindScore& k = r.kinds[i];
+    const KindScore& b = r.baseline_kinds[i];
+    const std::string baseline =
+        baseline_applies(kind)
+            ? fmt::format(
+                  R"({{"found_within_24h":{},"found_later":{},"recall":{},"delay_min":{}}})",
+                  b.detected, b.found_later, ratio_json(b.detected, b.injected), delays_json(b))
+            : "null";
     out += fmt::format(
-        R"({}"{}":{{"class":"{}","injected":{},"detected":{},"recall":{},"delay_min":{}}})",
-        i ? "," : "", to_string(kind), class_name(kind), k.injected, k.detected,
-        ratio_json(k.detected, k.injected), delays_json(k));
+        R"({}"{}":{{"class":"{}","injected":{},"detected":{},"found_later":{},"recall":{},"delay_min":{},"baseline":{}}})",
+        i ? "," : "", to_string(kind), class_name(kind), k.injected, k.detected, k.found_later,
+        ratio_json(k.detected, k.injected), delays_json(k), baseline);
   }
   std::map<std::string, int> by_rule;
-  for (const auto& ra : r.false_care) ++by_rule[std::string(rule_name(ra.alert.rule))];
+  for (const auto& f : r.false_care) ++by_rule[std::string(rule_name(f.alert.alert.rule))];
   std::string rules;
   for (const auto& [name, n] : by_rule)
     rules += fmt::format(R"({}"{}":{})", rules.empty() ? "" : ",", name, n);
+  int by_conf[kActivities + 1] = {};
+  for (const auto& f : r.false_care) ++by_conf[f.confounder];
+  std::string conf, base_conf;
+  for (size_t c = 0; c <= kActivities; ++c) {
+    conf += fmt::format(R"({}"{}":{})", c ? "," : "", confounder_name(c), by_conf[c]);
+    base_conf +=
+        fmt::format(R"({}"{}":{})", c ? "," : "", confounder_name(c), r.baseline_false_by[c]);
+  }
   std::map<std::string, int> unmatched;
   for (const auto& ra : r.unmatched_maintenance) ++unmatched[std::string(rule_name(ra.alert.rule))];
   std::string unmatched_rules;
@@ -252,16 +371,14 @@ std::string score_json(const ScoreInput& in, const ScoreResult& r) {
   out += fmt::format(
       R"(}},"care":{{"injected":{},"detected":{},"recall":{}}},"false_care_alerts":{},)"
       R"("false_care_per_1000_household_days":{:.3f},"false_care_by_rule":{{{}}},)"
+      R"("false_care_by_confounder":{{{}}},)"
       R"("maintenance":{{"faults_injected":{},"faults_found":{},"faults_recall":{},"unmatched_alerts":{},"unmatched_by_rule":{{{}}}}},)"
       R"("baseline":{{"rule":"water register rise < 0.01 m3 in 12 h","alerts":{},"false_alarms":{},)"
-      R"("false_per_1000_household_days":{:.3f},"falls_injected":{},"falls_detected":{},"fall_recall":{},"fall_delay_min":{}}},)",
+      R"("false_per_1000_household_days":{:.3f},"false_by_confounder":{{{}}}}},)",
       r.care_injected, r.care_detected, ratio_json(r.care_detected, r.care_injected),
-      r.false_care.size(), r.false_care_rate(), rules, r.faults_injected, r.faults_found,
+      r.false_care.size(), r.false_care_rate(), rules, conf, r.faults_injected, r.faults_found,
       ratio_json(r.faults_found, r.faults_injected), r.unmatched_maintenance.size(),
-      unmatched_rules, r.baseline_alerts, r.baseline_false, r.baseline_false_rate(),
-      r.baseline_falls.injected, r.baseline_falls.detected,
-      ratio_json(r.baseline_falls.detected, r.baseline_falls.injected),
-      delays_json(r.baseline_falls));
+      unmatched_rules, r.baseline_alerts, r.baseline_false, r.baseline_false_rate(), base_conf);
   out += R"("missed":[)";
   for (size_t i = 0; i < r.missed.size(); ++i)
     out +=
@@ -269,9 +386,14 @@ std::string score_json(const ScoreInput& in, const ScoreResult& r) {
                     json_escape(r.missed[i].subject), json_escape(r.missed[i].sensor),
                     to_string(r.missed[i].kind), edgegw::format_iso8601_utc(r.missed[i].start_ms));
   out += R"(],"false_care":[)";
-  for (size_t i = 0; i < r.false_care.size() && i < 50; ++i)
-    out += fmt::format("{}{}", i ? "," : "",
-                       edgegw::alert_to_json(r.false_care[i].gateway_id, r.false_care[i].alert));
+  for (size_t i = 0; i < r.false_care.size() && i < 50; ++i) {
+    std::string a =
+        edgegw::alert_to_json(r.false_care[i].alert.gateway_id, r.false_care[i].alert.alert);
+    if (!a.empty() && a.back() == '}')  // with the confounder it is attributed to
+      a.insert(a.size() - 1,
+               fmt::format(R"(,"confounder":"{}")", confounder_name(r.false_care[i].confounder)));
+    out += fmt::format("{}{}", i ? "," : "", a);
+  }
   out += "]}";
   return out;
 }
@@ -280,37 +402,58 @@ std::string score_table(const ScoreInput& in, const ScoreResult& r) {
   std::string out = fmt::format(
       "{} households x {} days = {} household-days; {} alerts received ({} duplicates dropped)\n\n",
       in.households, in.days, r.household_days, r.alerts, r.duplicates);
-  out += fmt::format("{:<20} {:<12} {:>8} {:>8} {:>8} {:>10} {:>10} {:>10}\n", "incident", "class",
-                     "injected", "detected", "recall", "p50 delay", "p90 delay", "p99 delay");
   auto hours = [](const KindScore& k, double v) {
     return k.delays_min.empty() ? std::string("-") : fmt::format("{:.1f} h", v / 60.0);
   };
+  auto found = [](const KindScore& k) {
+    return k.injected ? fmt::format("{} ({:.0f}%)", k.detected, 100.0 * k.detected / k.injected)
+                      : std::string("-");
+  };
+  out += fmt::format("{:<19} {:<11} {:>8} {:>11} {:>5} {:>8} {:>8}   | {:>11} {:>8} {:>8}\n",
+                     "incident", "class", "injected", "found <=24h", "later", "p50", "p90",
+                     "W1 <=24h", "W1 p50", "W1 p90");
   for (size_t i = 0; i < kIncidentKinds; ++i) {
     const auto kind = static_cast<IncidentKind>(i);
     const KindScore& k = r.kinds[i];
-    out += fmt::format("{:<20} {:<12} {:>8} {:>8} {:>8} {:>10} {:>10} {:>10}\n", to_string(kind),
-                       class_name(kind), k.injected, k.detected,
-                       k.injected ? fmt::format("{:.1f}%", 100.0 * k.detected / k.injected) : "-",
-                       hours(k, k.delay.p50), hours(k, k.delay.p90), hours(k, k.delay.p99));
+    const KindScore& b = r.baseline_kinds[i];
+    const bool base = baseline_applies(kind);
+    out += fmt::format("{:<19} {:<11} {:>8} {:>11} {:>5} {:>8} {:>8}   | {:>11} {:>8} {:>8}\n",
+                       to_string(kind), class_name(kind), k.injected, found(k), k.found_later,
+                       hours(k, k.delay.p50), hours(k, k.delay.p90), base ? found(b) : "-",
+                       base ? hours(b, b.delay.p50) : "-", base ? hours(b, b.delay.p90) : "-");
   }
-  out += fmt::format("\ncare incidents detected: {}/{}\n", r.care_detected, r.care_injected);
-  out += fmt::format("false care alerts: {} ({:.2f} per 1,000 household-days)\n",
-                     r.false_care.size(), r.false_care_rate());
+  out += fmt::format(
+      "(delays: onset to the first matching alert, however late; 'later': found "
+      "after 24 h)\n");
+  out +=
+      fmt::format("\ncare incidents found within 24 h: {}/{}\n", r.care_detected, r.care_injected);
+  out += fmt::format(
+      "false care alerts: {} ({:.2f} per 1,000 household-days); W1-only baseline: {} ({:.2f})\n",
+      r.false_care.size(), r.false_care_rate(), r.baseline_false, r.baseline_false_rate());
+  std::map<std::string, int> by_rule;
+  for (const auto& f : r.false_care) ++by_rule[std::string(rule_name(f.alert.alert.rule))];
+  out += "  by rule:";
+  for (const auto& [name, n] : by_rule)
+    out += fmt::format("  {} {} ({:.2f})", name, n, r.per_1000(n));
+  out += "\n";
+  int by_conf[kActivities + 1] = {};
+  for (const auto& f : r.false_care) ++by_conf[f.confounder];
+  out += fmt::format("  {:<14} {:>7} {:>10} {:>9} {:>10}\n", "by confounder", "alerts", "per 1,000",
+                     "W1-only", "per 1,000");
+  for (size_t c = 0; c <= kActivities; ++c)
+    if (by_conf[c] || r.baseline_false_by[c])
+      out += fmt::format("  {:<14} {:>7} {:>10.2f} {:>9} {:>10.2f}\n", confounder_name(c),
+                         by_conf[c], r.per_1000(by_conf[c]), r.baseline_false_by[c],
+                         r.per_1000(r.baseline_false_by[c]));
   out += fmt::format(
       "device faults found: {}/{}; maintenance alerts matching no injected incident: {}\n",
       r.faults_found, r.faults_injected, r.unmatched_maintenance.size());
-  out += fmt::format(
-      "baseline (single sensor: water < 0.01 m3 in 12 h): {} alerts, {} false ({:.2f} per 1,000 "
-      "household-days), falls detected {}/{}\n",
-      r.baseline_alerts, r.baseline_false, r.baseline_false_rate(), r.baseline_falls.detected,
-      r.baseline_falls.injected);
-  if (r.baseline_false > 0)
-    out += fmt::format(
-        "fused rules vs baseline: {:.1f}x fewer false care alerts\n",
-        static_cast<double>(r.baseline_false) / std::max<size_t>(1, r.false_care.size()));
+  size_t shown = 0;
   for (const TruthRecord& t : r.missed)
-    out += fmt::format("missed: {} {} {} at {}\n", to_string(t.kind), t.subject, t.sensor,
-                       edgegw::format_iso8601_utc(t.start_ms));
+    if (shown++ < 40)
+      out += fmt::format("not found within 24 h: {} {} {} at {}\n", to_string(t.kind), t.subject,
+                         t.sensor, edgegw::format_iso8601_utc(t.start_ms));
+  if (shown > 40) out += fmt::format("... and {} more\n", shown - 40);
   return out;
 }
 
@@ -416,6 +559,10 @@ int score_command(const ScoreOptions& o) {
       fmt::print(stderr, "fleetsim: {}.meta.json: {}\n", o.truth_path, err);
   } else if (!o.households || !o.days) {
     fmt::print(stderr, "fleetsim: no {}.meta.json: give --households and --days\n", o.truth_path);
+  }
+  if (auto acts = slurp(o.truth_path + ".activities.tsv")) {
+    if (auto err = parse_activities(*acts, in.activities); !err.empty())
+      fmt::print(stderr, "fleetsim: {}.activities.tsv: {}\n", o.truth_path, err);
   }
   if (o.households) in.households = *o.households;
   if (o.days) in.days = *o.days;

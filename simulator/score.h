@@ -1,6 +1,7 @@
-// score.h: `fleetsim score`: recall per incident kind, false care alerts per 1,000
-// household-days, detection delays, device faults found, and the single-sensor baseline on
-// the same fleet, from the ground truth and the alerts the gateways sent upstream.
+// score.h: `fleetsim score`: per incident kind, found within 24 h and p50/p90 delay; false care
+// alerts per 1,000 household-days by rule and by the confounder active around each (a night
+// away, a visitor, a cleaning day...); device faults found; and the single-sensor W1 baseline
+// beside it, from the ground truth, its sidecars and the alerts the gateways sent upstream.
 #pragma once
 
 #include <cstdint>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "gateway/detect/alert.h"
+#include "simulator/activity.h"
 #include "simulator/baseline.h"
 #include "simulator/incident_kind.h"
 
@@ -16,7 +18,7 @@ namespace fleetsim {
 
 struct TruthRecord {
   std::string subject, sensor;
-  IncidentKind kind = IncidentKind::fall;
+  IncidentKind kind = IncidentKind::fall_day;
   int64_t start_ms = 0;
   int64_t end_ms = 0;  // 0 = until the end of the run
 };
@@ -30,6 +32,7 @@ struct ScoreInput {
   std::vector<TruthRecord> truth;
   std::vector<ReceivedAlert> alerts;  // duplicates (same gateway and id) are dropped
   std::vector<BaselineAlert> baseline;
+  std::vector<NamedActivity> activities;  // the confounders (TRUTH.activities.tsv)
   int households = 0;
   double days = 0;
   int64_t end_ms = 0;  // end of the run (incidents without an end last until then)
@@ -40,25 +43,41 @@ struct Delays {
 };
 
 struct KindScore {
-  int injected = 0, detected = 0;
-  std::vector<double> delays_min;
+  int injected = 0;
+  int detected = 0;                // found within the window (care: 24 h after the onset)
+  int found_later = 0;             // care: found, but more than 24 h after the onset
+  std::vector<double> delays_min;  // of every incident found, however late
   Delays delay;
+};
+
+// "none" when no confounder was active around the alert.
+inline constexpr size_t kNoConfounder = kActivities;
+std::string_view confounder_name(size_t c);
+
+struct FalseAlert {
+  ReceivedAlert alert;
+  size_t confounder = kNoConfounder;
 };
 
 struct ScoreResult {
   double household_days = 0;
   size_t alerts = 0, duplicates = 0;
   KindScore kinds[kIncidentKinds];
+  KindScore baseline_kinds[kIncidentKinds];  // the W1-only rule, where it applies
   int care_injected = 0, care_detected = 0;
   int faults_injected = 0, faults_found = 0;
-  std::vector<ReceivedAlert> false_care;  // care alerts that match nothing
+  std::vector<FalseAlert> false_care;  // care alerts that match nothing
   std::vector<ReceivedAlert> unmatched_maintenance;
-  std::vector<TruthRecord> missed;
-  int baseline_alerts = 0, baseline_false = 0, baseline_falls_detected = 0;
-  KindScore baseline_falls;
+  std::vector<TruthRecord> missed;  // not found within the window
+  int baseline_alerts = 0, baseline_false = 0;
+  int baseline_false_by[kActivities + 1] = {};
   double false_care_rate() const;      // per 1,000 household-days
   double baseline_false_rate() const;  // per 1,000 household-days
+  double per_1000(double n) const;
 };
+
+// Does the single-sensor W1 baseline apply to this incident kind (a person gone quiet)?
+bool baseline_applies(IncidentKind k);
 
 // Does this alert count as detecting this incident (the one matching table)?
 bool alert_matches(const TruthRecord& t, const edgegw::Alert& a);

@@ -16,9 +16,13 @@ namespace {
 // Default incident rate per household (care and device faults) or per building (facades).
 double default_rate(IncidentKind k) {
   switch (k) {
-    case IncidentKind::fall: return 0.01;
-    case IncidentKind::leak:
-    case IncidentKind::night_wandering:
+    case IncidentKind::fall_day:
+    case IncidentKind::fall_night:
+    case IncidentKind::fall_after_return:
+    case IncidentKind::fall_after_rubbish: return 0.008;
+    case IncidentKind::cistern_leak:
+    case IncidentKind::tap_left_open:
+    case IncidentKind::night_wandering: return 0.006;
     case IncidentKind::door_left_open: return 0.005;
     case IncidentKind::hollow_patch: return 0.3;
     default: return 0.003;
@@ -189,6 +193,8 @@ std::string load_sim_toml(const std::string& path, SimConfig& c) {
   if (const toml::table* m = root["meter"].as_table()) {
     check(read_number(*m, "jitter_s", c.report_jitter_s, "meter."));
     check(read_number(*m, "lost_report_prob", c.lost_report_prob, "meter."));
+    check(read_number(*m, "hourly_share", c.hourly_share, "meter."));
+    check(read_number(*m, "outage_prob", c.outage_prob, "meter."));
   }
   if (const toml::table* inc = root["incidents"].as_table()) {
     for (auto&& [k, v] : *inc) {
@@ -212,6 +218,12 @@ std::string load_sim_toml(const std::string& path, SimConfig& c) {
     check(read_number(*r, "late_rise_prob", p.late_rise_prob, "routine."));
     check(read_number(*r, "night_toilet_prob", p.night_toilet_prob, "routine."));
     check(read_number(*r, "away_prob", p.away_prob, "routine."));
+    check(read_number(*r, "hospital_prob", p.hospital_prob, "routine."));
+    check(read_number(*r, "early_market_prob", p.early_market_prob, "routine."));
+    check(read_number(*r, "rubbish_prob", p.rubbish_prob, "routine."));
+    check(read_number(*r, "visitor_prob", p.visitor_prob, "routine."));
+    check(read_number(*r, "guest_late_prob", p.guest_late_prob, "routine."));
+    check(read_number(*r, "late_return_prob", p.late_return_prob, "routine."));
     check(read_number(*r, "shopping_prob", p.shopping_prob, "routine."));
     check(read_number(*r, "walk_prob", p.walk_prob, "routine."));
     check(read_number(*r, "chore_door_prob", p.chore_door_prob, "routine."));

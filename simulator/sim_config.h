@@ -24,17 +24,24 @@ inline constexpr std::array<std::string_view, 3> kMeterFormatNames = {"wmbus", "
 inline constexpr std::array<std::string_view, 2> kDoorFormatNames = {"zigbee2mqtt", "native"};
 inline constexpr std::array<std::string_view, 3> kFacadeFormatNames = {"roi", "frame", "native"};
 
-// Probabilities of the daily routine (per household-day unless said otherwise).
+// The fleet's routine: means around which each household draws its own habits (simulator/
+// traits.h), as probabilities per household-day unless said otherwise.
 struct RoutineParams {
-  double late_rise_prob = 0.04;    // wakes 2-3.5 h later than usual
-  double night_toilet_prob = 0.8;  // at least one toilet visit at night
-  double away_prob = 0.015;        // leaves for 1-3 nights (visiting family, hospital)
-  double shopping_prob = 0.5;      // morning shopping trip
-  double walk_prob = 0.6;          // afternoon walk
-  double chore_door_prob = 0.9;    // rubbish out / deliveries / a visitor at the door
+  double late_rise_prob = 0.04;    // an early night, then waking 2-3.5 h later than usual
+  double night_toilet_prob = 0.8;  // mean toilet visits per night (each household its own)
+  double away_prob = 0.012;        // leaves for 1-3 nights at family (not in away mode)
+  double hospital_prob = 0.002;    // a hospital stay of 1-5 days (not in away mode)
+  double shopping_prob = 0.5;      // morning outing (market, shopping, park)
+  double walk_prob = 0.5;          // afternoon outing
+  double early_market_prob = 0.5;  // early risers who go to the early market: on such a day
+  double rubbish_prob = 0.6;       // rubbish out and back within minutes
+  double visitor_prob = 0.1;       // a visitor for 1-4 h
+  double guest_late_prob = 0.25;   // of visits: the guest leaves after 22:00
+  double late_return_prob = 0.04;  // comes home after 22:00
+  double chore_door_prob = 0.4;    // a delivery or a neighbour at the door
   double shower_prob = 0.6;
-  double laundry_prob = 0.15;
-  double cleaning_prob = 0.7;  // on the household's cleaning weekday: a spike of use
+  double laundry_prob = 0.8;   // on the household's laundry days
+  double cleaning_prob = 0.8;  // on the household's cleaning day: big bursts over hours
 };
 
 struct SimConfig {
@@ -46,7 +53,9 @@ struct SimConfig {
   bool start_given = false;
   double speed = 0;  // event seconds per wall second; 0 = as fast as possible
   uint64_t seed = 1;
-  int report_minutes = 15;          // meter transmit period
+  int report_minutes = 15;          // transmit period of the frequent meters
+  double hourly_share = 0.25;       // meters that report hourly instead
+  double outage_prob = 0.01;        // a radio outage of 2-6 h, per meter-day
   double report_jitter_s = 20;      // +- around the period
   double lost_report_prob = 0.01;   // a report lost on the air (never two in a row)
   int door_heartbeat_minutes = 55;  // Zigbee check-in
@@ -68,7 +77,7 @@ struct SimConfig {
 // The number of incidents of a kind this config asks for (explicit, else a default rate).
 int incident_count(const SimConfig& c, IncidentKind kind);
 
-// "fall=3,leak=2": sets those counts. Returns an error message, or empty on success.
+// "fall_day=3,cistern_leak=2": sets those counts. Returns an error message, or empty on success.
 std::string parse_incident_mix(std::string_view text, SimConfig& c);
 
 // "wmbus=0.7,cjt188=0.2,native=0.1" against the names of one device family.

@@ -2,6 +2,9 @@
 // doors report contact changes and hourly check-ins; facades report every few minutes.
 #include "simulator/streams.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include "simulator/encoders.h"
 #include "simulator/rng.h"
 
@@ -13,8 +16,25 @@ bool active(const Incident* f, IncidentKind kind, int64_t t) {
   return f && f->kind == kind && t >= f->start_ms && (!f->end_ms || t < f->end_ms);
 }
 
-void schedule_meter(const SimConfig& c, MeterDevice& m) {
-  const int64_t period = static_cast<int64_t>(c.report_minutes) * kMinuteMs;
+// Draws radio outages of 2-6 h (a Poisson process of outage_prob per meter-day) until the
+// current or next one ends after t.
+void advance_outages(FleetSim& sim, MeterDevice& m, int64_t t) {
+  const SimConfig& c = *sim.cfg;
+  while (m.outage_to_ms <= t && c.outage_prob > 0) {
+    const double gap_days = -std::log(1.0 - uniform(m.outage_rng, 0, 1)) / c.outage_prob;
+    m.outage_from_ms = std::max(m.outage_to_ms, c.start_ms) +
+                       static_cast<int64_t>(gap_days * kDayMs) / 1000 * 1000;
+    m.outage_to_ms = m.outage_from_ms +
+                     static_cast<int64_t>(uniform(m.outage_rng, 2, 6) * kHourMs) / 1000 * 1000;
+    if (m.outage_from_ms < c.end_ms())
+      sim.outages.push_back({m.household, Activity::radio_outage, m.outage_from_ms,
+                             std::min(m.outage_to_ms, c.end_ms())});
+  }
+}
+
+void schedule_meter(FleetSim& sim, MeterDevice& m) {
+  const SimConfig& c = *sim.cfg;
+  const int64_t period = m.period_ms;
   while (true) {
     const int64_t jitter =
         static_cast<int64_t>(uniform(m.rng, -c.report_jitter_s, c.report_jitter_s) * 1000);
@@ -29,6 +49,8 @@ void schedule_meter(const SimConfig& c, MeterDevice& m) {
     m.lost_prev = lost;
     if (lost) continue;
     if (active(m.fault, IncidentKind::meter_silent, t)) continue;
+    advance_outages(sim, m, t);
+    if (t >= m.outage_from_ms && t < m.outage_to_ms) continue;
     m.next_ms = t;
     return;
   }
@@ -74,7 +96,7 @@ void emit_meter(FleetSim& sim, MeterDevice& m, Message& out) {
   if (m.final_due)
     m.done = true;
   else
-    schedule_meter(c, m);
+    schedule_meter(sim, m);
 }
 
 void emit_door(FleetSim& sim, DoorDevice& d, Message& out) {
@@ -122,11 +144,12 @@ FleetSim make_fleet_sim(const SimConfig& c, const Fleet& fleet, const IncidentPl
     MeterDevice m;
     m.household = idx;
     m.rng = make_rng(c.seed, Stream::meter, i);
+    m.outage_rng = make_rng(c.seed, Stream::outage, i);
+    m.period_ms = static_cast<int64_t>(fleet.households[i].report_minutes) * kMinuteMs;
     m.nominal_ms =
-        c.start_ms + static_cast<int64_t>(uniform(m.rng, 0, c.report_minutes * 60.0) * 1000);
+        c.start_ms + static_cast<int64_t>(uniform(m.rng, 0, 1) * static_cast<double>(m.period_ms));
     m.battery_years = uniform(m.rng, 6, 14);
     if (inc && !is_care(inc->kind) && inc->device == FaultDevice::meter) m.fault = inc;
-    schedule_meter(c, m);
     sim.meters.push_back(std::move(m));
     DoorDevice d;
     d.household = idx;
@@ -146,8 +169,10 @@ FleetSim make_fleet_sim(const SimConfig& c, const Fleet& fleet, const IncidentPl
     f.next_ms = first_facade_report(f.model);
     sim.facades.push_back(std::move(f));
   }
-  for (size_t i = 0; i < sim.meters.size(); ++i)
+  for (size_t i = 0; i < sim.meters.size(); ++i) {
+    schedule_meter(sim, sim.meters[i]);
     sim.queue.push({sim.meters[i].next_ms, static_cast<uint32_t>(i)});
+  }
   const uint32_t door_base = static_cast<uint32_t>(sim.meters.size());
   for (size_t i = 0; i < sim.doors.size(); ++i) {
     const int64_t t = door_next_time(sim, sim.doors[i]);
@@ -186,6 +211,20 @@ bool next_message(FleetSim& sim, Message& out) {
   }
   (void)t;
   return true;
+}
+
+std::vector<ActivityRecord> fleet_activities(const FleetSim& sim) {
+  std::vector<ActivityRecord> out = sim.outages;
+  for (const HouseholdModel& h : sim.households)
+    out.insert(out.end(), h.activities.begin(), h.activities.end());
+  for (size_t i = 0; i < sim.meters.size(); ++i)
+    if (sim.meters[i].period_ms >= kHourMs)
+      out.push_back(
+          {static_cast<int>(i), Activity::hourly_meter, sim.cfg->start_ms, sim.cfg->end_ms()});
+  std::stable_sort(out.begin(), out.end(), [](const ActivityRecord& a, const ActivityRecord& b) {
+    return a.household != b.household ? a.household < b.household : a.from_ms < b.from_ms;
+  });
+  return out;
 }
 
 }  // namespace fleetsim

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "simulator/activity.h"
 #include "simulator/facade_model.h"
 #include "simulator/fleet.h"
 #include "simulator/household_model.h"
@@ -30,8 +31,11 @@ struct Message {
 struct MeterDevice {
   int household = 0;
   std::mt19937_64 rng;
-  int64_t nominal_ms = 0;  // next report slot
-  int64_t next_ms = 0;     // next report time (slot + jitter), or the final report
+  std::mt19937_64 outage_rng;
+  int64_t period_ms = 15 * kMinuteMs;
+  int64_t outage_from_ms = 0, outage_to_ms = 0;  // the next (or current) radio outage
+  int64_t nominal_ms = 0;                        // next report slot
+  int64_t next_ms = 0;  // next report time (slot + jitter), or the final report
   bool lost_prev = false;
   bool final_due = false;  // the regular reports are over; one final report at the end
   bool done = false;
@@ -65,6 +69,7 @@ struct FleetSim {
   std::vector<MeterDevice> meters;
   std::vector<DoorDevice> doors;
   std::vector<FacadeDevice> facades;
+  std::vector<ActivityRecord> outages;  // radio outages drawn so far (confounders)
   // (time, source): source < meters.size() is a meter, then doors, then facades.
   using Entry = std::pair<int64_t, uint32_t>;
   std::priority_queue<Entry, std::vector<Entry>, std::greater<Entry>> queue;
@@ -75,5 +80,9 @@ FleetSim make_fleet_sim(const SimConfig& c, const Fleet& fleet, const IncidentPl
 
 // The next message in event-time order; false when every device is done.
 bool next_message(FleetSim& sim, Message& out);
+
+// Every confounder of the run so far (households' routines, radio outages, hourly meters),
+// by household and time. Call after the last message for the whole run.
+std::vector<ActivityRecord> fleet_activities(const FleetSim& sim);
 
 }  // namespace fleetsim
