@@ -410,7 +410,7 @@ void put_model(Encoder& e, const HouseholdModel& m) {
   e.put(m.newest_day);
   e.put(m.days_seen);
   e.bytes(m.outing_len, sizeof m.outing_len);
-  e.bytes(m.outing_start_hour, sizeof m.outing_start_hour);
+  e.bytes(m.opening_hour, sizeof m.opening_hour);
 }
 
 void get_model(Decoder& d, HouseholdModel& m) {
@@ -419,7 +419,7 @@ void get_model(Decoder& d, HouseholdModel& m) {
   m.newest_day = d.get<int64_t>();
   m.days_seen = d.get<uint16_t>();
   d.bytes(m.outing_len, sizeof m.outing_len);
-  d.bytes(m.outing_start_hour, sizeof m.outing_start_hour);
+  d.bytes(m.opening_hour, sizeof m.opening_hour);
 }
 
 StateRecord household_record(const HouseholdState& h) {

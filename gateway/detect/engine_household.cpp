@@ -86,9 +86,11 @@ void Engine::household_door_opening(uint32_t hi, uint32_t door, int64_t t) {
   HouseholdState& h = households_[hi];
   dirty_households_.push_back(hi);
   const int offset = h.profile.utc_offset_min;
+  const Presence before = h.presence;
+  const bool guest_before = h.guest_possible;
   switch (h.presence) {
     case Presence::out:  // back home
-      model_record_outing(h.model, h.outing_start_ms, t, offset);
+      model_record_outing(h.model, h.outing_start_ms, t);
       h.presence = Presence::home;
       h.outing_start_ms = 0;
       h.last_return_ms = t;
@@ -104,16 +106,24 @@ void Engine::household_door_opening(uint32_t hi, uint32_t door, int64_t t) {
         h.presence = Presence::out;
         h.outing_start_ms = t;
       }
-      // D3 candidate: leaving in quiet hours.
-      const int minute = local_minute_of_day(t, offset);
-      if (in_quiet_hours(minute, h.profile.quiet_start_min, h.profile.quiet_end_min) &&
-          model_outings_starting_near(h.model, t, offset) < rules_.d3_usual_outings) {
-        h.night_exit_ms = t;
-        schedule(door, DeadlineKind::night_exit, t + rules_.d3_confirm_s * 1000);
-      }
       break;
     }
     case Presence::unsure: h.last_return_ms = t; break;
+  }
+  // D3 candidate: leaving in quiet hours (by the trusted passage count, or any opening), not
+  // right after someone came in and stayed, at an hour this person does not use the door.
+  // Untrusted: leaving when water was the last thing before this opening (home, then out).
+  const bool home_before =
+      h.prev_door_activity_ms <= std::max(h.last_water_use_from_ms, h.last_any_use_from_ms);
+  const bool leaving = passages_trusted(h) ? before == Presence::home && h.presence == Presence::out
+                                           : !guest_before && home_before;
+  const int minute = local_minute_of_day(t, offset);
+  if (in_quiet_hours(minute, h.profile.quiet_start_min, h.profile.quiet_end_min)) {
+    if (leaving && model_openings_near(h.model, t, offset) < rules_.d3_usual_outings) {
+      h.night_exit_ms = t;
+      schedule(door, DeadlineKind::night_exit, t + rules_.d3_confirm_s * 1000);
+    }
+    model_record_opening(h.model, t, offset);  // the habit: a night opening at this hour
   }
 }
 

@@ -117,13 +117,12 @@ int64_t model_usual_quiet_after(const HouseholdModel& m, int64_t t_ms, int utc_o
   return static_cast<int64_t>(longest + 1) * kSlotMs;
 }
 
-void model_record_outing(HouseholdModel& m, int64_t start_ms, int64_t end_ms, int utc_offset_min) {
+void model_record_outing(HouseholdModel& m, int64_t start_ms, int64_t end_ms) {
   if (end_ms <= start_ms) return;
   const int64_t minutes = (end_ms - start_ms) / kMinuteMs;
   int bin = 0;
   while (bin < HouseholdModel::kOutingBins - 1 && minutes > kOutingUpperMin[bin]) ++bin;
   add_decayed(m.outing_len, bin);
-  add_decayed(m.outing_start_hour, local_minute_of_day(start_ms, utc_offset_min) / 60);
 }
 
 int64_t model_outing_quantile(const HouseholdModel& m, double quantile, int min_outings) {
@@ -139,10 +138,13 @@ int64_t model_outing_quantile(const HouseholdModel& m, double quantile, int min_
   return static_cast<int64_t>(kOutingUpperMin[HouseholdModel::kOutingBins - 1]) * kMinuteMs;
 }
 
-int model_outings_starting_near(const HouseholdModel& m, int64_t t_ms, int utc_offset_min) {
+void model_record_opening(HouseholdModel& m, int64_t t_ms, int utc_offset_min) {
+  add_decayed(m.opening_hour, local_minute_of_day(t_ms, utc_offset_min) / 60);
+}
+
+int model_openings_near(const HouseholdModel& m, int64_t t_ms, int utc_offset_min) {
   const int hour = local_minute_of_day(t_ms, utc_offset_min) / 60;
-  return m.outing_start_hour[(hour + 23) % 24] + m.outing_start_hour[hour] +
-         m.outing_start_hour[(hour + 1) % 24];
+  return m.opening_hour[(hour + 23) % 24] + m.opening_hour[hour] + m.opening_hour[(hour + 1) % 24];
 }
 
 }  // namespace edgegw

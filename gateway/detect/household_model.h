@@ -1,6 +1,6 @@
 // household_model.h: what the detector learns about one household's rhythm, on the box, in
 // event time: a ring of the last kDays local days in 15-minute slots (was water used in that
-// slot), and the lengths and start hours of their outings. From it:
+// slot), and the lengths of their outings and the hours of their night door openings. From it:
 // how long this person is usually quiet after a given time of day, how long their outings
 // last, and whether they usually go out at a given hour. 300 bytes, trivially copyable, no
 // heap; deterministic (a pure function of the events fed to it).
@@ -26,7 +26,7 @@ struct HouseholdModel {
   int64_t newest_day = -1;  // local day number of the current row, -1 before the first event
   uint16_t days_seen = 0;   // distinct days with activity since the model began (capped)
   uint8_t outing_len[kOutingBins] = {};  // decayed counts of outing lengths
-  uint8_t outing_start_hour[24] = {};    // decayed counts of outing starts by local hour
+  uint8_t opening_hour[24] = {};         // decayed counts of night door openings by local hour
 };
 
 // Records water use in [from_ms, to_ms] (a single instant when equal).
@@ -41,14 +41,17 @@ int64_t model_usual_quiet_after(const HouseholdModel& m, int64_t t_ms, int utc_o
                                 int min_days);
 
 // An outing from start to end (door out, door back) of at least a few minutes.
-void model_record_outing(HouseholdModel& m, int64_t start_ms, int64_t end_ms, int utc_offset_min);
+void model_record_outing(HouseholdModel& m, int64_t start_ms, int64_t end_ms);
 
 // The outing length that `quantile` (0..1) of this person's outings stay under, in ms; -1 when
 // fewer than `min_outings` outings were seen.
 int64_t model_outing_quantile(const HouseholdModel& m, double quantile, int min_outings);
 
-// How many of the recorded outings started within an hour of the local hour of `t_ms`.
-int model_outings_starting_near(const HouseholdModel& m, int64_t t_ms, int utc_offset_min);
+// A door opening in the quiet hours (the person's night habits: a late return, a market trip).
+void model_record_opening(HouseholdModel& m, int64_t t_ms, int utc_offset_min);
+
+// How many of the recorded night openings fell within an hour of the local hour of `t_ms`.
+int model_openings_near(const HouseholdModel& m, int64_t t_ms, int utc_offset_min);
 
 // Upper edge of an outing-length bin, in minutes.
 int outing_bin_upper_min(int bin);

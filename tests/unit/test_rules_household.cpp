@@ -59,7 +59,8 @@ TEST_CASE("D3 night exit across midnight, once per night - a late return is not 
   h.door(kT0 + 22 * kHour, true);
   h.door(kT0 + 23 * kHour, false);  // 23:00: back home
   h.door(kT0 + 23 * kHour + kMin, true);
-  h.water(kT0 + 23 * kHour + 30 * kMin);
+  h.water(kT0 + 23 * kHour + 15 * kMin);
+  h.water(kT0 + 23 * kHour + 30 * kMin, 0.002);  // home: washes hands
   CHECK(h.count(Rule::D3) == 0);
   h.door(kT0 + 26 * kHour, false);  // 02:00 next day: leaves
   h.door(kT0 + 26 * kHour + kMin, true);
@@ -74,7 +75,8 @@ TEST_CASE("D3 night exit across midnight, once per night - a late return is not 
   h.pass(kT0 + 31 * kHour);  // out at 07:00
   h.water(kT0 + 31 * kHour + 30 * kMin);
   CHECK(h.count(Rule::D3) == 1);
-  h.pass(kT0 + 46 * kHour);  // 22:00 back; 23:00 the next night out again
+  h.pass(kT0 + 46 * kHour);  // 22:00 back, uses water; 23:00 the next night out again
+  h.water(kT0 + 46 * kHour + 15 * kMin, 0.002);
   h.pass(kT0 + 47 * kHour);
   h.water(kT0 + 47 * kHour + 30 * kMin);
   CHECK(h.count(Rule::D3) == 2);
