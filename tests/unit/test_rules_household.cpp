@@ -75,10 +75,10 @@ TEST_CASE("D3 night exit across midnight, once per night - a late return is not 
   h.pass(kT0 + 31 * kHour);  // out at 07:00
   h.water(kT0 + 31 * kHour + 30 * kMin);
   CHECK(h.count(Rule::D3) == 1);
-  h.pass(kT0 + 46 * kHour);  // 22:00 back, uses water; 23:00 the next night out again
+  h.pass(kT0 + 46 * kHour);  // 22:00 back, uses water; 04:00 the next night out again
   h.water(kT0 + 46 * kHour + 15 * kMin, 0.002);
-  h.pass(kT0 + 47 * kHour);
-  h.water(kT0 + 47 * kHour + 30 * kMin);
+  h.pass(kT0 + 52 * kHour);
+  h.water(kT0 + 52 * kHour + 30 * kMin);
   CHECK(h.count(Rule::D3) == 2);
 }
 
