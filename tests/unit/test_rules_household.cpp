@@ -76,6 +76,7 @@ TEST_CASE("D3 night exit across midnight, once per night - a late return is not 
   h.water(kT0 + 31 * kHour + 30 * kMin);
   CHECK(h.count(Rule::D3) == 1);
   h.pass(kT0 + 46 * kHour);  // 22:00 back, uses water; 04:00 the next night out again
+  h.water(kT0 + 46 * kHour + 5 * kMin);
   h.water(kT0 + 46 * kHour + 15 * kMin, 0.002);
   h.pass(kT0 + 52 * kHour);
   h.water(kT0 + 52 * kHour + 30 * kMin);
