@@ -316,7 +316,7 @@ Config parse_config(std::string_view text, const std::string& origin, const std:
   else
     r.fail(root.get("clock"), "clock", "expected \"wall\" or \"event\"");
   r.read("data_dir", c.data_dir);
-  r.read_int("checkpoint_interval_s", c.checkpoint_interval_s, 0, 3600);  // 0: every message
+  r.read_int("checkpoint_interval_s", c.checkpoint_interval_s, 0, 3600);  // 0: sync every write
   std::string inventory_path;
   r.read("inventory", inventory_path);
 
@@ -362,6 +362,8 @@ Config parse_config(std::string_view text, const std::string& origin, const std:
   if (const toml::table* t = r.sub_table("limits")) {
     TableReader s(*t, origin, "limits.");
     read_limits(s, c.limits);
+    s.read_int("max_sensors", c.max_sensors, 1, 100000000);
+    s.read_int("max_clock_ahead_s", c.max_clock_ahead_ms, 0, 365LL * 86400, 1000);
     s.finish();
   }
   if (const toml::table* t = r.sub_table("cjt188")) {

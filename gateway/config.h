@@ -76,13 +76,20 @@ struct Config {
   UplinkConfig uplink = default_uplink();
   std::vector<Route> routes = default_routes();
   DecodeLimits limits;
+  // [limits] max_sensors: the sensor table's bound; a new id past it is dead-lettered
+  // ("sensor_limit") and counted, so that no local publisher can grow it without end.
+  size_t max_sensors = 200000;
+  // [limits] max_clock_ahead_s: in wall-clock mode a reading further ahead of the gateway's
+  // clock is dead-lettered (bad_timestamp): a device's clock never moves anyone's deadlines.
+  int64_t max_clock_ahead_ms = 300 * 1000;
   DriverOptions drivers;  // [cjt188]
   RulesConfig rules;
   Inventory inventory;
   uint64_t outbox_max_bytes = 64ull << 20;
   uint32_t deadletter_max_entries = 10000;
-  int checkpoint_interval_s =
-      10;  // 0: after every message (a kill -9 then loses no detector state)
+  // Detector state is written before each reading is acknowledged; the WAL is synced this often
+  // (0: every write), bounding what a power cut can lose. See gateway/store/DURABILITY.md.
+  int checkpoint_interval_s = 10;
   StatusConfig status;
   LogConfig log;
 

@@ -1,9 +1,13 @@
-// gateway.cpp: wiring the stages together and the wall-clock ticker.
+// gateway.cpp: wiring the stages together, the one commit path and the ticker.
 #include "gateway/gateway.h"
 
-#include "gateway/store/state_store.h"
-
 #include <chrono>
+
+#include <fmt/format.h>
+
+#include "drivers/timestamp.h"
+#include "gateway/log.h"
+#include "gateway/store/state_store.h"
 
 namespace edgegw {
 
@@ -26,6 +30,21 @@ Gateway::Gateway(const Config& config)
       }) {
   // A restart continues where the detector stopped: open alerts, quiet periods, deadlines.
   restore_engine_state(*db_, pipeline_.engine());
+  if (begin_run(*db_, current_boot_id())) {
+    // Rebooted without a clean stop: a power cut may have taken the state written since the
+    // last sync, at most checkpoint_interval_s (+1 s tick) after the restored watermark.
+    // In event-clock mode the lost state's event time is unknown: from the next reading on.
+    Engine& engine = pipeline_.engine();
+    const int64_t from = engine.watermark_ms() + (config_.checkpoint_interval_s + 1) * 1000LL;
+    if (config_.clock == ClockMode::wall)
+      engine.restart_windows(from);
+    else
+      engine.restart_windows_at_next_reading(from);
+    log_warn("store", fmt::format("the last run ended without a clean stop before a reboot (power "
+                                  "cut?): quiet windows restart at {}{}",
+                                  format_iso8601_utc(from),
+                                  config_.clock == ClockMode::wall ? "" : " or the next reading"));
+  }
 }
 
 Gateway::~Gateway() {
@@ -36,7 +55,7 @@ void Gateway::start() {
   status_service_.start();
   uplink_.start();
   ingest_.start();
-  if (config_.clock == ClockMode::wall) ticker_ = std::thread([this] { tick_loop(); });
+  ticker_ = std::thread([this] { tick_loop(); });
 }
 
 void Gateway::stop() {
@@ -49,36 +68,160 @@ void Gateway::stop() {
   if (ticker_.joinable()) ticker_.join();
   {
     std::lock_guard lock(mu_);
-    checkpoint_engine_state(*db_, pipeline_.engine());
+    next_retry_ = {};  // one last try for anything held
+    commit(alerts_, /*sync=*/true);
+    if (!storage_.error.empty())
+      log_error("store", fmt::format("stopping with {} alerts that could not be stored: {}",
+                                     held_alerts_.size(), storage_.error));
+    else if (!stopped_) {
+      try {
+        mark_clean_stop(*db_);
+        flush_all(*db_);  // table files for every family: what `edgegw repair` can read
+      } catch (const std::exception& e) {
+        log_error("store", e.what());
+      }
+    }
+    stopped_ = true;
   }
   uplink_.stop();
   status_service_.stop();
 }
 
-void Gateway::store(std::vector<Alert>& alerts) {
-  if (alerts.empty()) return;
+// The one commit path, under mu_, after every message and every tick, before the broker's
+// callback returns (so before Paho acknowledges the reading):
+//  - alerts: the alerts and every changed detector record in one synced write, so that state
+//    saying "raised" never exists without its alert, nor an alert without its state;
+//  - no alerts: the changed records in one WAL write, unsynced (the OS keeps it through a
+//    kill -9); the WAL is synced every checkpoint_interval_s (every write when 0), which bounds
+//    what a power cut can cost (gateway/store/DURABILITY.md).
+// A storage error (disk full, I/O error) never stops the gateway: what could not be written is
+// held in memory, readings keep flowing through detection, and the write is retried (oldest
+// alerts first, under their ids) once a second until the disk takes it again.
+void Gateway::commit(std::vector<Alert>& alerts, bool sync) {
   const auto t0 = std::chrono::steady_clock::now();
-  rocksdb::WriteBatch state;  // the detector state that raised them, in the same synced write
-  add_dirty_state(*db_, pipeline_.engine(), state);
-  outbox_.append(alerts, &state);  // synced before we return to the broker's callback
-  status_service_.after_store(alerts, std::chrono::steady_clock::now() - t0);
+  if (config_.checkpoint_interval_s == 0 ||
+      t0 - last_sync_ >= std::chrono::seconds(config_.checkpoint_interval_s))
+    sync = true;
+  std::vector<StateRecord> records = pipeline_.engine().take_dirty_records();
+  if (!storage_.error.empty()) {
+    hold(alerts, records);
+    if (t0 < next_retry_) return;
+    next_retry_ = t0 + std::chrono::seconds(1);
+    db_->db->Resume();  // clears RocksDB's background error once its cause is gone
+    alerts.swap(held_alerts_);
+    for (auto& [key, value] : held_state_) records.push_back({key, std::move(value)});
+    held_state_.clear();
+    sync = true;
+  }
+  try {
+    write(alerts, records, sync, t0);
+  } catch (const std::exception& e) {
+    storage_failed(e.what());
+    hold(alerts, records);
+    next_retry_ = t0 + std::chrono::seconds(1);
+    return;
+  }
+  if (!storage_.error.empty()) {
+    log_info("store", fmt::format("storage works again after {} failed writes; held alerts "
+                                  "stored",
+                                  storage_.failed_writes));
+    storage_.error.clear();
+    storage_.failing_since_ms = 0;
+    storage_.held_alerts = 0;
+  }
+}
+
+void Gateway::write(std::vector<Alert>& alerts, const std::vector<StateRecord>& records, bool sync,
+                    std::chrono::steady_clock::time_point t0) {
+  check_disk_room(*db_);
+  rocksdb::WriteBatch batch;
+  if (fault_.lose_unsynced() && (sync || !alerts.empty()) && !page_cache_.empty()) {
+    for (const auto& [key, value] : page_cache_)
+      check(batch.Put(db_->state, key, value), "batching the detector state");
+    log_info("fault", fmt::format("power-cut simulation: {} records synced", page_cache_.size()));
+    page_cache_.clear();
+  }
+  for (const StateRecord& r : records)
+    check(batch.Put(db_->state, r.key, r.value), "batching the detector state");
+  if (!alerts.empty()) {
+    fault_.reach("alerts.before_write");
+    outbox_.append(alerts, &batch);  // synced, and the WAL before it with it
+    fault_.reach("alerts.after_write");
+    last_sync_ = t0;
+    unsynced_ = false;
+    status_service_.after_store(alerts, std::chrono::steady_clock::now() - t0);
+    alerts.clear();
+    uplink_.notify();
+    return;
+  }
+  if (batch.Count() > 0 && !sync && fault_.lose_unsynced()) {
+    // Power-cut simulation (test builds): held where a power cut loses it, until the next sync.
+    fault_.reach("state.before_write");
+    for (const StateRecord& r : records) page_cache_[r.key] = r.value;
+    fault_.reach("state.after_write");
+    return;
+  }
+  if (batch.Count() > 0) {
+    fault_.reach("state.before_write");
+    rocksdb::WriteOptions wo;
+    wo.sync = sync;
+    check(db_->db->Write(wo, &batch), "writing the detector state");
+    fault_.reach("state.after_write");
+    unsynced_ = !sync;
+  } else if (sync && unsynced_) {
+    // A synced write syncs the WAL before it. (Not DB::SyncWAL(): after a failed write it asserts
+    // on the WAL writer's error in Debian's RocksDB build instead of returning the error.)
+    rocksdb::WriteBatch mark;
+    const int64_t wm = pipeline_.engine().watermark_ms();
+    check(mark.Put(db_->meta, "run.synced_watermark",
+                   std::string_view(reinterpret_cast<const char*>(&wm), sizeof wm)),
+          "batching the sync mark");
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    check(db_->db->Write(wo, &mark), "syncing the detector state");
+    unsynced_ = false;
+  }
+  if (sync) last_sync_ = t0;
+}
+
+void Gateway::hold(std::vector<Alert>& alerts, std::vector<StateRecord>& records) {
+  for (Alert& a : alerts) held_alerts_.push_back(std::move(a));
   alerts.clear();
-  uplink_.notify();
+  if (held_alerts_.size() > kMaxHeldAlerts) {
+    const size_t drop = held_alerts_.size() - kMaxHeldAlerts;
+    held_alerts_.erase(held_alerts_.begin(), held_alerts_.begin() + static_cast<ptrdiff_t>(drop));
+    storage_.dropped_alerts += drop;
+  }
+  for (StateRecord& r : records) held_state_[std::move(r.key)] = std::move(r.value);
+  records.clear();
+  storage_.held_alerts = held_alerts_.size();
+}
+
+void Gateway::storage_failed(const std::string& error) {
+  ++storage_.failed_writes;
+  if (storage_.error.empty()) storage_.failing_since_ms = wall_clock_ms();
+  if (storage_.error != error)
+    log_error("store", fmt::format("cannot write to {}: {}; readings are still handled, alerts "
+                                   "are held in memory and retried every second",
+                                   config_.data_dir, error));
+  storage_.error = error;
 }
 
 void Gateway::handle_message(std::string_view topic, std::string_view payload) {
   const int64_t arrival = config_.clock == ClockMode::wall ? wall_clock_ms() : 0;
   std::lock_guard lock(mu_);
   const auto t0 = std::chrono::steady_clock::now();
-  pipeline_.handle(topic, payload, arrival, alerts_);
-  status_service_.after_message(topic, payload, pipeline_.counters(),
-                                std::chrono::steady_clock::now() - t0);
-  if (config_.checkpoint_interval_s == 0 ||
-      t0 - last_checkpoint_ > std::chrono::seconds(config_.checkpoint_interval_s)) {
-    checkpoint_engine_state(*db_, pipeline_.engine());
-    last_checkpoint_ = t0;
+  try {
+    pipeline_.handle(topic, payload, arrival, alerts_);
+    status_service_.after_message(topic, payload, pipeline_.counters(),
+                                  std::chrono::steady_clock::now() - t0);
+    commit(alerts_);
+  } catch (const std::exception& e) {
+    // Nothing may escape into Paho's thread (std::terminate, then the same message again).
+    ++storage_.unexpected_errors;
+    log_error("gateway",
+              fmt::format("message on '{}' ({} bytes): {}", topic, payload.size(), e.what()));
   }
-  store(alerts_);
 }
 
 void Gateway::tick_loop() {
@@ -86,8 +229,15 @@ void Gateway::tick_loop() {
   while (!stopping_) {
     tick_wake_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; });
     std::lock_guard pipeline_lock(mu_);
-    pipeline_.tick(wall_clock_ms(), alerts_);
-    store(alerts_);
+    try {
+      // Event time moves with the wall clock only in wall-clock mode; in both modes the tick
+      // retries what a storage error held back.
+      if (config_.clock == ClockMode::wall) pipeline_.tick(wall_clock_ms(), alerts_);
+      commit(alerts_);
+    } catch (const std::exception& e) {
+      ++storage_.unexpected_errors;
+      log_error("gateway", fmt::format("tick: {}", e.what()));
+    }
   }
 }
 
@@ -125,11 +275,13 @@ GatewayStatus Gateway::status() const {
     s.counters = pipeline_.counters();
     s.watermark_ms = pipeline_.engine().watermark_ms();
     s.sensors = pipeline_.engine().sensor_count();
+    s.storage = storage_;
   }
   s.outbox = outbox_.stats();
   s.uplink = uplink_.stats();
   s.ingest = ingest_.stats();
   s.dead_letters = dead_letters_.count();
+  s.deadletter_write_errors = dead_letters_.write_errors();
   return s;
 }
 

@@ -1,7 +1,9 @@
 // gateway.h: the running gateway: wires ingest -> pipeline (decode, detect) -> outbox -> uplink
-// around one RocksDB database, and in wall-clock mode ticks event time every second.
+// around one RocksDB database; ticks every second (event time in wall-clock mode, and the retry
+// of writes a storage error held back).
 #pragma once
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -14,10 +16,21 @@
 #include "gateway/status/service.h"
 #include "gateway/store/db.h"
 #include "gateway/store/deadletters.h"
+#include "gateway/store/fault.h"
 #include "gateway/store/outbox.h"
 #include "gateway/uplink/uplink.h"
 
 namespace edgegw {
+
+// Whether the database takes writes (gateway.cpp, Gateway::commit).
+struct StorageHealth {
+  std::string error;               // the last write's error; empty while writes work
+  int64_t failing_since_ms = 0;    // wall clock of the first failure of this episode
+  uint64_t failed_writes = 0;      // since start
+  uint64_t held_alerts = 0;        // raised, waiting in memory for the disk
+  uint64_t dropped_alerts = 0;     // held alerts dropped past kMaxHeldAlerts (since start)
+  uint64_t unexpected_errors = 0;  // exceptions caught around a message or a tick
+};
 
 struct GatewayStatus {
   PipelineCounters counters;
@@ -25,6 +38,8 @@ struct GatewayStatus {
   UplinkStats uplink;
   IngestStats ingest;
   uint64_t dead_letters = 0;
+  uint64_t deadletter_write_errors = 0;
+  StorageHealth storage;
   int64_t watermark_ms = 0;
   size_t sensors = 0;
 };
@@ -62,7 +77,15 @@ class Gateway {
   const DeadLetters& dead_letters() const { return dead_letters_; }
 
  private:
-  void store(std::vector<Alert>& alerts);
+  void commit(std::vector<Alert>& alerts, bool sync = false);
+  void write(std::vector<Alert>& alerts, const std::vector<StateRecord>& records, bool sync,
+             std::chrono::steady_clock::time_point t0);
+  void hold(std::vector<Alert>& alerts, std::vector<StateRecord>& records);
+  void storage_failed(const std::string& error);
+
+  // Alerts held in memory while the disk fails, at most (about 30 MB); older ones are dropped
+  // and counted past it.
+  static constexpr size_t kMaxHeldAlerts = 100000;
   void tick_loop();
 
   const Config config_;
@@ -72,7 +95,16 @@ class Gateway {
   mutable std::mutex mu_;  // guards pipeline_ and alerts_
   Pipeline pipeline_;
   std::vector<Alert> alerts_;  // reused per message
-  std::chrono::steady_clock::time_point last_checkpoint_ = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point last_sync_ = std::chrono::steady_clock::now();
+  bool unsynced_ = false;  // detector state written to the WAL and not yet synced
+  // While the disk fails (guarded by mu_): what could not be written, retried every second.
+  StorageHealth storage_;
+  std::vector<Alert> held_alerts_;                 // oldest first
+  std::map<std::string, std::string> held_state_;  // detector records by key, newest value
+  std::chrono::steady_clock::time_point next_retry_{};
+  bool stopped_ = false;
+  std::map<std::string, std::string> page_cache_;  // EDGEGW_LOSE_UNSYNCED only (fault.h)
+  FaultPoints fault_;
   Config live_config_;  // config_ plus live reloads; guarded by mu_
   StatusService status_service_;
   Uplink uplink_;

@@ -1,4 +1,5 @@
 // cmd_parse.cpp: `edgegw parse`: decode one payload as the gateway would, and explain a rejection.
+#include <chrono>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -7,6 +8,7 @@
 #include "drivers/validate.h"
 #include "gateway/cli/commands.h"
 #include "gateway/config.h"
+#include "gateway/ingest/pipeline.h"
 
 namespace edgegw {
 
@@ -29,8 +31,14 @@ int cmd_parse(const ParseOptions& opts) {
   Reading reading;
   DecodeStatus status =
       decode_with(*driver, opts.topic, payload, config.limits, scratch, reading, config.drivers);
-  // No arrival time here: a reading without its own time stays without one.
-  if (!status && reading.time_ms != 0) status = validate_reading(reading, 0, config.limits);
+  // Judged against the wall clock, as the live gateway judges it on arrival (a reading more
+  // than limits.max_future_skew_s ahead is refused); one without its own time stays without.
+  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+  if (!status && reading.time_ms != 0) status = validate_reading(reading, now_ms, config.limits);
+  if (!status && reading.time_ms != 0)
+    status = check_clock_ahead(reading, now_ms, config.max_clock_ahead_ms);
   if (status) {
     std::cerr << fmt::format("error: {} ({} driver): {}\n", to_string(status->code),
                              to_string(*driver), status->detail);

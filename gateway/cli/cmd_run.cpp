@@ -2,6 +2,7 @@
 // the config file: a file that does not load is refused with the reason and the running config
 // stays; otherwise the live parts apply (see gateway/status/config_diff.h) keeping all state.
 #include <csignal>
+#include <fstream>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -57,6 +58,24 @@ void reload(const RunOptions& opts, Gateway& gateway) {
                                    fmt::join(r.restart_needed, ", ")));
 }
 
+// The example config's gateway_id on a box configured from /etc: two boxes with the same id
+// collide upstream (alert ids are per gateway), so refuse, naming the file and line.
+std::string example_id_refusal(const std::string& config_file, const Config& config) {
+  if (!config_file.starts_with("/etc/") || config.gateway_id != Config{}.gateway_id) return {};
+  std::ifstream in(config_file);
+  int line_no = 0, at = 0;
+  for (std::string line; std::getline(in, line);) {
+    ++line_no;
+    if (line.find_first_not_of(" \t") != std::string::npos &&
+        line.substr(line.find_first_not_of(" \t")).starts_with("gateway_id"))
+      at = line_no;
+  }
+  return fmt::format(
+      "{}{}: gateway_id = \"{}\" is the example id: give this box its own "
+      "(alert ids are per gateway; two boxes with one id collide upstream)",
+      config_file, at ? fmt::format(":{}", at) : std::string(" (not set)"), config.gateway_id);
+}
+
 }  // namespace
 
 int cmd_run(const RunOptions& opts) {
@@ -68,6 +87,10 @@ int cmd_run(const RunOptions& opts) {
     return 2;
   }
   apply_overrides(opts, config);
+  if (const std::string why = example_id_refusal(opts.config_file, config); !why.empty()) {
+    std::cerr << "error: " << why << "\n";
+    return kExitUsage;
+  }
 
   // Signals are taken synchronously by this thread only: no handler, no global state.
   sigset_t signals;
@@ -95,6 +118,9 @@ int cmd_run(const RunOptions& opts) {
       break;
     }
     gateway.stop();
+  } catch (const DbDamagedError& e) {
+    std::cerr << "error: " << e.what() << "\n";  // one line; systemd must not restart (exit 4)
+    return kExitDamaged;
   } catch (const std::exception& e) {
     log_error("gateway", e.what());
     return 1;

@@ -19,6 +19,7 @@ enum Exit : int {
   kExitProblem = 1,     // unhealthy, not found, refused
   kExitUsage = 2,       // bad flags, bad config
   kExitNotRunning = 3,  // the command needs the running gateway and it is not reachable
+  kExitDamaged = 4,     // `run`: the database is damaged; `edgegw repair` (systemd: no restart)
 };
 
 struct RunOptions {
@@ -45,6 +46,7 @@ struct ReplayOptions {
 int cmd_replay(const ReplayOptions& opts);
 
 int cmd_status(const CommonOptions& opts);
+int cmd_repair(const CommonOptions& opts);
 
 struct SensorsOptions {
   bool silent = false, unassigned = false;

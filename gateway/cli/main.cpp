@@ -30,7 +30,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "edgegw " EDGEGW_VERSION);
   app.footer(
       "Exit codes: 0 ok, 1 unhealthy / not found / refused, 2 usage or config error, "
-      "3 gateway not running.");
+      "3 gateway not running, 4 damaged database (edgegw repair).");
 
   RunOptions run;
   auto* run_cmd = app.add_subcommand("run", "Run the gateway (SIGHUP reloads the config)");
@@ -137,6 +137,11 @@ int main(int argc, char** argv) {
   check_cmd->add_option("file", config_file, "Config file")->required();
   check_cmd->add_flag("--json", config_json, "Print JSON");
 
+  auto* repair_cmd = app.add_subcommand(
+      "repair",
+      "Repair a damaged database (the gateway refuses to start on one), keeping what can be read");
+  add_common(repair_cmd, common);
+
   TailOptions tail;
   auto* tail_cmd =
       app.add_subcommand("tail", "Live decoded readings, rejections and alerts until Ctrl-C");
@@ -160,6 +165,7 @@ int main(int argc, char** argv) {
   if (*decode_cmd) return cmd_decode(decode_input);
   if (*replay_cmd) return cmd_replay(replay);
   if (*status_cmd) return cmd_status(common);
+  if (*repair_cmd) return cmd_repair(common);
   if (*sensors_cmd) return cmd_sensors(common, sensors);
   if (*sensor_cmd) return cmd_sensor(common, sensor_id);
   if (*alerts_cmd) return cmd_alerts(common, alerts);

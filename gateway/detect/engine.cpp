@@ -276,10 +276,32 @@ void Engine::advance_watermark(int64_t t_ms, std::vector<Alert>& out) {
   while (deadlines_.pop_due(t_ms, d)) on_deadline(d, out);
 }
 
-void Engine::on_reading(const Reading& r, std::vector<Alert>& out) {
-  // Deadlines before this reading's time fire first, so that order of input decides nothing.
-  advance_watermark(r.time_ms - 1, out);
+// How far a reading at t_ms from sensor idx may move the watermark: see on_reading().
+int64_t Engine::watermark_bound(uint32_t idx, int64_t t_ms, int64_t wall_ms) const {
+  if (wall_ms > 0) return std::min(t_ms, wall_ms);
+  if (t_ms <= watermark_ms_ + kSoloJumpMs) return t_ms;
+  int64_t others = 0;  // the newest time another recently heard sensor vouches for
+  bool any_other = false;
+  for (size_t i = 0; i < recent_count_; ++i) {
+    if (recent_[i].sensor == idx) continue;
+    others = any_other ? std::max(others, recent_[i].time_ms) : recent_[i].time_ms;
+    any_other = true;
+  }
+  return any_other ? std::min(t_ms, others) : t_ms;  // alone: its clock is the only one
+}
+
+void Engine::on_reading(const Reading& r, std::vector<Alert>& out, int64_t wall_ms) {
+  if (restart_at_next_ms_ != 0) {
+    restart_windows(std::max(restart_at_next_ms_, r.time_ms));
+    restart_at_next_ms_ = 0;
+  }
   const uint32_t idx = index_of(r.sensor_id, r.kind);
+  const int64_t bound = watermark_bound(idx, r.time_ms, wall_ms);
+  recent_[recent_next_] = RecentTime{idx, r.time_ms};
+  recent_next_ = (recent_next_ + 1) % recent_.size();
+  recent_count_ = std::min(recent_count_ + 1, recent_.size());
+  // Deadlines before this reading's time fire first, so that order of input decides nothing.
+  advance_watermark(std::min(r.time_ms - 1, bound), out);
   if (sensors_[idx].kind != r.kind) return;  // one id, two families: keep the first
   health_reading(idx, r, out);
   switch (r.kind) {
@@ -287,7 +309,7 @@ void Engine::on_reading(const Reading& r, std::vector<Alert>& out) {
     case SensorKind::door: door_reading(idx, r, out); break;
     case SensorKind::facade: facade_reading(idx, r, out); break;
   }
-  advance_watermark(r.time_ms, out);
+  advance_watermark(bound, out);
 }
 
 bool Engine::set_away(std::string_view household, int64_t until_ms) {
@@ -520,6 +542,24 @@ std::vector<StateRecord> Engine::take_dirty_records() {
     watermark_dirty_ = false;
   }
   return out;
+}
+
+void Engine::restart_windows(int64_t from_ms) {
+  for (uint32_t i = 0; i < sensors_.size(); ++i) {
+    SensorState& s = sensors_[i];
+    if (s.kind == SensorKind::water) {
+      for (QuietWindow* w : {&s.water.w1, &s.water.w2})
+        if (w->anchor_time_ms != 0 && w->anchor_time_ms < from_ms) {
+          w->anchor_time_ms = from_ms;
+          dirty_[i] = 1;
+        }
+    } else if (s.kind == SensorKind::door && s.door.last_opening_ms != 0 &&
+               s.door.last_opening_ms < from_ms) {
+      s.door.last_opening_ms = from_ms;  // the pending D1/D2 deadline re-arms from it
+      schedule(i, DeadlineKind::door_no_opening, from_ms + rules_.d1_window_s * 1000);
+      dirty_[i] = 1;
+    }
+  }
 }
 
 void Engine::load_record(std::string_view key, std::string_view value) {

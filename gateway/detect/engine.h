@@ -4,6 +4,7 @@
 // are fused (see emit rules in engine.cpp). Single-threaded: the caller serializes.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -71,7 +72,12 @@ class Engine {
   Engine(const RulesConfig& rules, const Inventory& inventory);
 
   // Applies one validated reading (time_ms set) and appends the alerts it raises or clears.
-  void on_reading(const Reading& r, std::vector<Alert>& out);
+  // The reading moves the watermark (everyone's deadlines) to its time, but never past
+  // `wall_ms` (wall-clock mode; 0 in event mode), and in event mode a jump of more than
+  // kSoloJumpMs needs another recently heard sensor at that time: one device's clock cannot
+  // fire the whole site's deadlines.
+  void on_reading(const Reading& r, std::vector<Alert>& out, int64_t wall_ms = 0);
+  static constexpr int64_t kSoloJumpMs = 15 * 60 * 1000;
 
   // A message from this sensor was rejected at `time_ms` (garbage payloads, rule S2).
   void on_rejected(std::string_view sensor_id, int64_t time_ms, std::vector<Alert>& out);
@@ -105,6 +111,14 @@ class Engine {
   // watermark); and restoring from such records at start.
   std::vector<StateRecord> take_dirty_records();
   void load_record(std::string_view key, std::string_view value);
+  // After a power cut lost the state written since `from_ms` (the checkpoint's time plus the
+  // sync interval): every no-activity window (W1/W2 anchors, the door's last opening for
+  // D1/D2) restarts there, so that an activity the cut erased cannot leave a stale start to
+  // fire on. Care alerts of windows in progress come later by up to their window; none falsely.
+  void restart_windows(int64_t from_ms);
+  // The same at the next reading, from no earlier than its time (event-clock mode: how much
+  // event time the lost state covered is unknown; it ended before the next reading).
+  void restart_windows_at_next_reading(int64_t from_ms) { restart_at_next_ms_ = from_ms; }
   // The record of one sensor and its household, to store with the alerts it raised.
   void records_for(std::string_view sensor_id, std::vector<StateRecord>& out) const;
 
@@ -150,6 +164,15 @@ class Engine {
   DeadlineQueue deadlines_;
   int64_t watermark_ms_ = 0;
   bool watermark_dirty_ = false;
+  // The last readings' (sensor, time), for the event-mode bound on watermark jumps.
+  struct RecentTime {
+    uint32_t sensor = 0;
+    int64_t time_ms = 0;
+  };
+  std::array<RecentTime, 16> recent_{};
+  size_t recent_count_ = 0, recent_next_ = 0;
+  int64_t restart_at_next_ms_ = 0;  // restart_windows_at_next_reading(), 0 = none
+  int64_t watermark_bound(uint32_t idx, int64_t t_ms, int64_t wall_ms) const;
   std::vector<uint32_t> dirty_households_;
 };
 

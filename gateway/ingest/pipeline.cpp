@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "drivers/timestamp.h"
 #include "drivers/validate.h"
 
 namespace edgegw {
@@ -11,8 +12,19 @@ Pipeline::Pipeline(const Config& config, DeadLetters* dead_letters)
     : routes_(config.routes),
       limits_(config.limits),
       drivers_(config.drivers),
+      max_sensors_(config.max_sensors),
+      max_clock_ahead_ms_(config.max_clock_ahead_ms),
       engine_(config.rules, config.inventory),
       dead_letters_(dead_letters) {}
+
+DecodeStatus check_clock_ahead(const Reading& r, int64_t wall_ms, int64_t max_ahead_ms) {
+  if (r.time_ms <= wall_ms + max_ahead_ms) return std::nullopt;
+  return DecodeError{DecodeErrorCode::bad_timestamp,
+                     fmt::format("time {} is {} s ahead of the gateway's clock {} "
+                                 "(limits.max_clock_ahead_s = {})",
+                                 format_iso8601_utc(r.time_ms), (r.time_ms - wall_ms) / 1000,
+                                 format_iso8601_utc(wall_ms), max_ahead_ms / 1000)};
+}
 
 // The sensor a topic names by the bridges' conventions: "<bridge>/<id>[/...]", or the last
 // level of "edgegw/reading/<id>".
@@ -48,13 +60,25 @@ void Pipeline::handle(std::string_view topic, std::string_view payload, int64_t 
   Reading reading;
   DecodeStatus status = decode_with(*driver, topic, payload, limits_, scratch_, reading, drivers_);
   if (!status) status = validate_reading(reading, arrival, limits_);
+  if (!status && arrival_ms != 0)
+    status = check_clock_ahead(reading, arrival_ms, max_clock_ahead_ms_);
   if (status) {
     reject(topic, payload, arrival, *status, alerts);
     return;
   }
+  if (engine_.sensor_count() >= max_sensors_ && !engine_.sensor(reading.sensor_id)) {
+    ++counters_.sensor_limit;
+    if (dead_letters_)
+      dead_letters_->add(arrival, topic, "sensor_limit",
+                         fmt::format("new sensor '{}' refused: the table is full (limits."
+                                     "max_sensors = {})",
+                                     reading.sensor_id, max_sensors_),
+                         payload);
+    return;
+  }
   ++counters_.accepted_by_driver[static_cast<size_t>(*driver)];
   const size_t before = alerts.size();
-  engine_.on_reading(reading, alerts);
+  engine_.on_reading(reading, alerts, arrival_ms);  // wall clock bounds the watermark (0: event)
   counters_.alerts += alerts.size() - before;
 }
 

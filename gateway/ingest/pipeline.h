@@ -24,7 +24,12 @@ struct PipelineCounters {
   std::array<uint64_t, kDecodeErrorCodes> rejected_by_reason{};
   uint64_t messages = 0;
   uint64_t alerts = 0;
+  uint64_t sensor_limit = 0;  // readings of new sensors refused: the table was full
 };
+
+// Wall-clock mode: a reading more than `max_ahead_ms` ahead of `wall_ms` is in the future
+// (bad_timestamp), whatever the drivers' own skew limit allows. `edgegw parse` judges the same.
+DecodeStatus check_clock_ahead(const Reading& r, int64_t wall_ms, int64_t max_ahead_ms);
 
 // The sensor id a topic names, for counting rejected messages per sensor (empty if none).
 std::string_view sensor_of_topic(std::string_view topic);
@@ -54,6 +59,8 @@ class Pipeline {
   std::vector<Route> routes_;
   DecodeLimits limits_;
   DriverOptions drivers_;
+  size_t max_sensors_;
+  int64_t max_clock_ahead_ms_;
   DecodeScratch scratch_;
   Engine engine_;
   DeadLetters* dead_letters_;  // may be null (e.g. `edgegw parse`)

@@ -57,7 +57,9 @@ ReloadPlan plan_reload(const Config& a, const Config& b) {
             a.uplink.backoff_max_ms == b.uplink.backoff_max_ms,
         "uplink");
   check(same_routes(a.routes, b.routes), "routes");
-  check(same_limits(a.limits, b.limits), "limits");
+  check(same_limits(a.limits, b.limits) && a.max_sensors == b.max_sensors &&
+            a.max_clock_ahead_ms == b.max_clock_ahead_ms,
+        "limits");
   check(same_cjt188(a.drivers.cjt188, b.drivers.cjt188), "cjt188");
   check(a.outbox_max_bytes == b.outbox_max_bytes, "outbox.max_bytes");
   check(a.deadletter_max_entries == b.deadletter_max_entries, "deadletters.max_entries");

@@ -27,15 +27,18 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr size_t kMaxClients = 64;
-constexpr size_t kMaxPendingOut = 16 << 20;  // a client that does not read is dropped
+// A client that does not read is dropped: a streaming (tail) client once this much waits for
+// it, any other once its response took longer than kResponseTimeout.
+constexpr size_t kMaxPendingTail = 1 << 20;
 constexpr auto kHeadTimeout = std::chrono::seconds(5);
+constexpr auto kResponseTimeout = std::chrono::seconds(30);
 
 struct Client {
   bool trusted = false;
   std::string in, out;
   bool head_done = false;
   int tail_id = 0;  // streaming when non-zero
-  Clock::time_point accepted;
+  Clock::time_point accepted, responded;
 };
 
 [[noreturn]] void fail(std::string_view what) {
@@ -128,6 +131,7 @@ void StatusServer::run() {
     const size_t end =
         c.in.find("\r\n\r\n") != std::string::npos ? c.in.find("\r\n\r\n") : c.in.find("\n\n");
     c.head_done = true;
+    c.responded = Clock::now();
     HttpResponse resp;
     auto req = parse_request_head(std::string_view(c.in).substr(0, end));
     if (!req) {
@@ -211,6 +215,7 @@ void StatusServer::run() {
             respond(c);
           else if (c.in.size() > kMaxRequestHead) {
             c.head_done = true;
+            c.responded = Clock::now();
             const auto r = error_response(431, "request too large");
             c.out = response_head(r.status, r.content_type, r.body.size()) + r.body;
           }
@@ -224,8 +229,10 @@ void StatusServer::run() {
           drop = true;
       }
       if (c.head_done && !c.tail_id && c.out.empty()) drop = true;  // response complete
-      if (!c.head_done && Clock::now() - c.accepted > kHeadTimeout) drop = true;
-      if (c.out.size() > kMaxPendingOut) drop = true;
+      const auto t = Clock::now();
+      if (!c.head_done && t - c.accepted > kHeadTimeout) drop = true;
+      if (c.head_done && !c.tail_id && t - c.responded > kResponseTimeout) drop = true;
+      if (c.tail_id && c.out.size() > kMaxPendingTail) drop = true;
       if (drop) close_client(it);
     }
   }

@@ -238,6 +238,12 @@ HttpResponse StatusService::handle(const HttpRequest& req) {
     r.body = metrics_text(gateway_, *this);
     return r;
   }
+  // The TCP port (status.http_port) serves what the README says, /metrics and /status: the
+  // views below name households and sensors, for the box's own operators on the Unix socket.
+  if (!req.trusted)
+    return error_response(404, fmt::format("no such resource on the HTTP port: {} (only "
+                                           "/metrics and /status)",
+                                           req.path));
   if (parts.size() == 1 && parts[0] == "sensors") return sensors_view(gateway_, req);
   if (parts.size() == 2 && parts[0] == "sensor") return sensor_view(gateway_, *this, parts[1]);
   if (parts.size() == 2 && parts[0] == "household")

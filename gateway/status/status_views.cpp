@@ -12,6 +12,8 @@
 #include "gateway/status/json.h"
 #include "gateway/status/views.h"
 
+#include "drivers/timestamp.h"
+
 #ifndef EDGEGW_VERSION
 #define EDGEGW_VERSION "unknown"
 #endif
@@ -74,6 +76,24 @@ std::vector<std::string> health_problems(const Gateway& gw, const StatusService&
     p.push_back(fmt::format("outbox {}% full", s.outbox.bytes * 100 / s.outbox.max_bytes));
   if (s.outbox.evicted_by_class != decltype(s.outbox.evicted_by_class){})
     p.push_back("alerts were evicted from the full outbox since start");
+  if (s.counters.sensor_limit)
+    p.push_back(
+        fmt::format("{} readings of new sensors refused: the sensor table is full "
+                    "(limits.max_sensors)",
+                    s.counters.sensor_limit));
+  if (!s.storage.error.empty())
+    p.push_back(
+        fmt::format("storage failing since {} ({} writes failed): {}; {} alerts held in "
+                    "memory and retried every second",
+                    format_iso8601_utc(s.storage.failing_since_ms), s.storage.failed_writes,
+                    s.storage.error, s.storage.held_alerts));
+  if (s.storage.dropped_alerts)
+    p.push_back(
+        fmt::format("{} alerts dropped since start: held in memory past the bound while "
+                    "the disk failed",
+                    s.storage.dropped_alerts));
+  if (!s.uplink.storage_error.empty())
+    p.push_back(fmt::format("uplink cannot read or trim the outbox: {}", s.uplink.storage_error));
   const DiskUsage d = disk_usage(gw.config().data_dir);
   if (d.total_bytes && d.free_bytes * 20 < d.total_bytes)
     p.push_back(fmt::format("disk almost full: {} MB free", d.free_bytes >> 20));
@@ -161,7 +181,9 @@ std::string status_json(const Gateway& gw, const StatusService& svc) {
       .key("rejected")
       .value(sum(s.counters.rejected_by_reason))
       .key("alerts")
-      .value(s.counters.alerts);
+      .value(s.counters.alerts)
+      .key("sensor_limit")
+      .value(s.counters.sensor_limit);
   w.key("readings_by_driver").begin_object();
   for (size_t i = 0; i < kDrivers; ++i)
     w.key(to_string(static_cast<DriverId>(i))).value(s.counters.accepted_by_driver[i]);

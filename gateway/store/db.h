@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 #include <rocksdb/db.h>
@@ -11,6 +12,11 @@ namespace edgegw {
 
 struct Db {
   std::unique_ptr<rocksdb::DB> db;
+  // A random non-zero id created with the database (meta "db.incarnation"), sent in every
+  // AlertBatch: alert ids restart at 1 in a new database, and upstream tells a new life from a
+  // duplicate by (gateway_id, incarnation, id). 0 only in a read-only open of an old database.
+  uint64_t incarnation = 0;
+  std::string path;  // <data_dir>/db
   rocksdb::ColumnFamilyHandle* outbox = nullptr;
   rocksdb::ColumnFamilyHandle* state = nullptr;
   rocksdb::ColumnFamilyHandle* deadletters = nullptr;
@@ -22,9 +28,31 @@ struct Db {
   ~Db();
 };
 
+// The database exists but RocksDB cannot read it (corruption, a missing file). what() is one
+// line: which directory, what RocksDB said, and what to do (`edgegw repair`, or start afresh).
+struct DbDamagedError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 // Opens (creating if needed) the database under data_dir. Small caches: the budget is 64 MB
-// RSS for the whole gateway. Throws std::runtime_error naming the path on failure.
+// RSS for the whole gateway. Throws DbDamagedError for a damaged database, std::runtime_error
+// naming the path on any other failure.
 std::unique_ptr<Db> open_db(const std::string& data_dir);
+
+// Below this much free space the gateway writes nothing: a write that meets a full disk inside
+// RocksDB is not safe (Debian's build asserts on the WAL writer's error and aborts).
+inline constexpr uint64_t kMinFreeBytes = 8ull << 20;
+
+// Throws std::runtime_error naming the directory when its disk has less than kMinFreeBytes free.
+void check_disk_room(const Db& db);
+
+// Flushes every family's memtable to table files (at a clean stop): RocksDB's repair recovers a
+// family's WAL-only records only if that family already has a table file.
+void flush_all(Db& db);
+
+// RocksDB's repair of <data_dir>/db (keeps every record that can still be read; the gateway
+// must be stopped). Throws std::runtime_error with RocksDB's reason when it cannot.
+void repair_db(const std::string& data_dir);
 
 // Opens read-only, for the CLI to inspect a stopped gateway's data directory.
 std::unique_ptr<Db> open_db_read_only(const std::string& data_dir);

@@ -1,6 +1,10 @@
 // deadletters.cpp: dead-letter records as length-prefixed fields under sequence keys.
 #include "gateway/store/deadletters.h"
 
+#include <fmt/format.h>
+
+#include "gateway/log.h"
+
 #include <algorithm>
 #include <cstring>
 
@@ -70,13 +74,36 @@ void DeadLetters::add(int64_t arrival_ms, std::string_view topic, std::string_vi
   d.payload_size = static_cast<uint32_t>(payload.size());
   std::lock_guard lock(mu_);
   rocksdb::WriteBatch batch;
-  batch.Put(db_.deadletters, encode_u64_key(next_seq_++), encode(d));
-  if (next_seq_ - first_seq_ > max_entries_) {
-    const uint64_t new_first = next_seq_ - max_entries_;
-    batch.DeleteRange(db_.deadletters, encode_u64_key(first_seq_), encode_u64_key(new_first));
-    first_seq_ = new_first;
+  const uint64_t seq = next_seq_;
+  uint64_t first = first_seq_;
+  batch.Put(db_.deadletters, encode_u64_key(seq), encode(d));
+  if (seq + 1 - first > max_entries_) {
+    const uint64_t new_first = seq + 1 - max_entries_;
+    batch.DeleteRange(db_.deadletters, encode_u64_key(first), encode_u64_key(new_first));
+    first = new_first;
   }
-  check(db_.db->Write(rocksdb::WriteOptions(), &batch), "writing a dead letter");
+  // A storage error loses this dead letter (counted, logged) but never the reading's handling.
+  rocksdb::Status s;
+  try {
+    check_disk_room(db_);
+    s = db_.db->Write(rocksdb::WriteOptions(), &batch);
+  } catch (const std::exception& e) {
+    s = rocksdb::Status::NoSpace(e.what());
+  }
+  if (!s.ok()) {
+    if (write_errors_++ == 0 || s.ToString() != last_error_)
+      log_warn("deadletters", fmt::format("cannot store the dead letter of topic '{}' ({}): {}",
+                                          d.topic, reason, s.ToString()));
+    last_error_ = s.ToString();
+    return;
+  }
+  next_seq_ = seq + 1;
+  first_seq_ = first;
+}
+
+uint64_t DeadLetters::write_errors() const {
+  std::lock_guard lock(mu_);
+  return write_errors_;
 }
 
 uint64_t DeadLetters::count() const {

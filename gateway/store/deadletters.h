@@ -28,12 +28,14 @@ class DeadLetters {
   DeadLetters(Db& db, uint32_t max_entries);
 
   // Stores one rejected message (not synced: losing the last few on a crash is acceptable).
+  // Never throws: a storage error drops this dead letter, counted by write_errors().
   void add(int64_t arrival_ms, std::string_view topic, std::string_view reason,
            std::string_view detail, std::string_view payload);
 
   // Newest last; at most `limit` of the most recent.
   std::vector<DeadLetter> list(size_t limit) const;
   uint64_t count() const;
+  uint64_t write_errors() const;
 
   // Reads dead letters from any database handle (the CLI on a stopped gateway).
   static std::vector<DeadLetter> read(Db& db, size_t limit);
@@ -43,6 +45,8 @@ class DeadLetters {
   uint32_t max_entries_;
   mutable std::mutex mu_;
   uint64_t first_seq_ = 1, next_seq_ = 1;
+  uint64_t write_errors_ = 0;
+  std::string last_error_;
 };
 
 }  // namespace edgegw

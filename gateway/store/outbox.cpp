@@ -65,6 +65,14 @@ size_t keep_class(Audience audience, Severity severity) {
 }
 
 Outbox::Outbox(Db& db, uint64_t max_bytes) : db_(db), max_bytes_(max_bytes) {
+  load_locked();
+}
+
+void Outbox::load_locked() {
+  fifo_ = {};
+  depth_ = bytes_ = 0;
+  next_id_ = trimmed_head_ = 1;
+  unreported_ = Unreported{};
   if (auto v = get_meta(db_, kNextIdKey)) next_id_ = decode_u64_key(*v);
   if (auto v = get_meta(db_, kHeadKey)) trimmed_head_ = decode_u64_key(*v);
   if (auto v = get_meta(db_, kEvictedKey)) evicted_ = decode_u64_key(*v);
@@ -126,7 +134,23 @@ void Outbox::append(std::span<Alert> alerts, rocksdb::WriteBatch* with) {
   append_locked(alerts, batch, /*evict=*/true);
   rocksdb::WriteOptions wo;
   wo.sync = true;
-  check(db_.db->Write(wo, &batch), "writing alerts to the outbox");
+  write_or_reload_locked(wo, batch, "writing alerts to the outbox");
+}
+
+void Outbox::write_or_reload_locked(const rocksdb::WriteOptions& wo, rocksdb::WriteBatch& batch,
+                                    std::string_view what) {
+  try {
+    check_disk_room(db_);
+  } catch (const std::exception&) {
+    load_locked();
+    throw;
+  }
+  const auto s = db_.db->Write(wo, &batch);
+  if (s.ok()) return;
+  // Nothing of the batch is on disk: the in-memory index (ids given out, evictions, trims)
+  // goes back to what the database holds, so that a retry gives the same ids again.
+  load_locked();
+  check(s, what);
 }
 
 void Outbox::evict_locked(rocksdb::WriteBatch& batch) {
@@ -215,7 +239,7 @@ void Outbox::trim_through(uint64_t last_id, int64_t puback_wall_ms) {
       check(batch.Put(db_.meta, kLastPubackKey, encode_i64(puback_wall_ms)),
             "batching the PUBACK time");
     if (batch.Count() == 0) return;
-    check(db_.db->Write(rocksdb::WriteOptions(), &batch), "trimming the outbox");
+    write_or_reload_locked(rocksdb::WriteOptions(), batch, "trimming the outbox");
     if (deletes_since_compaction_ >= kCompactAfterDeletes) {
       deletes_since_compaction_ = 0;
       compact_head = trimmed_head_;
@@ -260,7 +284,7 @@ std::optional<Alert> Outbox::append_drop_report(std::string_view gateway_id, int
   append_locked(std::span<Alert>(&g, 1), batch, /*evict=*/false);
   rocksdb::WriteOptions wo;
   wo.sync = true;
-  check(db_.db->Write(wo, &batch), "writing the G1 eviction report");
+  write_or_reload_locked(wo, batch, "writing the G1 eviction report");
   log_warn("outbox", fmt::format("{} alerts ({} care) were dropped because the outbox was full; "
                                  "reported upstream as G1 alert {}",
                                  reported.count, reported.care, g.id));

@@ -24,9 +24,7 @@
 
 #include <rocksdb/write_batch.h>
 
-#include <rocksdb/write_batch.h>
 #include "gateway/detect/alert.h"
-
 #include "gateway/store/db.h"
 
 namespace edgegw {
@@ -77,6 +75,7 @@ class Outbox {
   std::optional<Alert> append_drop_report(std::string_view gateway_id, int64_t now_ms);
 
   OutboxStats stats() const;
+  uint64_t incarnation() const { return db_.incarnation; }
 
  private:
   struct Entry {
@@ -89,6 +88,9 @@ class Outbox {
     uint64_t count = 0, care = 0;
     int64_t oldest_event_ms = 0, newest_event_ms = 0;
   };
+  void load_locked();  // the index from the database (at start, and after a failed write)
+  void write_or_reload_locked(const rocksdb::WriteOptions& wo, rocksdb::WriteBatch& batch,
+                              std::string_view what);
   void index_locked(const Entry& e, size_t cls);
   void evict_locked(rocksdb::WriteBatch& batch);
   void append_locked(std::span<Alert> alerts, rocksdb::WriteBatch& batch, bool evict);

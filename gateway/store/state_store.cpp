@@ -3,6 +3,8 @@
 
 #include <memory>
 
+#include <rocksdb/write_batch.h>
+
 namespace edgegw {
 
 size_t restore_engine_state(Db& db, Engine& engine) {
@@ -15,15 +17,32 @@ size_t restore_engine_state(Db& db, Engine& engine) {
   return n;
 }
 
-void add_dirty_state(Db& db, Engine& engine, rocksdb::WriteBatch& batch) {
-  for (const StateRecord& r : engine.take_dirty_records()) batch.Put(db.state, r.key, r.value);
+namespace {
+const std::string kBootIdKey = "run.boot_id";
+const std::string kCleanStopKey = "run.clean_stop";
+}  // namespace
+
+bool begin_run(Db& db, const std::string& boot_id) {
+  std::string last_boot, clean;
+  auto s = db.db->Get(rocksdb::ReadOptions(), db.meta, kBootIdKey, &last_boot);
+  if (!s.IsNotFound()) check(s, "reading the last run's boot id");
+  const bool had_run = s.ok();
+  s = db.db->Get(rocksdb::ReadOptions(), db.meta, kCleanStopKey, &clean);
+  if (!s.IsNotFound()) check(s, "reading the last run's clean-stop mark");
+  const bool clean_stop = s.ok();
+  rocksdb::WriteBatch batch;
+  batch.Put(db.meta, kBootIdKey, boot_id);
+  batch.Delete(db.meta, kCleanStopKey);
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  check(db.db->Write(wo, &batch), "recording this run's boot id");
+  return had_run && !clean_stop && last_boot != boot_id;
 }
 
-void checkpoint_engine_state(Db& db, Engine& engine) {
-  rocksdb::WriteBatch batch;
-  add_dirty_state(db, engine, batch);
-  if (batch.Count() == 0) return;
-  check(db.db->Write(rocksdb::WriteOptions(), &batch), "checkpointing the detector state");
+void mark_clean_stop(Db& db) {
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  check(db.db->Put(wo, db.meta, kCleanStopKey, "1"), "marking the clean stop");
 }
 
 }  // namespace edgegw

@@ -1,8 +1,8 @@
-// state_store.h: the detector's checkpoints in RocksDB (family "state"): restored at start,
-// written periodically, and written together with the alerts they explain.
+// state_store.h: the detector's checkpoints in RocksDB (family "state"): restored at start;
+// written by the gateway's one commit path (gateway.cpp), with the alerts they explain.
 #pragma once
 
-#include <rocksdb/write_batch.h>
+#include <string>
 
 #include "gateway/detect/engine.h"
 #include "gateway/store/db.h"
@@ -13,10 +13,12 @@ namespace edgegw {
 // Returns the number of records read.
 size_t restore_engine_state(Db& db, Engine& engine);
 
-// Adds the engine's changed state to `batch` (for a write the caller commits).
-void add_dirty_state(Db& db, Engine& engine, rocksdb::WriteBatch& batch);
+// At start: whether the previous run may have lost its unsynced detector state, i.e. it did
+// not stop cleanly and the box booted since (a power cut or a kernel crash; a kill -9 loses
+// nothing the OS had). Records this boot's id and clears the clean-stop mark (synced).
+bool begin_run(Db& db, const std::string& boot_id);
 
-// Writes the engine's changed state now (WAL, not synced: a process crash keeps it).
-void checkpoint_engine_state(Db& db, Engine& engine);
+// At a clean stop, after the last state write: marks it (synced).
+void mark_clean_stop(Db& db);
 
 }  // namespace edgegw

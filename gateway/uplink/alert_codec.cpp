@@ -95,7 +95,8 @@ std::optional<Alert> decode_alert(std::string_view unaligned) {
   return from_table(*flatbuffers::GetRoot<fb::Alert>(bytes.data()));
 }
 
-std::string encode_batch(std::string_view gateway_id, std::span<const Alert> alerts) {
+std::string encode_batch(std::string_view gateway_id, std::span<const Alert> alerts,
+                         uint64_t incarnation) {
   flatbuffers::FlatBufferBuilder b(128 + alerts.size() * 128);
   // Write every field, defaults included, so that `flatc --json` shows rule W1, state Raised...
   b.ForceDefaults(true);
@@ -104,7 +105,7 @@ std::string encode_batch(std::string_view gateway_id, std::span<const Alert> ale
   for (const Alert& a : alerts) offsets.push_back(build_alert(b, a));
   auto gw = b.CreateString(gateway_id.data(), gateway_id.size());
   auto vec = b.CreateVector(offsets);
-  fb::FinishAlertBatchBuffer(b, fb::CreateAlertBatch(b, gw, vec));
+  fb::FinishAlertBatchBuffer(b, fb::CreateAlertBatch(b, gw, vec, incarnation));
   return finished(b);
 }
 
@@ -116,6 +117,7 @@ std::optional<DecodedBatch> decode_batch(std::string_view unaligned) {
   const fb::AlertBatch* batch = fb::GetAlertBatch(bytes.data());
   DecodedBatch out;
   if (batch->gateway_id()) out.gateway_id = batch->gateway_id()->str();
+  out.incarnation = batch->incarnation();
   if (batch->alerts())
     for (const fb::Alert* a : *batch->alerts())
       if (a) out.alerts.push_back(from_table(*a));

@@ -2,6 +2,7 @@
 // people. The outbox stores one Alert per value; the uplink sends AlertBatch messages.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
@@ -16,11 +17,13 @@ namespace edgegw {
 std::string encode_alert(const Alert& alert);
 std::optional<Alert> decode_alert(std::string_view bytes);
 
-// An AlertBatch message as the uplink publishes it.
-std::string encode_batch(std::string_view gateway_id, std::span<const Alert> alerts);
+// An AlertBatch message as the uplink publishes it; `incarnation` is the database's (db.h).
+std::string encode_batch(std::string_view gateway_id, std::span<const Alert> alerts,
+                         uint64_t incarnation = 0);
 
 struct DecodedBatch {
   std::string gateway_id;
+  uint64_t incarnation = 0;
   std::vector<Alert> alerts;
 };
 // Verifies the buffer first: returns nullopt for anything that is not a valid AlertBatch.

@@ -123,11 +123,11 @@ bool Uplink::send_one_batch() {
   std::vector<Alert> batch = outbox_.peek(static_cast<size_t>(config_.batch_max_alerts),
                                           static_cast<size_t>(config_.batch_max_bytes));
   if (batch.empty()) return false;
-  std::string payload = encode_batch(gateway_id_, batch);
+  std::string payload = encode_batch(gateway_id_, batch, outbox_.incarnation());
   // The stored size bounds the batch roughly; the encoded message must fit exactly.
   while (payload.size() > static_cast<size_t>(config_.batch_max_bytes) && batch.size() > 1) {
     batch.resize(std::max<size_t>(1, batch.size() * 3 / 4));
-    payload = encode_batch(gateway_id_, batch);
+    payload = encode_batch(gateway_id_, batch, outbox_.incarnation());
   }
   try {
     auto tok = client_.publish(topic_, payload.data(), payload.size(), 1, false);
@@ -142,7 +142,10 @@ bool Uplink::send_one_batch() {
     return false;
   }
   const int64_t now = wall_ms();
-  outbox_.trim_through(batch.back().id, now);
+  fault_.reach("trim.before_write");
+  pending_trim_id_ = batch.back().id;  // retried before anything is sent again if it fails
+  outbox_.trim_through(pending_trim_id_, now);
+  pending_trim_id_ = 0;
   std::lock_guard lock(mu_);
   ++stats_.batches_sent;
   stats_.alerts_sent += batch.size();
@@ -164,12 +167,34 @@ void Uplink::run() {
       wake_.wait_for(lock, std::chrono::milliseconds(wait_ms), [this] { return stopping_; });
       continue;
     }
-    if (outbox_.stats().unreported_evictions > 0 &&
-        outbox_.append_drop_report(gateway_id_, wall_ms())) {
-      std::lock_guard lock(mu_);
-      ++stats_.drop_reports;
+    bool sent = false;
+    try {
+      if (pending_trim_id_ != 0) {  // acknowledged upstream, trim failed: no resend, trim again
+        outbox_.trim_through(pending_trim_id_, wall_ms());
+        pending_trim_id_ = 0;
+      }
+      if (outbox_.stats().unreported_evictions > 0 &&
+          outbox_.append_drop_report(gateway_id_, wall_ms())) {
+        std::lock_guard lock(mu_);
+        ++stats_.drop_reports;
+      }
+      sent = send_one_batch();
+    } catch (const std::exception& e) {
+      // A storage error (disk full, I/O error) reading or trimming the outbox: the alerts stay
+      // where they are and go again later (a trim lost here means a resend, deduplicated by id).
+      std::unique_lock lock(mu_);
+      const std::string error = fmt::format("storage: {}", e.what());
+      if (stats_.storage_error != error) log_error("uplink", error);
+      stats_.storage_error = error;
+      wake_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; });
+      continue;
     }
-    if (send_one_batch()) continue;
+    if (!stats_.storage_error.empty()) {
+      std::lock_guard lock(mu_);
+      log_info("uplink", "storage works again");
+      stats_.storage_error.clear();
+    }
+    if (sent) continue;
     if (lost_) continue;
     std::unique_lock lock(mu_);
     wake_.wait_for(lock, std::chrono::seconds(1), [this] { return pending_ || stopping_; });

@@ -17,6 +17,7 @@
 #include <mqtt/async_client.h>
 
 #include "gateway/config.h"
+#include "gateway/store/fault.h"
 #include "gateway/store/outbox.h"
 
 namespace edgegw {
@@ -31,6 +32,7 @@ struct UplinkStats {
   int64_t connected_since_ms = 0;  // wall clock of the current connection (0 when down)
   int backoff_ms = 0;              // the wait before the next connection attempt
   std::string last_error;
+  std::string storage_error;  // the outbox could not be read or trimmed (empty when it can)
 };
 
 class Uplink {
@@ -68,6 +70,8 @@ class Uplink {
   bool stopping_ = false;
   UplinkStats stats_;
   std::atomic<bool> lost_{false};
+  FaultPoints fault_;
+  uint64_t pending_trim_id_ = 0;  // uplink thread only: a trim that failed (storage error)
   std::thread thread_;
 };
 

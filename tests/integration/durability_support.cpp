@@ -1,6 +1,7 @@
 // durability_support.cpp: the persistent-session collector, W1 input and id checks.
 #include "tests/integration/durability_support.h"
 
+#include <doctest/doctest.h>
 #include <fmt/format.h>
 
 #include <deque>
@@ -8,6 +9,7 @@
 
 #include "drivers/timestamp.h"
 #include "gateway/uplink/alert_codec.h"
+#include "tests/support/process.h"
 
 namespace edgegw::test {
 
@@ -116,6 +118,29 @@ IdCheck check_ids(const std::vector<Alert>& alerts) {
   for (uint64_t id = 1; id < c.max_id; ++id)
     if (!seen.contains(id)) c.missing.push_back(id);
   return c;
+}
+
+bool wait_for_log(const std::string& path, const std::string& needle, size_t count,
+                  int timeout_ms) {
+  return wait_until(
+      [&] {
+        std::ifstream in(path);
+        size_t n = 0;
+        for (std::string line; std::getline(in, line);) n += line.find(needle) != line.npos;
+        return n >= count;
+      },
+      timeout_ms);
+}
+
+TestSite::TestSite(const std::string& id, const std::string& extra, const std::string& top)
+    : gateway_id(id) {
+  write_file(config, gateway_toml(id, ingest.url(), upstream.url(), extra, top));
+}
+
+std::unique_ptr<GatewayProcess> TestSite::start(std::vector<std::string> env, size_t life) {
+  auto gw = std::make_unique<GatewayProcess>(config, data, std::move(env));
+  REQUIRE(wait_for_log(log, "subscribed to", life, 10000));
+  return gw;
 }
 
 std::string log_tail(const std::string& path, size_t lines) {

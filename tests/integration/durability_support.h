@@ -7,6 +7,7 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
@@ -16,6 +17,8 @@
 #include <mqtt/async_client.h>
 
 #include "gateway/detect/alert.h"
+#include "tests/support/broker.h"
+#include "tests/support/gateway_process.h"
 
 namespace edgegw::test {
 
@@ -69,6 +72,26 @@ struct IdCheck {
   std::vector<uint64_t> missing;  // ids below max_id never received
 };
 IdCheck check_ids(const std::vector<Alert>& alerts);
+
+// Waits until `needle` occurs at least `count` times in the file at `path`; false on timeout.
+bool wait_for_log(const std::string& path, const std::string& needle, size_t count, int timeout_ms);
+
+// One test's site: an ingest and an upstream broker in a fresh temp dir, the gateway's config
+// (gateway_toml) in <tmp>/gw.toml and its data dir <tmp>/data (log: <tmp>/data.log).
+struct TestSite {
+  TempDir tmp;
+  Broker ingest{tmp.file("ingest")};
+  Broker upstream{tmp.file("upstream")};
+  std::string config = tmp.file("gw.toml"), data = tmp.file("data"), log = data + ".log";
+  std::string gateway_id;
+
+  explicit TestSite(const std::string& gateway_id, const std::string& extra = "",
+                    const std::string& top = "");
+  std::string alerts_topic() const { return "edgegw/" + gateway_id + "/alerts"; }
+  // Starts `edgegw run` with `env` and waits until it subscribed (the `life`-th start on this
+  // data dir's log).
+  std::unique_ptr<GatewayProcess> start(std::vector<std::string> env = {}, size_t life = 1);
+};
 
 // The last `lines` lines of a log file, for failure messages.
 std::string log_tail(const std::string& path, size_t lines = 30);

@@ -30,12 +30,13 @@ void write_file(const std::string& path, const std::string& text) {
   out << text;
 }
 
-GatewayProcess::GatewayProcess(const std::string& config_file, const std::string& data_dir)
+GatewayProcess::GatewayProcess(const std::string& config_file, const std::string& data_dir,
+                               std::vector<std::string> env)
     : config_file_(config_file), data_dir_(data_dir) {
   process_ =
       std::make_unique<Process>(std::vector<std::string>{bin_path("edgegw"), "run", "--config",
                                                          config_file_, "--data-dir", data_dir_},
-                                data_dir_ + ".log");
+                                data_dir_ + ".log", std::move(env));
 }
 
 GatewayProcess::~GatewayProcess() {

@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "tests/support/process.h"
 
@@ -18,8 +19,10 @@ std::string read_fixture(const std::string& relative);
 
 class GatewayProcess {
  public:
-  // Starts `edgegw run --config <config_file> --data-dir <data_dir>` logging to <data_dir>.log.
-  GatewayProcess(const std::string& config_file, const std::string& data_dir);
+  // Starts `edgegw run --config <config_file> --data-dir <data_dir>` logging to <data_dir>.log,
+  // with `env` ("NAME=value", e.g. EDGEGW_KILL_AT: gateway/store/fault.h) added.
+  GatewayProcess(const std::string& config_file, const std::string& data_dir,
+                 std::vector<std::string> env = {});
   ~GatewayProcess();
   void kill9();
   void stop();

@@ -23,7 +23,8 @@ std::vector<char*> c_argv(std::vector<std::string>& argv) {
 
 }  // namespace
 
-Process::Process(std::vector<std::string> argv, const std::string& log_file) {
+Process::Process(std::vector<std::string> argv, const std::string& log_file,
+                 std::vector<std::string> env) {
   auto args = c_argv(argv);
   pid_ = fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
@@ -38,6 +39,7 @@ Process::Process(std::vector<std::string> argv, const std::string& log_file) {
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
+    for (auto& e : env) putenv(e.data());
     execv(args[0], args.data());
     _exit(127);
   }

@@ -12,8 +12,10 @@ namespace edgegw::test {
 
 class Process {
  public:
-  // Starts argv[0] (a path) with the arguments; stdout and stderr go to `log_file`.
-  Process(std::vector<std::string> argv, const std::string& log_file);
+  // Starts argv[0] (a path) with the arguments; stdout and stderr go to `log_file`. `env`
+  // ("NAME=value") is added to the child's environment.
+  Process(std::vector<std::string> argv, const std::string& log_file,
+          std::vector<std::string> env = {});
   ~Process();
   Process(const Process&) = delete;
   Process& operator=(const Process&) = delete;
