@@ -24,6 +24,8 @@ struct PipelineCounters {
   std::array<uint64_t, kDecodeErrorCodes> rejected_by_reason{};
   uint64_t messages = 0;
   uint64_t alerts = 0;
+  uint64_t placeholder_times = 0;  // accepted readings whose device sent a "no time" placeholder
+  uint64_t without_register = 0;   // accepted meter reports with no register (sign of life only)
 };
 
 // The sensor id a topic names, for counting rejected messages per sensor (empty if none).
