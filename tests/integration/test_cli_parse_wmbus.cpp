@@ -57,7 +57,7 @@ TEST_CASE("edgegw parse: every wmbusmeters corpus payload decodes, vendor words 
     // The vendor's words, as sent in status (or the deprecated current_status).
     std::string_view words;
     if (payload_doc["status"].get(words) != simdjson::SUCCESS || words.empty())
-      (void)payload_doc["current_status"].get(words);
+      if (payload_doc["current_status"].get(words) != simdjson::SUCCESS) words = {};
     if (!words.empty()) {
       std::string_view shown;
       REQUIRE(out["vendor_status"].get(shown) == simdjson::SUCCESS);
@@ -73,7 +73,7 @@ TEST_CASE("edgegw parse: every wmbusmeters corpus payload decodes, vendor words 
   CHECK(with_words == 76);
 }
 
-TEST_CASE("edgegw parse: Kamstrup ERROR_FLAGS_800 as printed, not only " other "") {
+TEST_CASE("edgegw parse: Kamstrup ERROR_FLAGS_800 as printed, not only 'other'") {
   const Parsed kam = parse("wmbusmeters/23813076", read_fixture("water/wmbus-kamwater-error.json"));
   REQUIRE(kam.rc == 0);
   CHECK(kam.out.find(R"("vendor_status":"ERROR_FLAGS_800")") != std::string::npos);

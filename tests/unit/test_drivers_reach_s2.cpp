@@ -12,6 +12,7 @@
 #include "drivers/timestamp.h"
 #include "gateway/config.h"
 #include "gateway/ingest/pipeline.h"
+#include "gateway/uplink/alert_codec.h"
 
 using namespace edgegw;
 
@@ -107,6 +108,29 @@ TEST_CASE("wmbusmeters_alarm: plain text becomes an S2 meter alarm with wmbusmet
   CHECK(a->audience == Audience::Maintenance);
   CHECK(a->detail == text);
   CHECK(a->event_time_ms == kT0);  // the message has no time of its own: arrival
+}
+
+TEST_CASE("the vendor's words survive the outbox encoding, upstream and the JSON views") {
+  Gw gw;
+  gw.send(
+      "wmbusmeters/23813076",
+      R"({"_":"telegram","meter":"kamwater","id":"23813076","total_m3":3.871,"status":"ERROR_FLAGS_800","timestamp":"1111-11-11T11:11:11Z"})",
+      kT0);
+  const Alert* a = gw.find("23813076", AlertKind::MeterAlarm, AlertState::Raised);
+  REQUIRE(a);
+  const auto stored = decode_alert(encode_alert(*a));  // how the outbox keeps it
+  REQUIRE(stored);
+  CHECK(stored->detail == "ERROR_FLAGS_800");
+  const auto batch = decode_batch(encode_batch("gw-1", std::span(a, 1)));  // what goes upstream
+  REQUIRE(batch);
+  REQUIRE(batch->alerts.size() == 1);
+  CHECK(batch->alerts[0].detail == "ERROR_FLAGS_800");
+  // edgegw sensor / alerts / decode print alerts with this
+  CHECK(alert_to_json("gw-1", *stored).find(R"("detail":"ERROR_FLAGS_800")") != std::string::npos);
+  // an alert without words has no detail field
+  Alert plain = *a;
+  plain.detail.clear();
+  CHECK(alert_to_json("gw-1", plain).find("detail") == std::string::npos);
 }
 
 TEST_CASE("meter: reports without a register keep the meter seen; silence still found") {
