@@ -137,7 +137,7 @@ DecodeStatus decode_facade_json(std::string_view topic, std::string_view payload
   if (id.empty())
     return DecodeError{DecodeErrorCode::missing_field, "no sensor id in 'dev' or topic"};
   out.sensor_id = id;
-  if (auto err = optional_timestamp(obj, "ts", out.time_ms)) return err;
+  if (auto err = optional_timestamp(obj, "ts", out.time_ms, out.time_placeholder)) return err;
 
   std::string_view phase;
   if (auto err = optional_string(obj, "phase", limits.max_string_bytes, phase)) return err;

@@ -72,11 +72,15 @@ DecodeStatus optional_bool(simdjson::dom::object obj, std::string_view field,
   return std::nullopt;
 }
 
-DecodeStatus optional_timestamp(simdjson::dom::object obj, std::string_view field,
-                                int64_t& out_ms) {
+DecodeStatus optional_timestamp(simdjson::dom::object obj, std::string_view field, int64_t& out_ms,
+                                bool& placeholder) {
   std::string_view text;
   if (auto err = optional_string(obj, field, 64, text)) return err;
-  if (text.empty() || is_placeholder_timestamp(text)) return std::nullopt;
+  if (text.empty()) return std::nullopt;
+  if (is_placeholder_timestamp(text)) {
+    placeholder = true;
+    return std::nullopt;
+  }
   auto ms = parse_iso8601_utc(text);
   if (!ms)
     return DecodeError{DecodeErrorCode::bad_timestamp,

@@ -20,7 +20,9 @@ DecodeStatus optional_string(simdjson::dom::object obj, std::string_view field, 
 DecodeStatus optional_bool(simdjson::dom::object obj, std::string_view field,
                            std::optional<bool>& out);
 
-// The event time of a "timestamp"-like string field: absent or placeholder -> 0 (unknown).
-DecodeStatus optional_timestamp(simdjson::dom::object obj, std::string_view field, int64_t& out_ms);
+// The event time of a "timestamp"-like string field: absent or placeholder -> 0 (unknown);
+// `placeholder` is set when the device sent the "no time" placeholder (1111-11-11...).
+DecodeStatus optional_timestamp(simdjson::dom::object obj, std::string_view field, int64_t& out_ms,
+                                bool& placeholder);
 
 }  // namespace edgegw

@@ -36,14 +36,19 @@ enum MeterAlarm : uint32_t {
 };
 
 struct WaterFields {
-  double total_m3 = kNaN;  // cumulative register
+  double total_m3 = kNaN;  // cumulative register; NaN = a report without one (device alive)
   double flow_m3h = kNaN;
   uint32_t alarms = kAlarmNone;  // MeterAlarm bits
+  // The vendor's own status words as the bridge sent them ("ERROR_FLAGS_800",
+  // "PERMANENT_ERROR P_LEAK ..."), for field engineers; empty when none was sent.
+  std::string_view status;
+  std::string_view model;  // the bridge's driver name for the meter ("kamwater"), if sent
 };
 
 struct DoorFields {
   std::optional<bool> contact_closed;  // Zigbee2MQTT: contact true = closed
   bool tamper = false;
+  std::optional<bool> battery_low;  // devices that report a flag instead of (or with) a level
 };
 
 struct FacadeRegion {
@@ -68,6 +73,7 @@ struct Reading {
   std::string_view sensor_id;
   SensorKind kind = SensorKind::water;
   int64_t time_ms = 0;  // event time in ms since the Unix epoch, UTC; 0 = the device sent none
+  bool time_placeholder = false;  // the device sent a "no time" placeholder (1111-11-11T11:11:11Z)
   float battery_pct = std::numeric_limits<float>::quiet_NaN();
   float battery_years = std::numeric_limits<float>::quiet_NaN();  // remaining life (wM-Bus)
   int16_t link_quality = -1;

@@ -7,6 +7,7 @@
 #include "drivers/facade_json.h"
 #include "drivers/facade_raw.h"
 #include "drivers/native_reading.h"
+#include "drivers/wmbusmeters_alarm.h"
 #include "drivers/wmbusmeters_json.h"
 #include "drivers/zigbee2mqtt.h"
 
@@ -21,6 +22,7 @@ struct DriverName {
 
 constexpr DriverName kDriverNames[] = {
     {DriverId::wmbusmeters, "wmbusmeters"},
+    {DriverId::wmbusmeters_alarm, "wmbusmeters_alarm"},
     {DriverId::cjt188, "cjt188"},
     {DriverId::zigbee2mqtt, "zigbee2mqtt"},
     {DriverId::zigbee2mqtt_availability, "zigbee2mqtt_availability"},
@@ -46,6 +48,8 @@ std::optional<DriverId> driver_from_string(std::string_view name) {
 std::vector<Route> default_routes() {
   return {
       {"wmbusmeters/+", DriverId::wmbusmeters},
+      {"wmbusmeters_alarm", DriverId::wmbusmeters_alarm},
+      {"wmbusmeters_alarm/+", DriverId::wmbusmeters_alarm},
       {"cjt188/+", DriverId::cjt188},
       {"zigbee2mqtt/+/availability", DriverId::zigbee2mqtt_availability},
       {"zigbee2mqtt/+", DriverId::zigbee2mqtt},
@@ -91,6 +95,8 @@ DecodeStatus decode_with(DriverId driver, std::string_view topic, std::string_vi
   switch (driver) {
     case DriverId::wmbusmeters:
       return decode_wmbusmeters_json(topic, payload, limits, scratch, out);
+    case DriverId::wmbusmeters_alarm:
+      return decode_wmbusmeters_alarm(topic, payload, limits, scratch, out);
     case DriverId::cjt188:
       return decode_cjt188(topic, payload, limits, scratch, out, options.cjt188);
     case DriverId::zigbee2mqtt: return decode_zigbee2mqtt(topic, payload, limits, scratch, out);

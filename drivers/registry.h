@@ -15,9 +15,10 @@
 namespace edgegw {
 
 enum class DriverId : uint8_t {
-  wmbusmeters,  // wmbusmeters JSON
-  cjt188,       // CJ/T 188-2004 reply frames, raw bytes or hex text
-  zigbee2mqtt,  // Zigbee2MQTT door contact JSON
+  wmbusmeters,        // wmbusmeters JSON
+  wmbusmeters_alarm,  // wmbusmeters alarmshell text (receiver faults)
+  cjt188,             // CJ/T 188-2004 reply frames, raw bytes or hex text
+  zigbee2mqtt,        // Zigbee2MQTT door contact JSON
   zigbee2mqtt_availability,
   facade_json,  // thermal frame (frame_c) or region summary (roi) JSON
   facade_raw,   // raw little-endian float32 frame, 3072 bytes

@@ -27,8 +27,15 @@ bool icontains(std::string_view hay, std::string_view needle) {
   return false;
 }
 
+bool iends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && iequals(s.substr(s.size() - suffix.size()), suffix);
+}
+
 uint32_t word_to_alarm(std::string_view w) {
   if (w.empty() || iequals(w, "OK") || iequals(w, "no_alarm") || iequals(w, "null")) return 0;
+  // History and information, not a fault now (ultrimis: TAMPER_PREV_MONTH, NO_FLOW_THIS_MONTH).
+  if (iends_with(w, "_prev_month") || iends_with(w, "_last_month") || icontains(w, "no_flow"))
+    return 0;
   if (icontains(w, "leak")) return kAlarmLeak;
   if (icontains(w, "burst")) return kAlarmBurst;
   if (icontains(w, "dry")) return kAlarmDry;
@@ -37,9 +44,15 @@ uint32_t word_to_alarm(std::string_view w) {
   if (icontains(w, "block")) return kAlarmBlocked;
   if (icontains(w, "tamper") || icontains(w, "fraud") || icontains(w, "magnet"))
     return kAlarmTamper;
-  if (icontains(w, "battery")) return kAlarmLowBattery;
+  if (icontains(w, "battery") || icontains(w, "power_low")) return kAlarmLowBattery;
   if (icontains(w, "valve")) return kAlarmValveClosed;
   return kAlarmOther;
+}
+
+// Appends the meter's status words to a rejection, so that a dead letter still shows them.
+DecodeError with_status(DecodeError err, std::string_view status) {
+  if (!status.empty()) err.detail += fmt::format(" (meter status: {})", status);
+  return err;
 }
 
 }  // namespace
@@ -68,34 +81,51 @@ DecodeStatus decode_wmbusmeters_json(std::string_view topic, std::string_view pa
 
   out = Reading{};
   out.kind = SensorKind::water;
+  // Status first: a rejection for another reason still names what the meter said.
+  WaterFields& w = out.water;
+  for (std::string_view field : {"status", "current_status", "current_alarms"}) {
+    std::string_view words;
+    if (auto err = optional_string(obj, field, limits.max_status_bytes, words)) return err;
+    const uint32_t bits = wmbus_status_to_alarms(words);
+    // The first field that says something; a later one only if it names an alarm the first
+    // does not (izar's current_alarms next to an "OK" status).
+    if (w.status.empty() || (bits & ~w.alarms) != 0) {
+      if (!words.empty()) w.status = words;
+    }
+    w.alarms |= bits;
+  }
+
   std::string_view id;
-  if (auto err = optional_string(obj, "id", limits.max_string_bytes, id)) return err;
+  if (auto err = optional_string(obj, "id", limits.max_string_bytes, id))
+    return with_status(*err, w.status);
   if (id.empty()) {
     const size_t slash = topic.rfind('/');
     id = slash == std::string_view::npos ? topic : topic.substr(slash + 1);
   }
   if (id.empty())
-    return DecodeError{DecodeErrorCode::missing_field, "no meter id in 'id' or topic"};
+    return with_status({DecodeErrorCode::missing_field, "no meter id in 'id' or topic"}, w.status);
   out.sensor_id = id;
+  for (std::string_view field : {"driver", "meter"}) {
+    if (!w.model.empty()) break;
+    if (auto err = optional_string(obj, field, limits.max_string_bytes, w.model))
+      return with_status(*err, w.status);
+  }
 
-  if (obj.at_key("total_m3").error() == simdjson::NO_SUCH_FIELD)
-    return DecodeError{DecodeErrorCode::missing_field, "field 'total_m3' is missing"};
-  if (auto err = optional_number(obj, "total_m3", out.water.total_m3)) return err;
-  if (std::isnan(out.water.total_m3))
-    return DecodeError{DecodeErrorCode::missing_field, "field 'total_m3' is null"};
-  if (auto err = optional_number(obj, "flow_m3h", out.water.flow_m3h)) return err;
-  if (std::isnan(out.water.flow_m3h))
-    if (auto err = optional_number(obj, "max_flow_m3h", out.water.flow_m3h)) return err;
-
-  for (std::string_view field : {"status", "current_status", "current_alarms"}) {
-    std::string_view status;
-    if (auto err = optional_string(obj, field, limits.max_string_bytes, status)) return err;
-    out.water.alarms |= wmbus_status_to_alarms(status);
+  // No register (billing-date or history telegrams): still a report from a living meter.
+  if (auto err = optional_number(obj, "total_m3", w.total_m3)) return with_status(*err, w.status);
+  for (std::string_view field :
+       {"flow_m3h", "volume_flow_m3h", "current_flow_m3h", "max_flow_m3h"}) {
+    if (!std::isnan(w.flow_m3h)) break;
+    if (auto err = optional_number(obj, field, w.flow_m3h)) return with_status(*err, w.status);
   }
   double years = kNaN;
-  if (auto err = optional_number(obj, "remaining_battery_life_y", years)) return err;
+  for (std::string_view field : {"remaining_battery_life_y", "battery_y"}) {
+    if (!std::isnan(years)) break;
+    if (auto err = optional_number(obj, field, years)) return with_status(*err, w.status);
+  }
   out.battery_years = static_cast<float>(years);
-  if (auto err = optional_timestamp(obj, "timestamp", out.time_ms)) return err;
+  if (auto err = optional_timestamp(obj, "timestamp", out.time_ms, out.time_placeholder))
+    return with_status(*err, w.status);
   return std::nullopt;
 }
 

@@ -130,6 +130,7 @@ DecodeStatus decode_zigbee2mqtt(std::string_view topic, std::string_view payload
   std::optional<bool> tamper;
   if (auto err = optional_bool(obj, "tamper", tamper)) return err;
   out.door.tamper = tamper.value_or(false);
+  if (auto err = optional_bool(obj, "battery_low", out.door.battery_low)) return err;
   if (auto err = battery_field(obj, out.battery_pct)) return err;
   double voltage_mv = 0;
   if (auto err = optional_number(obj, "voltage", voltage_mv)) return err;

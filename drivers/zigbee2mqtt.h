@@ -13,8 +13,8 @@ namespace edgegw {
 // Decodes a device state message. Sensor id = the topic after its first level (the friendly
 // name). Fields used, all optional: contact (bool, true = CLOSED), battery (percent, a number
 // or a numeric string such as "100.00"), voltage (mV, type-checked only), linkquality
-// (0..255), tamper (bool), last_seen (ISO 8601 with Z or a +-HH:MM offset, or epoch ms as a
-// number; the event time when present, else 0). Unknown fields are ignored.
+// (0..255), tamper (bool), battery_low (bool), last_seen (ISO 8601 with Z or a +-HH:MM offset, or
+// epoch ms as a number; the event time when present, else 0). Unknown fields are ignored.
 DecodeStatus decode_zigbee2mqtt(std::string_view topic, std::string_view payload,
                                 const DecodeLimits& limits, DecodeScratch& scratch, Reading& out);
 

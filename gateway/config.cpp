@@ -155,6 +155,7 @@ void read_rules(TableReader& r, RulesConfig& c) {
 void read_limits(TableReader& r, DecodeLimits& l) {
   r.read_int("max_payload_bytes", l.max_payload_bytes, 16, 16 << 20);
   r.read_int("max_string_bytes", l.max_string_bytes, 8, 4096);
+  r.read_int("max_status_bytes", l.max_status_bytes, 16, 64 * 1024);
   r.read_int("max_depth", l.max_depth, 2, 256);
   r.read_int("max_future_skew_s", l.max_future_skew_ms, 0, 365LL * 86400, 1000);
   r.read_number("max_total_m3", l.max_total_m3, 1, 1e12);

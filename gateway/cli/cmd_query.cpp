@@ -59,7 +59,8 @@ const std::vector<std::pair<std::string, std::string>> kAlertColumns = {{"ID", "
                                                                         {"SEVERITY", "severity"},
                                                                         {"AUDIENCE", "audience"},
                                                                         {"SUBJECT", "subject"},
-                                                                        {"SENSOR", "sensor"}};
+                                                                        {"SENSOR", "sensor"},
+                                                                        {"DETAIL", "detail"}};
 
 void print_sensor_table(simdjson::dom::element sensors) {
   std::vector<std::vector<std::string>> rows;

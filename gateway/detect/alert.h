@@ -30,6 +30,7 @@ struct Alert {
   int64_t detect_time_ms = 0;  // watermark when it was detected
   double observed = 0, threshold = 0;
   uint32_t window_s = 0;
+  std::string detail;  // the device's own words (e.g. a meter's vendor status flags), if any
 
   bool operator==(const Alert&) const = default;
 };

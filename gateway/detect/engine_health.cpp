@@ -2,6 +2,7 @@
 // after 3 x their transmit period, availability "offline"), S2 battery low, tamper, meter
 // alarm flags, weak link, and garbage payloads.
 #include <cmath>
+#include <string_view>
 
 #include "gateway/detect/engine.h"
 #include "gateway/detect/local_time.h"
@@ -56,32 +57,42 @@ void Engine::health_reading(uint32_t idx, const Reading& r, std::vector<Alert>& 
     schedule(idx, DeadlineKind::sensor_silent,
              t + std::max<int64_t>(rules_.s1_meter_missed_reports * period, 15 * kMinuteMs));
 
-  auto level = [&](AlertKind kind, bool low, bool recovered, double observed, double threshold) {
-    if (low)
-      raise(idx,
-            make(idx, Rule::S2, kind, Audience::Maintenance, Severity::Warning, t, t, observed,
-                 threshold, 0),
-            out);
-    else if (recovered)
+  // `words`: the device's own words behind the alert, kept as its evidence (a meter's vendor
+  // status flags: "other" alone tells a field engineer nothing).
+  auto level = [&](AlertKind kind, bool low, bool recovered, double observed, double threshold,
+                   std::string_view words = {}) {
+    if (low) {
+      Alert a = make(idx, Rule::S2, kind, Audience::Maintenance, Severity::Warning, t, t, observed,
+                     threshold, 0);
+      a.detail = words;
+      raise(idx, std::move(a), out);
+    } else if (recovered) {
       clear(idx, kind, Rule::S2, t, out);
+    }
   };
+  const std::string_view meter_words = r.kind == SensorKind::water ? r.water.status : "";
+  // A device's own low-battery flag (Zigbee2MQTT battery_low) counts as low whatever its level.
+  const bool flag_low = r.door.battery_low.value_or(false);
   if (!std::isnan(r.battery_pct))
-    level(AlertKind::BatteryLow, r.battery_pct < rules_.s2_battery_low_pct,
-          r.battery_pct >= rules_.s2_battery_low_pct + 5, r.battery_pct, rules_.s2_battery_low_pct);
+    level(AlertKind::BatteryLow, r.battery_pct < rules_.s2_battery_low_pct || flag_low,
+          r.battery_pct >= rules_.s2_battery_low_pct + 5 && !flag_low, r.battery_pct,
+          rules_.s2_battery_low_pct, flag_low ? "battery_low" : "");
+  else if (r.door.battery_low)
+    level(AlertKind::BatteryLow, flag_low, !flag_low, flag_low, 0, "battery_low");
   else if (!std::isnan(r.battery_years))
     level(AlertKind::BatteryLow, r.battery_years < rules_.s2_battery_low_years,
           r.battery_years >= rules_.s2_battery_low_years + 0.25, r.battery_years,
-          rules_.s2_battery_low_years);
+          rules_.s2_battery_low_years, meter_words);
   if (r.link_quality >= 0)
     level(AlertKind::WeakLink, r.link_quality < rules_.s2_weak_link_lqi,
           r.link_quality >= rules_.s2_weak_link_lqi * 2, r.link_quality, rules_.s2_weak_link_lqi);
   if (r.kind == SensorKind::door)
-    level(AlertKind::Tamper, r.door.tamper, !r.door.tamper, r.door.tamper, 0);
+    level(AlertKind::Tamper, r.door.tamper, !r.door.tamper, r.door.tamper, 0, "tamper");
   if (r.kind == SensorKind::water) {
     const uint32_t alarms = r.water.alarms & ~static_cast<uint32_t>(kAlarmLowBattery);
-    level(AlertKind::MeterAlarm, alarms != 0, alarms == 0, alarms, 0);
+    level(AlertKind::MeterAlarm, alarms != 0, alarms == 0, alarms, 0, meter_words);
     if (r.water.alarms & kAlarmLowBattery)
-      level(AlertKind::BatteryLow, true, false, 0, rules_.s2_battery_low_years);
+      level(AlertKind::BatteryLow, true, false, 0, rules_.s2_battery_low_years, meter_words);
   }
   if (h.garbage_count > 0 && local_day(t, 0) != h.garbage_day) {
     h.garbage_count = 0;

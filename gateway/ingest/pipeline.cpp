@@ -1,6 +1,8 @@
 // pipeline.cpp: decode, validate, detect, count.
 #include "gateway/ingest/pipeline.h"
 
+#include <cmath>
+
 #include <fmt/format.h>
 
 #include "drivers/timestamp.h"
@@ -77,6 +79,9 @@ void Pipeline::handle(std::string_view topic, std::string_view payload, int64_t 
     return;
   }
   ++counters_.accepted_by_driver[static_cast<size_t>(*driver)];
+  counters_.placeholder_times += reading.time_placeholder;
+  counters_.without_register +=
+      reading.kind == SensorKind::water && std::isnan(reading.water.total_m3);
   const size_t before = alerts.size();
   engine_.on_reading(reading, alerts, arrival_ms);  // wall clock bounds the watermark (0: event)
   counters_.alerts += alerts.size() - before;

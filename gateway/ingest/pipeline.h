@@ -25,6 +25,8 @@ struct PipelineCounters {
   uint64_t messages = 0;
   uint64_t alerts = 0;
   uint64_t sensor_limit = 0;  // readings of new sensors refused: the table was full
+  uint64_t placeholder_times = 0;  // accepted readings whose device sent a "no time" placeholder
+  uint64_t without_register = 0;   // accepted meter reports with no register (sign of life only)
 };
 
 // Wall-clock mode: a reading more than `max_ahead_ms` ahead of `wall_ms` is in the future

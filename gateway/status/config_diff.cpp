@@ -24,7 +24,7 @@ bool same_limits(const DecodeLimits& a, const DecodeLimits& b) {
          a.max_depth == b.max_depth && a.max_future_skew_ms == b.max_future_skew_ms &&
          a.min_time_ms == b.min_time_ms && a.max_total_m3 == b.max_total_m3 &&
          a.max_flow_m3h == b.max_flow_m3h && a.min_temperature_c == b.min_temperature_c &&
-         a.max_temperature_c == b.max_temperature_c;
+         a.max_temperature_c == b.max_temperature_c && a.max_status_bytes == b.max_status_bytes;
 }
 
 bool same_cjt188(const Cjt188Options& a, const Cjt188Options& b) {

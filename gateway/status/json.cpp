@@ -189,6 +189,7 @@ std::string reading_to_json(const Reading& r) {
     out += fmt::format(R"(,"time":"{}")", format_iso8601_utc(r.time_ms));
   else
     out += R"(,"time":null)";
+  if (r.time_placeholder) out += R"(,"time_placeholder":true)";
   number(out, "battery_pct", r.battery_pct);
   number(out, "battery_years", r.battery_years);
   if (r.link_quality >= 0) out += fmt::format(R"(,"link_quality":{})", r.link_quality);
@@ -197,14 +198,22 @@ std::string reading_to_json(const Reading& r) {
                        r.availability == Availability::online ? "online" : "offline");
   switch (r.kind) {
     case SensorKind::water:
-      number(out, "total_m3", r.water.total_m3);
+      if (std::isnan(r.water.total_m3))
+        out += R"(,"total_m3":null)";  // a report without a register: the meter is alive
+      else
+        number(out, "total_m3", r.water.total_m3);
       number(out, "flow_m3h", r.water.flow_m3h);
       out += fmt::format(R"(,"alarms":{})", alarm_list(r.water.alarms));
+      if (!r.water.status.empty())
+        out += fmt::format(R"(,"vendor_status":"{}")", json_escape(r.water.status));
+      if (!r.water.model.empty())
+        out += fmt::format(R"(,"model":"{}")", json_escape(r.water.model));
       break;
     case SensorKind::door:
       if (r.door.contact_closed)
         out += fmt::format(R"(,"contact":"{}")", *r.door.contact_closed ? "closed" : "open");
       out += fmt::format(R"(,"tamper":{})", r.door.tamper);
+      if (r.door.battery_low) out += fmt::format(R"(,"battery_low":{})", *r.door.battery_low);
       break;
     case SensorKind::facade: {
       out += fmt::format(R"(,"phase":"{}","rain":{})", phase_name(r.facade.phase), r.facade.rain);

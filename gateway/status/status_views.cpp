@@ -183,7 +183,11 @@ std::string status_json(const Gateway& gw, const StatusService& svc) {
       .key("alerts")
       .value(s.counters.alerts)
       .key("sensor_limit")
-      .value(s.counters.sensor_limit);
+      .value(s.counters.sensor_limit)
+      .key("placeholder_times")
+      .value(s.counters.placeholder_times)
+      .key("readings_without_register")
+      .value(s.counters.without_register);
   w.key("readings_by_driver").begin_object();
   for (size_t i = 0; i < kDrivers; ++i)
     w.key(to_string(static_cast<DriverId>(i))).value(s.counters.accepted_by_driver[i]);
@@ -264,6 +268,13 @@ std::string metrics_text(const Gateway& gw, const StatusService& svc) {
   for (size_t i = 0; i < kDrivers; ++i)
     m.sample("edgegw_readings_total", label("driver", to_string(static_cast<DriverId>(i))),
              s.counters.accepted_by_driver[i]);
+  m.family("edgegw_placeholder_times_total", "counter",
+           "Readings whose device sent the no-time placeholder 1111-11-11T11:11:11Z; "
+           "the arrival time was used.");
+  m.sample("edgegw_placeholder_times_total", "", s.counters.placeholder_times);
+  m.family("edgegw_readings_without_register_total", "counter",
+           "Meter reports accepted without a register (billing or history telegrams).");
+  m.sample("edgegw_readings_without_register_total", "", s.counters.without_register);
   m.family("edgegw_rejected_total", "counter", "Messages rejected, by reason.");
   for (size_t i = 0; i < kDecodeErrorCodes; ++i)
     m.sample("edgegw_rejected_total", label("reason", to_string(static_cast<DecodeErrorCode>(i))),

@@ -17,6 +17,8 @@ flatbuffers::Offset<fb::Alert> build_alert(flatbuffers::FlatBufferBuilder& b, co
   auto subject = b.CreateString(a.subject);
   auto sensor = b.CreateString(a.sensor_id);
   fb::Evidence evidence(a.observed, a.threshold, a.window_s);
+  const auto detail =
+      a.detail.empty() ? flatbuffers::Offset<flatbuffers::String>() : b.CreateString(a.detail);
   fb::AlertBuilder ab(b);
   ab.add_id(a.id);
   ab.add_event_time_ms(a.event_time_ms);
@@ -24,6 +26,7 @@ flatbuffers::Offset<fb::Alert> build_alert(flatbuffers::FlatBufferBuilder& b, co
   ab.add_evidence(&evidence);
   ab.add_subject(subject);
   ab.add_sensor_id(sensor);
+  if (!a.detail.empty()) ab.add_detail(detail);
   ab.add_rule(a.rule);
   ab.add_kind(a.kind);
   ab.add_audience(a.audience);
@@ -51,6 +54,7 @@ Alert from_table(const fb::Alert& t) {
     a.threshold = e->threshold();
     a.window_s = e->window_s();
   }
+  if (t.detail()) a.detail = t.detail()->str();
   return a;
 }
 
@@ -128,12 +132,13 @@ std::string alert_to_json(std::string_view gateway_id, const Alert& a) {
   return fmt::format(
       R"({{"gateway":"{}","id":{},"rule":"{}","kind":"{}","audience":"{}","severity":"{}",)"
       R"("state":"{}","subject_kind":"{}","subject":"{}","sensor":"{}","event_time":"{}",)"
-      R"("detect_time":"{}","observed":{},"threshold":{},"window_s":{}}})",
+      R"("detect_time":"{}","observed":{},"threshold":{},"window_s":{}{}}})",
       json_escape(gateway_id), a.id, fb::EnumNameRule(a.rule), fb::EnumNameAlertKind(a.kind),
       fb::EnumNameAudience(a.audience), fb::EnumNameSeverity(a.severity),
       fb::EnumNameAlertState(a.state), fb::EnumNameSubjectKind(a.subject_kind),
       json_escape(a.subject), json_escape(a.sensor_id), format_iso8601_utc(a.event_time_ms),
-      format_iso8601_utc(a.detect_time_ms), a.observed, a.threshold, a.window_s);
+      format_iso8601_utc(a.detect_time_ms), a.observed, a.threshold, a.window_s,
+      a.detail.empty() ? "" : fmt::format(R"(,"detail":"{}")", json_escape(a.detail)));
 }
 
 }  // namespace edgegw

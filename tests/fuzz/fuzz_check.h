@@ -14,6 +14,9 @@ inline void fuzz_check_reading(Reading r) {
   if (r.sensor_id.empty()) std::abort();
   volatile unsigned sum = 0;
   for (char c : r.sensor_id) sum = sum + static_cast<unsigned char>(c);
+  for (char c : r.water.status) sum = sum + static_cast<unsigned char>(c);
+  for (char c : r.water.model) sum = sum + static_cast<unsigned char>(c);
+  if (r.water.status.size() > DecodeLimits{}.max_status_bytes) std::abort();
   if (!r.facade.frame_c.empty() && r.facade.frame_c.size() != kFramePixels) std::abort();
   for (float c : r.facade.frame_c)
     if (!std::isfinite(c)) std::abort();

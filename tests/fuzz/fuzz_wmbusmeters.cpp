@@ -1,8 +1,9 @@
-// fuzz_wmbusmeters.cpp: libFuzzer target for the wmbusmeters JSON driver.
+// fuzz_wmbusmeters.cpp: libFuzzer target for the wmbusmeters JSON and alarm-text drivers.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
+#include "drivers/wmbusmeters_alarm.h"
 #include "drivers/wmbusmeters_json.h"
 #include "tests/fuzz/fuzz_check.h"
 
@@ -14,5 +15,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!decode_wmbusmeters_json("wmbusmeters/fuzz", payload, DecodeLimits{}, scratch, r))
     fuzz_check_reading(r);
   (void)wmbus_status_to_alarms(payload);
+  if (!decode_wmbusmeters_alarm("wmbusmeters_alarm", payload, DecodeLimits{}, scratch, r))
+    fuzz_check_reading(r);
   return 0;
 }

@@ -102,6 +102,13 @@ TEST_CASE("z2m: tamper and last_seen variants") {
   state(d, "zigbee2mqtt/d", R"({"contact":true,"tamper":true})");
   REQUIRE_FALSE(d.status);
   CHECK(d.r.door.tamper);
+  // ISO_8601 (UTC), Zigbee2MQTT's default string form
+  state(d, "zigbee2mqtt/d", R"({"last_seen":"2024-05-17T18:40:12.000Z"})");
+  REQUIRE_FALSE(d.status);
+  CHECK(d.r.time_ms == 1715971212000);
+  state(d, "zigbee2mqtt/d", R"({"last_seen":"2024-05-17T18:40:12Z"})");
+  REQUIRE_FALSE(d.status);
+  CHECK(d.r.time_ms == 1715971212000);
   // ISO_8601_local
   state(d, "zigbee2mqtt/d", R"({"last_seen":"2024-05-17T20:40:12+02:00"})");
   REQUIRE_FALSE(d.status);
@@ -196,4 +203,17 @@ TEST_CASE("z2m availability: rejections") {
   expect_error(d, DecodeErrorCode::malformed, "JSON");
   avail(d, "zigbee2mqtt//availability", "online");
   expect_error(d, DecodeErrorCode::missing_field, "friendly name");
+}
+
+TEST_CASE("z2m: battery_low flag") {
+  Decoded d;
+  state(d, "zigbee2mqtt/d", R"({"contact":true,"battery_low":true})");
+  REQUIRE_FALSE(d.status);
+  REQUIRE(d.r.door.battery_low.has_value());
+  CHECK(*d.r.door.battery_low);
+  state(d, "zigbee2mqtt/d", R"({"contact":true})");
+  REQUIRE_FALSE(d.status);
+  CHECK_FALSE(d.r.door.battery_low.has_value());
+  state(d, "zigbee2mqtt/d", R"({"battery_low":"true"})");
+  expect_error(d, DecodeErrorCode::wrong_type, "battery_low");
 }
