@@ -55,31 +55,35 @@ TEST_CASE("away mode holds care alerts - ending it inside the window lets them t
 
 TEST_CASE("D3 night exit across midnight, once per night - a late return is not one") {
   Home h;
-  h.door(kT0 + 21 * kHour + 59 * kMin, false);  // 21:59 local: out, not quiet hours
-  h.door(kT0 + 22 * kHour, true);
-  h.door(kT0 + 23 * kHour, false);  // 23:00: back home
-  h.door(kT0 + 23 * kHour + kMin, true);
-  h.water(kT0 + 23 * kHour + 15 * kMin);
-  h.water(kT0 + 23 * kHour + 30 * kMin, 0.002);  // home: washes hands
+  int64_t clock = kT0 + 21 * kHour;  // the meter reports every 15 min up to `t`
+  auto until = [&](int64_t t) {
+    while (clock + 15 * kMin <= t) h.water(clock += 15 * kMin);
+  };
+  until(kT0 + 21 * kHour + 45 * kMin);
+  h.pass(kT0 + 21 * kHour + 59 * kMin);  // 21:59 local: out, not quiet hours
+  until(kT0 + 23 * kHour);
+  h.pass(kT0 + 23 * kHour);  // 23:00: back home, washes hands
+  h.water(clock += 15 * kMin, 0.002);
+  until(kT0 + 26 * kHour);
   CHECK(h.count(Rule::D3) == 0);
-  h.door(kT0 + 26 * kHour, false);  // 02:00 next day: leaves
-  h.door(kT0 + 26 * kHour + kMin, true);
-  h.water(kT0 + 26 * kHour + 30 * kMin);
+  h.pass(kT0 + 26 * kHour);  // 02:00 next day: leaves
+  until(kT0 + 26 * kHour + 30 * kMin);
   CHECK(h.count(Rule::D3) == 1);
   h.pass(kT0 + 26 * kHour + 40 * kMin);  // back, and out again the same night
   h.pass(kT0 + 27 * kHour);
-  h.water(kT0 + 27 * kHour + 30 * kMin);
+  until(kT0 + 27 * kHour + 30 * kMin);
   CHECK(h.count(Rule::D3) == 1);
-  h.door(kT0 + 30 * kHour, false);  // 06:00: back, quiet hours are over
-  h.door(kT0 + 30 * kHour + kMin, true);
+  until(kT0 + 30 * kHour);
+  h.pass(kT0 + 30 * kHour);  // 06:00: back, quiet hours are over
   h.pass(kT0 + 31 * kHour);  // out at 07:00
-  h.water(kT0 + 31 * kHour + 30 * kMin);
+  until(kT0 + 31 * kHour + 30 * kMin);
   CHECK(h.count(Rule::D3) == 1);
+  until(kT0 + 46 * kHour);
   h.pass(kT0 + 46 * kHour);  // 22:00 back, uses water; 04:00 the next night out again
-  h.water(kT0 + 46 * kHour + 5 * kMin);
-  h.water(kT0 + 46 * kHour + 15 * kMin, 0.002);
+  h.water(clock += 15 * kMin, 0.002);
+  until(kT0 + 52 * kHour);
   h.pass(kT0 + 52 * kHour);
-  h.water(kT0 + 52 * kHour + 30 * kMin);
+  until(kT0 + 52 * kHour + 30 * kMin);
   CHECK(h.count(Rule::D3) == 2);
 }
 
