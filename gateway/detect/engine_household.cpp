@@ -165,7 +165,8 @@ void Engine::night_exit_deadline(uint32_t door, int64_t due, std::vector<Alert>&
   }
   h.night_exit_ms = 0;
   // Still gone: no passage and no water since that opening.
-  if (h.last_door_activity_ms != opened || h.last_sign_ms > opened) return;
+  // (A use reported after the exit may have come before it, within the same report.)
+  if (h.last_door_activity_ms != opened || h.last_any_use_from_ms >= opened) return;
   const Household& p = h.profile;
   const int minute = local_minute_of_day(opened, p.utc_offset_min);
   const int64_t night = local_day(
