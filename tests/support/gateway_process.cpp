@@ -3,6 +3,7 @@
 
 #include <signal.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -30,12 +31,20 @@ void write_file(const std::string& path, const std::string& text) {
   out << text;
 }
 
+std::vector<std::string> gateway_command() {
+  const char* cmd = std::getenv("EDGEGW_TEST_GATEWAY_CMD");
+  if (!cmd || !*cmd) return {bin_path("edgegw")};
+  std::vector<std::string> argv;
+  std::istringstream words(cmd);
+  for (std::string w; words >> w;) argv.push_back(w);
+  return argv;
+}
+
 GatewayProcess::GatewayProcess(const std::string& config_file, const std::string& data_dir)
     : config_file_(config_file), data_dir_(data_dir) {
-  process_ =
-      std::make_unique<Process>(std::vector<std::string>{bin_path("edgegw"), "run", "--config",
-                                                         config_file_, "--data-dir", data_dir_},
-                                data_dir_ + ".log");
+  std::vector<std::string> argv = gateway_command();
+  argv.insert(argv.end(), {"run", "--config", config_file_, "--data-dir", data_dir_});
+  process_ = std::make_unique<Process>(argv, data_dir_ + ".log");
 }
 
 GatewayProcess::~GatewayProcess() {

@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "tests/support/process.h"
 
@@ -15,6 +16,11 @@ std::string bin_path(const std::string& name);
 // Path of a fixture under tests/fixtures.
 std::string fixture_path(const std::string& relative);
 std::string read_fixture(const std::string& relative);
+
+// The command that runs the gateway: bin_path("edgegw"), or the words of the environment
+// variable EDGEGW_TEST_GATEWAY_CMD, e.g. "qemu-aarch64-static build-arm64/bin/edgegw" to run the
+// arm64 build under emulation (.ci/run does; QEMU_LD_PREFIX names the arm64 sysroot).
+std::vector<std::string> gateway_command();
 
 class GatewayProcess {
  public:
