@@ -170,10 +170,11 @@ Seen seen(const std::string& data_dir) {
   run_command({bin_path("edgegw"), "status", "--data-dir", data_dir, "--json"}, &out);
   simdjson::dom::element doc;
   if (parser.parse(out).get(doc) != simdjson::SUCCESS) return s;
+  // A gateway not (yet) running answers without counters: nothing seen.
   if (doc["counters"]["messages"].get(s.messages) || doc["counters"]["readings"].get(s.readings) ||
       doc["counters"]["rejected"].get(s.rejected) ||
       doc["ingest"]["connected"].get(s.ingest_connected))
-    FAIL("edgegw status --json lacks a counter: " << out);
+    return Seen{};
   run_command({bin_path("edgegw"), "sensors", "--data-dir", data_dir, "--json"}, &out);
   simdjson::dom::array rows;
   if (parser.parse(out).get(doc) != simdjson::SUCCESS || doc["sensors"].get(rows)) return s;

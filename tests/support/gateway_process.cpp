@@ -40,6 +40,15 @@ std::vector<std::string> gateway_command() {
   return argv;
 }
 
+bool ingest_connected(const std::string& data_dir) {
+  std::string out;
+  run_command({bin_path("edgegw"), "status", "--data-dir", data_dir, "--json"}, &out);
+  const size_t ingest = out.find("\"ingest\":{");
+  if (ingest == std::string::npos) return false;
+  const size_t end = out.find('}', ingest);
+  return out.substr(ingest, end - ingest).find("\"connected\":true") != std::string::npos;
+}
+
 GatewayProcess::GatewayProcess(const std::string& config_file, const std::string& data_dir)
     : config_file_(config_file), data_dir_(data_dir) {
   std::vector<std::string> argv = gateway_command();

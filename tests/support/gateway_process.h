@@ -22,6 +22,10 @@ std::string read_fixture(const std::string& relative);
 // arm64 build under emulation (.ci/run does; QEMU_LD_PREFIX names the arm64 sysroot).
 std::vector<std::string> gateway_command();
 
+// Whether the gateway whose data dir this is has subscribed at its ingest broker (asked over
+// its status socket with `edgegw status --json`); readings published before that are lost.
+bool ingest_connected(const std::string& data_dir);
+
 class GatewayProcess {
  public:
   // Starts `edgegw run --config <config_file> --data-dir <data_dir>` logging to <data_dir>.log.
