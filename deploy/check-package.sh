@@ -28,6 +28,7 @@ trap cleanup EXIT
 new_root() {
   cleanup
   root=$(mktemp -d /tmp/package-root.XXXX)
+  chmod 0755 "$root"  # its /: the edgegw user must reach /usr/bin
   tar -C "$root" -xzf "$base"
   cp /etc/resolv.conf "$root/etc/resolv.conf"
   mount -t proc proc "$root/proc"
