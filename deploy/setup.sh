@@ -8,7 +8,7 @@ packages=(
   build-essential cmake pkg-config
   libpaho-mqttpp-dev libpaho-mqtt-dev libssl-dev mosquitto mosquitto-clients  # Paho's CMake package needs OpenSSL's headers
   flatbuffers-compiler libflatbuffers-dev librocksdb-dev libfmt-dev doctest-dev
-  libsimdjson-dev libtomlplusplus-dev libcli11-dev
+  libsimdjson-dev libtomlplusplus-dev libcli11-dev libsystemd-dev
   openssl curl  # the tests make TLS certificates and query the status socket with them
 )
 missing=()

@@ -1,6 +1,7 @@
 // cmd_run.cpp: `edgegw run`: load config, start the gateway, wait for signals. SIGHUP reloads
 // the config file: a file that does not load is refused with the reason and the running config
 // stays; otherwise the live parts apply (see gateway/status/config_diff.h) keeping all state.
+// Under systemd it notifies readiness and feeds the watchdog (gateway/service_notify.h).
 #include <csignal>
 #include <fstream>
 #include <iostream>
@@ -12,6 +13,7 @@
 #include "gateway/config.h"
 #include "gateway/gateway.h"
 #include "gateway/log.h"
+#include "gateway/service_notify.h"
 
 namespace edgegw {
 
@@ -107,6 +109,8 @@ int cmd_run(const RunOptions& opts) {
                                     config.gateway_id, config.ingest.url, config.uplink.broker.url,
                                     config.uplink_topic(), config.data_dir,
                                     config.clock == ClockMode::wall ? "wall" : "event"));
+    ServiceNotifier systemd(gateway);  // Type=notify: ready now, watchdog while alive
+    systemd.ready(fmt::format("{} serving, ingest {}", config.gateway_id, config.ingest.url));
     while (true) {
       int sig = 0;
       sigwait(&signals, &sig);
@@ -115,6 +119,7 @@ int cmd_run(const RunOptions& opts) {
         continue;
       }
       log_info("gateway", fmt::format("signal {}: stopping", sig));
+      systemd.stopping();
       break;
     }
     gateway.stop();

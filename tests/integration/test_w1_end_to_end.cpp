@@ -45,6 +45,9 @@ utc_offset = "+08:00"
 
   AlertCollector upstream(upstream_broker.url(), "edgegw/+/alerts");
   GatewayProcess gateway(tmp.file("gw.toml"), tmp.file("data"));
+  // Its first session: readings published before it subscribed would be lost (a slow start,
+  // e.g. the arm64 build under qemu in CI, must not lose them).
+  REQUIRE(wait_until([&] { return ingest_connected(tmp.file("data")); }, 30000));
   Publisher meter(ingest_broker.url());
 
   const std::string id = "33225544";

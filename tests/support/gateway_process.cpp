@@ -3,6 +3,7 @@
 
 #include <signal.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -30,13 +31,30 @@ void write_file(const std::string& path, const std::string& text) {
   out << text;
 }
 
+std::vector<std::string> gateway_command() {
+  const char* cmd = std::getenv("EDGEGW_TEST_GATEWAY_CMD");
+  if (!cmd || !*cmd) return {bin_path("edgegw")};
+  std::vector<std::string> argv;
+  std::istringstream words(cmd);
+  for (std::string w; words >> w;) argv.push_back(w);
+  return argv;
+}
+
+bool ingest_connected(const std::string& data_dir) {
+  std::string out;
+  run_command({bin_path("edgegw"), "status", "--data-dir", data_dir, "--json"}, &out);
+  const size_t ingest = out.find("\"ingest\":{");
+  if (ingest == std::string::npos) return false;
+  const size_t end = out.find('}', ingest);
+  return out.substr(ingest, end - ingest).find("\"connected\":true") != std::string::npos;
+}
+
 GatewayProcess::GatewayProcess(const std::string& config_file, const std::string& data_dir,
                                std::vector<std::string> env)
     : config_file_(config_file), data_dir_(data_dir) {
-  process_ =
-      std::make_unique<Process>(std::vector<std::string>{bin_path("edgegw"), "run", "--config",
-                                                         config_file_, "--data-dir", data_dir_},
-                                data_dir_ + ".log", std::move(env));
+  std::vector<std::string> argv = gateway_command();
+  argv.insert(argv.end(), {"run", "--config", config_file_, "--data-dir", data_dir_});
+  process_ = std::make_unique<Process>(argv, data_dir_ + ".log", std::move(env));
 }
 
 GatewayProcess::~GatewayProcess() {

@@ -17,6 +17,16 @@ std::string bin_path(const std::string& name);
 std::string fixture_path(const std::string& relative);
 std::string read_fixture(const std::string& relative);
 
+// The command that runs the gateway: bin_path("edgegw"), or the words of the environment
+// variable EDGEGW_TEST_GATEWAY_CMD (the first word a path: it is exec'd without a PATH search),
+// e.g. "/usr/bin/qemu-aarch64-static build-arm64/bin/edgegw" to run the arm64 build under
+// emulation (.ci/run does; QEMU_LD_PREFIX names the arm64 sysroot).
+std::vector<std::string> gateway_command();
+
+// Whether the gateway whose data dir this is has subscribed at its ingest broker (asked over
+// its status socket with `edgegw status --json`); readings published before that are lost.
+bool ingest_connected(const std::string& data_dir);
+
 class GatewayProcess {
  public:
   // Starts `edgegw run --config <config_file> --data-dir <data_dir>` logging to <data_dir>.log,
