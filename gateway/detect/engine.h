@@ -134,7 +134,7 @@ class Engine {
   void on_deadline(const Deadline& d, std::vector<Alert>& out);
   void update_c1(uint32_t household, uint32_t meter, int64_t at_ms, std::vector<Alert>& out);
   // Household presence and the learned no-activity rule (engine_household.cpp).
-  void household_water_use(uint32_t hi, int64_t from_ms, int64_t t, bool sign_of_life);
+  void household_water_use(uint32_t hi, int64_t from_ms, int64_t t);
   void household_door_opening(uint32_t hi, uint32_t door, int64_t t);
   void household_quiet_check(uint32_t meter, int64_t t, std::vector<Alert>& out);
   void night_exit_deadline(uint32_t door, int64_t due, std::vector<Alert>& out);

@@ -63,11 +63,10 @@ void Engine::note_sign_of_life(HouseholdState& h, int64_t t) {
   h.usual_quiet_ms = usual;
 }
 
-void Engine::household_water_use(uint32_t hi, int64_t from_ms, int64_t t, bool sign_of_life) {
+void Engine::household_water_use(uint32_t hi, int64_t from_ms, int64_t t) {
   HouseholdState& h = households_[hi];
   dirty_households_.push_back(hi);
   model_mark(h.model, t, t, h.profile.utc_offset_min);
-  if (!sign_of_life) return;
   const bool door_in_interval = h.last_door_activity_ms > from_ms;
   if (h.presence == Presence::unsure || (h.presence == Presence::out && !door_in_interval)) {
     // Out with no passage since the last report, yet water used: someone opened the door and

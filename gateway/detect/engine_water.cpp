@@ -85,7 +85,7 @@ void Engine::water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& o
     dirty_households_.push_back(s.household);
   }
 
-  if (h && sign_of_life) household_water_use(s.household, previous_time, t, sign_of_life);
+  if (h && sign_of_life) household_water_use(s.household, previous_time, t);
 
   // W1 / W2.
   const bool w1_quiet =
