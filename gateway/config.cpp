@@ -137,6 +137,10 @@ void read_rules(TableReader& r, RulesConfig& c) {
   r.read_int("outing_min_alert_h", c.outing_min_alert_s, 1, 30 * kDay, 3600);
   r.read_int("outing_min_outings", c.outing_min_outings, 1, 255);
   r.read_int("d3_confirm_min", c.d3_confirm_s, 0, kDay * 60, 60);
+  r.read_int("d3_dawn_min", c.d3_dawn_s, 0, kDay * 60, 60);
+  r.read_int("guest_stay_h", c.guest_stay_s, 0, kWeek, 3600);
+  r.read_int("d3_guest_confirm_h", c.d3_guest_confirm_s, 0, kDay, 3600);
+  r.read_int("d3_dawn_confirm_min", c.d3_dawn_confirm_s, 0, kDay * 60, 60);
   r.read_int("d3_usual_outings", c.d3_usual_outings, 1, 255);
   r.read_number("w4_daily_max_m3", c.w4_daily_max_m3, 0.01, 1000);
   r.read_int("max_absence_h", c.max_absence_s, 1, 30 * kDay, 3600);

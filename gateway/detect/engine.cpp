@@ -131,19 +131,15 @@ bool door_since_use(const HouseholdState& h) {
 }
 }  // namespace
 
-// The passage count is trusted once the household has a learned history in which water never
-// contradicted it (a door opened without anyone going through: a parcel, a chat at the door).
-bool Engine::passages_trusted(const HouseholdState& h) const {
-  const int64_t learned_ms = rules_.h1_min_days * kDayMs;
-  return model_days(h.model) >= rules_.h1_min_days &&
-         (h.parity_error_ms == 0 || h.last_sign_ms - h.parity_error_ms >= learned_ms);
+// An opening at `t` may be a guest leaving: water was used while the passages said "out" (a
+// door opened for someone who came in and stayed), less than guest_stay_s ago.
+bool Engine::guest_may_leave(const HouseholdState& h, int64_t t) const {
+  return h.guest_possible && t - h.parity_error_ms < rules_.guest_stay_s * 1000;
 }
 
-// Out, by the trusted passages; otherwise by the fixed rule: any opening since the last use.
+// Out, by the passages: an odd number of them since the last sign of life at home.
 bool Engine::probably_out(const HouseholdState& h) const {
-  if (h.profile.doors.empty()) return false;
-  if (passages_trusted(h)) return h.presence == Presence::out;
-  return door_since_use(h);
+  return !h.profile.doors.empty() && h.presence == Presence::out;
 }
 
 bool Engine::suppressed(uint32_t idx, const Alert& a) const {
@@ -159,14 +155,12 @@ bool Engine::suppressed(uint32_t idx, const Alert& a) const {
     case Rule::D2: {
       // Out: wait until the outing is improbably long for this person.
       if (probably_out(h)) {
-        const int64_t left = passages_trusted(h) ? h.outing_start_ms : h.last_door_activity_ms;
-        return a.detect_time_ms - left < outing_limit_ms(h);
+        return a.detect_time_ms - h.outing_start_ms < outing_limit_ms(h);
       }
       // At home: D1/D2 wait while water was used after the last opening (someone is well).
       if (a.rule == Rule::D1 || a.rule == Rule::D2)
         return !h.profile.meters.empty() && h.last_water_use_ms > a.event_time_ms;
       // W1 and W2 count quiet at home: an outing is not part of their windows.
-      if (!passages_trusted(h)) return false;
       if (a.rule == Rule::W1 && h.last_return_ms > a.event_time_ms)
         return a.detect_time_ms - h.last_return_ms < rules_.w1_window_s * 1000;
       if (a.rule == Rule::W2 && h.last_return_ms > a.event_time_ms)
@@ -485,7 +479,7 @@ bool load_household(std::string_view value, HouseholdState& h) {
     r.openings_since_use = d.get<int32_t>();
     const auto presence = d.get<uint8_t>();
     if (presence > static_cast<uint8_t>(Presence::unsure)) return false;
-    r.presence = static_cast<Presence>(presence);
+    r.presence = presence == static_cast<uint8_t>(Presence::out) ? Presence::out : Presence::home;
     r.guest_possible = d.get<uint8_t>() != 0;
     r.last_sign_ms = d.get<int64_t>();
     r.last_return_ms = d.get<int64_t>();
@@ -597,7 +591,7 @@ void Engine::load_record(std::string_view key, std::string_view value) {
     if (load_household(value, h) && h.last_sign_ms) note_sign_of_life(h, h.last_sign_ms);
     if (h.night_exit_ms != 0)
       for (uint32_t door : h.doors)
-        schedule(door, DeadlineKind::night_exit, h.night_exit_ms + rules_.d3_confirm_s * 1000);
+        schedule(door, DeadlineKind::night_exit, night_exit_confirm_ms(h, h.night_exit_ms));
   }
 }
 

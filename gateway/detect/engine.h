@@ -35,9 +35,8 @@ struct Subject {
 };
 
 // Where the person probably is, from the door's passages since the last sign of life at home:
-// each opening is a passage (out, or back in); water used says "home". `unsure`: a door event
-// that is no proof of absence (someone else was in the home, or the hour is not one at which
-// this person goes out).
+// each opening is a passage (out, or back in); water used says "home". `unsure` is no longer
+// entered (checkpoints of earlier versions may hold it; it is read as "home").
 enum class Presence : uint8_t { home, out, unsure };
 
 struct HouseholdState {
@@ -51,9 +50,10 @@ struct HouseholdState {
   int32_t openings_since_use = 0;       // door openings since the last water use
   bool c1_open = false;
   Presence presence = Presence::home;
-  bool guest_possible = false;    // the door let someone in who stayed: the next opening is theirs
-  int64_t last_sign_ms = 0;       // last sign of life at home: water use, or coming home
-  int64_t last_return_ms = 0;     // when the person last came home from an outing
+  bool guest_possible =
+      false;                   // the door let someone in who stayed: the next opening may be theirs
+  int64_t last_sign_ms = 0;    // last sign of life at home: water use, or coming home
+  int64_t last_return_ms = 0;  // when the person last came home from an outing
   int64_t outing_start_ms = 0;    // the opening that began the outing in progress
   int64_t quiet_deadline_ms = 0;  // learned: quiet past this is improbable (H1; 0: not learned)
   int64_t usual_quiet_ms = 0;     // the usual quiet it was derived from
@@ -101,9 +101,11 @@ class Engine {
   // What the household's presence and learned rhythm say (edgegw household, alert evidence):
   // whether the door's passage count is trusted, whether the person is probably out, and how
   // long an outing may last before the no-activity rules speak.
-  bool passages_trusted(const HouseholdState& h) const;
+  bool guest_may_leave(const HouseholdState& h, int64_t t) const;
   bool probably_out(const HouseholdState& h) const;
   int64_t outing_limit_ms(const HouseholdState& h) const;
+  // When D3 confirms an exit at `opened` that is not followed by a return.
+  int64_t night_exit_confirm_ms(const HouseholdState& h, int64_t opened) const;
   // A sensor's state and why it is or is not alerting, as one JSON object.
   std::string explain_sensor(std::string_view sensor_id) const;
 

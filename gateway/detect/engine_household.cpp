@@ -1,12 +1,14 @@
 // engine_household.cpp: the household's presence and its learned no-activity rule.
 //
-// Presence, from the door's passages: each opening is one passage, out or back in. Water used
-// in a meter interval with no door event says "home" (a passage count that disagrees was a
-// door opened for someone who stayed, or a doorstep talk: the next opening is then no proof of
-// absence, `unsure`). A door event inside the interval of a use is ordered by the passage
-// count: home before the interval and one opening means "used water, then left"; out before it
-// means "came back, then used water". So the second passage of a pair minutes apart (the
-// rubbish, the post) is a return, and a fall right after coming home is a fall at home.
+// Presence, from the door's passages, from the first day: each opening is one passage, out or
+// back in; water used says "home" and restarts the count. Water used in a meter interval with
+// no door event while the count says "out" was a door opened for someone who stayed (a guest,
+// a parcel): the person is home, and the next opening may be the guest leaving (not a night
+// exit for D3). A door event inside the interval of a use is ordered by the passage count: home
+// before the interval and one opening means "used water, then left"; out before it means "came
+// back, then used water". So the second passage of a pair minutes apart (the rubbish, the post)
+// is a return, and a fall right after coming home is a fall at home, found by W1 12 h after the
+// return. An outing in progress holds the no-activity rules until it is improbably long.
 //
 // H1: after h1_min_days of history, the person quiet at home past the longest quiet stretch
 // this person had after that time of day (household_model.h), with a margin, is improbable:
@@ -15,7 +17,8 @@
 // hours is judged from their end. The W1 floor holds whatever the model says.
 //
 // D3: leaving in quiet hours and not back within d3_confirm_s, at an hour at which this person
-// does not usually go out. A late return, or an early riser's usual market trip, is not.
+// does not usually go out. A late return, or an early riser's usual market trip, is not; in the
+// last d3_dawn_s of the quiet hours, before the habit is learned, the wait is d3_dawn_confirm_s.
 #include <algorithm>
 #include <cmath>
 
@@ -85,45 +88,41 @@ void Engine::household_door_opening(uint32_t hi, uint32_t door, int64_t t) {
   HouseholdState& h = households_[hi];
   dirty_households_.push_back(hi);
   const int offset = h.profile.utc_offset_min;
-  const Presence before = h.presence;
-  const bool guest_before = h.guest_possible;
-  switch (h.presence) {
-    case Presence::out:  // back home
-      model_record_outing(h.model, h.outing_start_ms, t);
-      h.presence = Presence::home;
-      h.outing_start_ms = 0;
-      h.last_return_ms = t;
-      note_sign_of_life(h, t);
-      break;
-    case Presence::home: {
-      if (h.guest_possible) {
-        // Someone who came in and stayed may be the one leaving: no proof of absence.
-        h.presence = Presence::unsure;
-        h.guest_possible = false;
-        h.last_return_ms = t;  // W1 counts from here: the person may have left
-      } else {
-        h.presence = Presence::out;
-        h.outing_start_ms = t;
-      }
-      break;
-    }
-    case Presence::unsure: h.last_return_ms = t; break;
+  const bool guest_leaving = guest_may_leave(h, t);
+  h.guest_possible = false;           // kept below for a night exit that may be the guest's
+  if (h.presence == Presence::out) {  // back home
+    model_record_outing(h.model, h.outing_start_ms, t);
+    h.presence = Presence::home;
+    h.outing_start_ms = 0;
+    h.last_return_ms = t;
+    note_sign_of_life(h, t);
+  } else {  // out (the guest's leaving is counted as the person's: a fall after it is held)
+    h.presence = Presence::out;
+    h.outing_start_ms = t;
   }
-  // D3 candidate: leaving in quiet hours (by the trusted passage count, or any opening), not
-  // right after someone came in and stayed, at an hour this person does not use the door.
-  // Untrusted: leaving when water was the last thing before this opening (home, then out).
+  // D3 candidate: leaving in quiet hours (water was the last thing before this opening), at an
+  // hour at which this person does not use the door. If it may be a guest who came in and
+  // stayed, the person is probably home: confirmed only when no water is used by the morning.
   const bool home_before =
       h.prev_door_activity_ms <= std::max(h.last_water_use_from_ms, h.last_any_use_from_ms);
-  const bool leaving = passages_trusted(h) ? before == Presence::home && h.presence == Presence::out
-                                           : !guest_before && home_before;
   const int minute = local_minute_of_day(t, offset);
   if (in_quiet_hours(minute, h.profile.quiet_start_min, h.profile.quiet_end_min)) {
-    if (leaving && model_openings_near(h.model, t, offset) < rules_.d3_usual_outings) {
+    if (home_before && model_openings_near(h.model, t, offset) < rules_.d3_usual_outings) {
       h.night_exit_ms = t;
-      schedule(door, DeadlineKind::night_exit, t + rules_.d3_confirm_s * 1000);
+      h.guest_possible = guest_leaving;  // then confirmed only in the morning
+
+      schedule(door, DeadlineKind::night_exit, night_exit_confirm_ms(h, t));
     }
     model_record_opening(h.model, t, offset);  // the habit: a night opening at this hour
   }
+}
+
+int64_t Engine::night_exit_confirm_ms(const HouseholdState& h, int64_t opened) const {
+  const int offset = h.profile.utc_offset_min;
+  const int64_t quiet_end = next_local_minute(opened, offset, h.profile.quiet_end_min);
+  if (guest_may_leave(h, opened)) return quiet_end + rules_.d3_guest_confirm_s * 1000;
+  const bool dawn = quiet_end - opened <= rules_.d3_dawn_s * 1000;
+  return opened + (dawn ? rules_.d3_dawn_confirm_s : rules_.d3_confirm_s) * 1000;
 }
 
 int64_t Engine::outing_limit_ms(const HouseholdState& h) const {
@@ -138,9 +137,7 @@ int64_t Engine::outing_limit_ms(const HouseholdState& h) const {
 void Engine::household_quiet_check(uint32_t meter, int64_t t, std::vector<Alert>& out) {
   SensorState& s = sensors_[meter];
   const HouseholdState& h = households_[s.household];
-  // Only when at home: unsure is left to the W1 floor.
-  const bool home = !probably_out(h) && (!passages_trusted(h) || h.presence == Presence::home);
-  if (!home || h.quiet_deadline_ms == 0 || t < h.quiet_deadline_ms) {
+  if (probably_out(h) || h.quiet_deadline_ms == 0 || t < h.quiet_deadline_ms) {
     clear(meter, AlertKind::UnusualQuiet, Rule::H1, t, out);
     return;
   }
@@ -158,11 +155,13 @@ void Engine::night_exit_deadline(uint32_t door, int64_t due, std::vector<Alert>&
   HouseholdState& h = households_[s.household];
   const int64_t opened = h.night_exit_ms;
   if (opened == 0) return;
-  if (opened + rules_.d3_confirm_s * 1000 > due) {  // a later exit than the one that armed this
-    schedule(door, DeadlineKind::night_exit, opened + rules_.d3_confirm_s * 1000);
+  const int64_t confirm = night_exit_confirm_ms(h, opened);
+  if (confirm > due) {  // a later exit than the one that armed this
+    schedule(door, DeadlineKind::night_exit, confirm);
     return;
   }
   h.night_exit_ms = 0;
+  h.guest_possible = false;
   // Still gone: no passage and no water since that opening.
   // (A use reported after the exit may have come before it, within the same report.)
   if (h.last_door_activity_ms != opened || h.last_any_use_from_ms >= opened) return;
@@ -177,7 +176,7 @@ void Engine::night_exit_deadline(uint32_t door, int64_t due, std::vector<Alert>&
   s.held &= ~bit(AlertKind::NightDoorOpening);
   raise(door,
         make(door, Rule::D3, AlertKind::NightDoorOpening, Audience::Care, Severity::Warning, opened,
-             due, minute, p.quiet_start_min, rules_.d3_confirm_s),
+             due, minute, p.quiet_start_min, (confirm - opened) / 1000),
         out);
 }
 

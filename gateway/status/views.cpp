@@ -218,7 +218,7 @@ HttpResponse household_view(const Gateway& gw, const StatusService& svc, const s
     bool found = false;
     HouseholdState state;
     int64_t now = 0;
-    bool trusted = false, out = false;
+    bool out = false;
     int64_t outing_limit_ms = 0;
   };
   const Copy c = gw.inspect([&](const Pipeline& p, const Config& cfg) {
@@ -227,7 +227,6 @@ HttpResponse household_view(const Gateway& gw, const StatusService& svc, const s
     if (const HouseholdState* h = p.engine().household(id)) {
       out.found = true;
       out.state = *h;
-      out.trusted = p.engine().passages_trusted(*h);
       out.out = p.engine().probably_out(*h);
       out.outing_limit_ms = p.engine().outing_limit_ms(*h);
     }
@@ -270,8 +269,9 @@ HttpResponse household_view(const Gateway& gw, const StatusService& svc, const s
   w.key("no_sign_of_life_open").value(c.state.c1_open);
   // The learned rhythm and presence behind H1, W1 and the outing hold (engine_household.cpp).
   const HouseholdState& hs = c.state;
-  w.key("presence").value(c.out ? "out" : hs.presence == Presence::unsure ? "unsure" : "home");
-  w.key("door_passages_trusted").value(c.trusted);
+  w.key("presence").value(c.out ? "out" : "home");
+  w.key("outing_since").time(c.out ? hs.outing_start_ms : 0);
+  w.key("last_return").time(hs.last_return_ms);
   w.key("learned_days").value(static_cast<int64_t>(model_days(hs.model)));
   w.key("last_sign_of_life").time(hs.last_sign_ms);
   w.key("quiet_now_h")

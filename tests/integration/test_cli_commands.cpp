@@ -230,9 +230,8 @@ TEST_CASE("cli: status, sensors, sensor, alerts, outbox, deadletters, household,
     REQUIRE(r.rc == 0);
     CHECK_FALSE(flag(r.json, "away"));
     CHECK(ids(r.json["open_alerts"].value(), "rule") == std::vector<std::string>{"W1"});
-    // A new household: the fixed rules apply until 14 days are learned.
+    // A new household: presence from the passages, the fixed outing hold until outings are learned.
     CHECK(str(r.json, "presence") == "home");
-    CHECK_FALSE(flag(r.json, "door_passages_trusted"));
     CHECK(double(r.json["outing_limit_h"]) == 84.0);
     CHECK(ids(r.json["sensors"].value(), "sensor") ==
           std::vector<std::string>{"33225544", "33225545"});

@@ -65,7 +65,7 @@ TEST_CASE("out with the rubbish and back within minutes, then a fall: home, foun
   CHECK(w1->detect_time_ms <= d + 21 * kHour + 15 * kMin);
 }
 
-TEST_CASE("a door opened without anyone going through makes the passage count untrusted") {
+TEST_CASE("a door opened without anyone going through: water says home, the count restarts") {
   Home h;
   const int64_t d = learn(h);
   h.pass(d + 9 * kHour);  // a parcel at the door: one opening, nobody leaves
@@ -74,13 +74,35 @@ TEST_CASE("a door opened without anyone going through makes the passage count un
   const HouseholdState* hs = h.engine.household("hh-1");
   REQUIRE(hs != nullptr);
   CHECK(hs->parity_error_ms == d + 9 * kHour + 30 * kMin);
-  // Then out for two nights, leaving right after a use: held as an absence (fixed rule).
+  CHECK(hs->presence == Presence::home);
+  // Then out for two nights, leaving right after a use: held as an absence.
   h.water(d + 10 * kHour, 0.02);
   h.pass(d + 10 * kHour + 5 * kMin);
   h.quiet(d + 10 * kHour + 15 * kMin, d + 58 * kHour);
   CHECK(h.count(Rule::W1) == 0);
   CHECK(h.count(Rule::W2) == 0);
   CHECK(h.count(Rule::H1) == 0);
+}
+
+TEST_CASE("from the first day: a fall after coming home or after the rubbish is found in 24 h") {
+  Home h;  // nothing learned: the passages are read from the first day
+  h.water(kT0 + 8 * kHour, 0.02);
+  h.pass(kT0 + 8 * kHour + 5 * kMin);  // out for the morning
+  h.quiet(kT0 + 8 * kHour + 15 * kMin, kT0 + 12 * kHour);
+  h.pass(kT0 + 12 * kHour + 3 * kMin);  // home at 12:03, falls at 12:08
+  h.quiet(kT0 + 12 * kHour + 15 * kMin, kT0 + 36 * kHour);
+  const Alert* w1 = first(h, Rule::W1);
+  REQUIRE(w1 != nullptr);
+  CHECK(w1->detect_time_ms - (kT0 + 12 * kHour + 8 * kMin) < 13 * kHour);
+
+  Home r;  // the rubbish: out and back within minutes, in the meter's interval after a use
+  r.water(kT0 + 10 * kHour, 0.02);
+  r.pass(kT0 + 10 * kHour + 4 * kMin);
+  r.pass(kT0 + 10 * kHour + 7 * kMin);
+  r.quiet(kT0 + 10 * kHour + 15 * kMin, kT0 + 34 * kHour);
+  const Alert* rw1 = first(r, Rule::W1);
+  REQUIRE(rw1 != nullptr);
+  CHECK(rw1->detect_time_ms - (kT0 + 10 * kHour + 8 * kMin) < 13 * kHour);
 }
 
 TEST_CASE("back from a night away, a litre to wash hands is a sign of life: no W1, no C1") {
@@ -235,4 +257,60 @@ TEST_CASE("learned rhythm: an early riser's daily market trip at 05:30 is not wa
   // Before the habit is known the first trips may raise D3 (the fixed rule); once it is, none.
   CHECK(d3_first_week <= 2);
   CHECK(m.count(Rule::D3) == d3_first_week);
+}
+
+TEST_CASE("D3: a guest let in by day may leave at night; an exit long after is the person's") {
+  Home h;
+  h.water(kT0 + 9 * kHour, 0.02);
+  h.quiet(kT0 + 9 * kHour + 15 * kMin, kT0 + 10 * kHour);
+  h.pass(kT0 + 10 * kHour);                     // someone let in at 10:00 (or a parcel)
+  h.water(kT0 + 10 * kHour + 30 * kMin, 0.01);  // water while the count says out: home, guest
+  h.quiet(kT0 + 10 * kHour + 45 * kMin, kT0 + 23 * kHour);
+  h.water(kT0 + 23 * kHour + 15 * kMin, 0.005);
+  h.pass(kT0 + 23 * kHour + 20 * kMin);  // 23:20, 12 h 50 min later: not the guest
+  h.quiet(kT0 + 23 * kHour + 30 * kMin, kT0 + 24 * kHour);
+  CHECK(h.count(Rule::D3) == 1);
+
+  Home g;
+  g.water(kT0 + 14 * kHour, 0.02);
+  g.quiet(kT0 + 14 * kHour + 15 * kMin, kT0 + 15 * kHour);
+  g.pass(kT0 + 15 * kHour);  // a visitor at 15:00
+  g.water(kT0 + 15 * kHour + 30 * kMin, 0.01);
+  g.quiet(kT0 + 15 * kHour + 45 * kMin, kT0 + 22 * kHour + 45 * kMin);
+  g.pass(kT0 + 22 * kHour + 50 * kMin);  // the visitor leaves at 22:50 (or the person?)
+  g.quiet(kT0 + 23 * kHour, kT0 + 31 * kHour);
+  CHECK(g.count(Rule::D3) == 0);
+  SUBCASE("water in the morning: the person was home") {
+    g.water(kT0 + 31 * kHour + 15 * kMin, 0.005);
+    g.quiet(kT0 + 31 * kHour + 30 * kMin, kT0 + 36 * kHour);
+    CHECK(g.count(Rule::D3) == 0);
+  }
+  SUBCASE("no water by 09:00: it was the person who left") {
+    g.quiet(kT0 + 31 * kHour + 15 * kMin, kT0 + 33 * kHour + 15 * kMin);
+    const Alert* d3 = first(g, Rule::D3);
+    REQUIRE(d3 != nullptr);
+    CHECK(d3->event_time_ms == kT0 + 22 * kHour + 50 * kMin);
+    CHECK(d3->detect_time_ms == kT0 + 33 * kHour);
+  }
+}
+
+TEST_CASE("D3: an exit in the last 90 min of the quiet hours waits 150 min (a market trip)") {
+  Home h;  // quiet hours end at 06:00 local
+  h.water(kT0 + 5 * kHour + 15 * kMin, 0.005);
+  h.pass(kT0 + 5 * kHour + 20 * kMin);  // out at 05:20
+  h.quiet(kT0 + 5 * kHour + 30 * kMin, kT0 + 7 * kHour);
+  CHECK(h.count(Rule::D3) == 0);  // 100 min: maybe the market
+  h.quiet(kT0 + 7 * kHour + 15 * kMin, kT0 + 8 * kHour);
+  const Alert* d3 = first(h, Rule::D3);
+  REQUIRE(d3 != nullptr);
+  CHECK(d3->detect_time_ms == kT0 + 7 * kHour + 50 * kMin);
+  CHECK(d3->window_s == 150 * 60);
+
+  Home m;  // back from the market at 06:40: nothing
+  m.water(kT0 + 5 * kHour + 15 * kMin, 0.005);
+  m.pass(kT0 + 5 * kHour + 20 * kMin);
+  m.quiet(kT0 + 5 * kHour + 30 * kMin, kT0 + 6 * kHour + 30 * kMin);
+  m.pass(kT0 + 6 * kHour + 40 * kMin);
+  m.quiet(kT0 + 6 * kHour + 45 * kMin, kT0 + 9 * kHour);
+  CHECK(m.count(Rule::D3) == 0);
 }
