@@ -64,7 +64,7 @@ class PackagedBroker {
     write_file(dir_ + "/edgegw.acl",
                read_text(std::string(EDGEGW_SOURCE_DIR) + "/deploy/mosquitto/edgegw.acl"));
     write_file(dir_ + "/edgegw.passwd", "");
-    for (const char* user : {"edgegw", "wmbusmeters", "zigbee2mqtt", "facade"})
+    for (const char* user : {"edgegw", "wmbusmeters", "cjt188", "zigbee2mqtt", "facade", "native"})
       REQUIRE(run_command({"/usr/bin/mosquitto_passwd", "-b", dir_ + "/edgegw.passwd", user,
                            password_of(user)}) == 0);
     // What Debian's /etc/mosquitto/mosquitto.conf gives on a box.
