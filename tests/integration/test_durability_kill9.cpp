@@ -55,8 +55,10 @@ const Kill9Run& kill9_run(int checkpoint_interval_s) {
   DurableCollector k_alerts(upstream.url(), "edgegw/gw-killed/alerts", "kill9-k");
   GatewayProcess undisturbed(tmp.file("u.toml"), tmp.file("u-data"));
   auto killed = std::make_unique<GatewayProcess>(tmp.file("k.toml"), tmp.file("k-data"));
-  // Both gateways must have subscribed before the first reading (persistent sessions exist).
-  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  // Both gateways must have subscribed before the first reading (persistent sessions exist):
+  // a reading published before would be lost to one of them, and the sets would differ.
+  REQUIRE(wait_for_log(tmp.file("u-data.log"), "subscribed to", 1, 30000));
+  REQUIRE(wait_for_log(tmp.file("k-data.log"), "subscribed to", 1, 30000));
 
   // 60 meters, 160 readings each: W1 raised (step 48), cleared (100), raised again (148).
   const auto input = w1_input(60, 5000, 160, 100, *parse_iso8601_utc("2024-05-01T00:00:00Z"));
