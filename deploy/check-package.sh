@@ -28,8 +28,10 @@ trap cleanup EXIT
 new_root() {
   cleanup
   root=$(mktemp -d /tmp/package-root.XXXX)
-  chmod 0755 "$root"  # its /: the edgegw user must reach /usr/bin
   tar -C "$root" -xzf "$base"
+  # After tar, which gives the root's / the mode of debootstrap's mktemp directory (0700): a
+  # box's / is 0755, and the edgegw user (and apt's _apt) must reach /usr/bin through it.
+  chmod 0755 "$root"
   cp /etc/resolv.conf "$root/etc/resolv.conf"
   mount -t proc proc "$root/proc"
   mount --rbind /dev "$root/dev"
@@ -89,14 +91,19 @@ check_native() {
   in_root apt-get install -y -qq --no-install-recommends mosquitto-clients >/dev/null
   cat > "$root/tmp/run-check.sh" <<'SH'
 set -eu
+# What systemd does before it starts Mosquitto (the log and pid directories): the unit's own lines.
+sed -n 's/^ExecStartPre=//p' /usr/lib/systemd/system/mosquitto.service | sh -e
 mosquitto -c /etc/mosquitto/mosquitto.conf -d
 for i in $(seq 50); do mosquitto_sub -h 127.0.0.1 -u edgegw -P "$(cat /etc/edgegw/ingest.password)" \
   -t '$SYS/broker/version' -C 1 -W 1 >/dev/null 2>&1 && break; sleep 0.2; done
-runuser -u edgegw -- edgegw run --config /etc/edgegw/edgegw.toml > /tmp/edgegw.log 2>&1 &
+# As systemd starts it (User=edgegw): setpriv execs the gateway itself, so `wait` gets its own
+# exit status (runuser would stay its parent and re-raise the SIGTERM on itself).
+setpriv --reuid=edgegw --regid=edgegw --init-groups -- \
+  edgegw run --config /etc/edgegw/edgegw.toml > /tmp/edgegw.log 2>&1 &
 gw=$!
 connected() { edgegw status --json 2>/dev/null | tr -d ' \n' | grep -q '"ingest":{[^}]*"connected":true'; }
 for i in $(seq 100); do connected && break; sleep 0.2; done
-connected || { echo "gateway did not connect:"; cat /tmp/edgegw.log; exit 1; }
+connected || { echo "gateway did not connect:"; cat /tmp/edgegw.log /var/log/mosquitto/mosquitto.log; exit 1; }
 now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 mosquitto_pub -h 127.0.0.1 -q 1 -u wmbusmeters -P "$(cat /etc/mosquitto/edgegw-bridges/wmbusmeters)" \
   -t wmbusmeters/33225544 -m "{\"_\":\"telegram\",\"media\":\"water\",\"meter\":\"iperl\",\"name\":\"Home\",\"id\":\"33225544\",\"total_m3\":123.529,\"max_flow_m3h\":0,\"timestamp\":\"$now\"}"
@@ -104,7 +111,9 @@ read_one() { edgegw status --json | tr -d ' \n' | grep -q '"readings":1,'; }
 for i in $(seq 50); do read_one && break; sleep 0.2; done
 read_one || { echo "the bridge's reading did not reach the gateway:"; edgegw status; cat /tmp/edgegw.log; exit 1; }
 if mosquitto_pub -h 127.0.0.1 -q 1 -t wmbusmeters/1 -m x 2>/dev/null; then echo "anonymous publish accepted"; exit 1; fi
-kill -TERM "$gw"; wait "$gw"
+kill -TERM "$gw"
+rc=0; wait "$gw" || rc=$?
+[ "$rc" = 0 ] || { echo "edgegw run exited $rc on SIGTERM:"; cat /tmp/edgegw.log; exit 1; }
 SH
   unshare -n bash -c "ip link set lo up && chroot '$root' /usr/bin/env -i HOME=/root \
     PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin sh /tmp/run-check.sh" ||
