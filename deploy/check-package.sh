@@ -6,9 +6,10 @@
 # against the installed Mosquitto (Debian's mosquitto.conf + conf.d/edgegw.conf): a reading
 # published by a bridge with its generated password reaches the gateway. Then purge.
 # The root is fresh-machine-check's cached minimal Debian 12 (debootstrap), in its own network
-# namespace. No systemd runs there. A foreign-architecture .deb (arm64) cannot run its
-# maintainer scripts without binfmt_misc: for it, its dependencies are resolved against
-# Debian 12's arm64 archive in the root (apt-get -s) and its contents and control files are
+# namespace. No systemd runs there. A foreign-architecture .deb (arm64) gets the same checks
+# when binfmt_misc runs its binaries (qemu-user-static's handler: its edgegw, Mosquitto and
+# mosquitto_passwd run under qemu in the root); in any case its dependencies are resolved
+# against Debian 12's arm64 archive (apt-get -s) and its contents and control files are
 # compared with the native package's (the first argument must then be the native one).
 # Needs root.
 set -euo pipefail
@@ -47,15 +48,21 @@ expect_mode() {  # path owner:group mode
   [ "$got" = "$2 $3" ] || fail "$1 is $got, expected $2 $3"
 }
 
-check_native() {
-  local deb=$1
+# Installs and runs DEB (native, or foreign when the kernel runs its binaries: binfmt_misc).
+check_install() {
+  local deb=$1 arch
+  arch=$(dpkg-deb -f "$deb" Architecture)
   new_root
   cp "$deb" "$root/tmp/edgegw.deb"
+  [ "$arch" = "$native" ] || in_root dpkg --add-architecture "$arch"
   in_root apt-get update -qq
   in_root dpkg -i /tmp/edgegw.deb >/dev/null 2>&1 || true  # its dependencies are missing
   in_root apt-get -f install -y -qq --no-install-recommends >/dev/null
   in_root dpkg-query -W -f='${Status}\n' edgegw | grep -qx 'install ok installed' ||
     fail "edgegw is not installed"
+  for p in edgegw mosquitto; do  # what runs below is the package's architecture
+    [ "$(in_root dpkg-query -W -f='${Architecture}' "$p")" = "$arch" ] || fail "$p is not $arch"
+  done
 
   for f in /usr/bin/edgegw /usr/bin/fleetsim /usr/lib/systemd/system/edgegw.service \
            /etc/edgegw/edgegw.toml /etc/mosquitto/conf.d/edgegw.conf /etc/mosquitto/edgegw.acl \
@@ -125,6 +132,15 @@ SH
   echo "check-package: $(basename "$deb"): installs, files, user, permissions, conffiles, config check, runs against the installed broker, purges: OK"
 }
 
+# binfmt_misc's handler for ARCH, with the F flag (the interpreter opened when registered, so it
+# also works inside the root): qemu-user-static registers it where systemd runs.
+binfmt_runs() {
+  local entry=/proc/sys/fs/binfmt_misc/qemu-$1
+  [ "$1" = arm64 ] && entry=/proc/sys/fs/binfmt_misc/qemu-aarch64
+  [ "$1" = armhf ] && entry=/proc/sys/fs/binfmt_misc/qemu-arm
+  [ -f "$entry" ] && grep -qx enabled "$entry" && grep -q '^flags: .*F' "$entry"
+}
+
 check_foreign() {
   local deb=$1 reference=$2 arch
   arch=$(dpkg-deb -f "$deb" Architecture)
@@ -154,6 +170,15 @@ check_foreign() {
 [ $# -ge 1 ] || { echo "usage: check-package.sh NATIVE.deb [FOREIGN.deb...]"; exit 2; }
 first=$(realpath "$1")
 [ "$(dpkg-deb -f "$first" Architecture)" = "$native" ] || fail "$1 is not a $native package"
-check_native "$first"
+check_install "$first"
 shift
-for deb in "$@"; do check_foreign "$(realpath "$deb")" "$first"; done
+for deb in "$@"; do
+  deb=$(realpath "$deb")
+  arch=$(dpkg-deb -f "$deb" Architecture)
+  if binfmt_runs "$arch"; then
+    check_install "$deb"  # its edgegw, mosquitto and maintainer scripts run under qemu
+  else
+    echo "check-package: no binfmt_misc handler for $arch: its binaries cannot run in the root"
+  fi
+  check_foreign "$deb" "$first"
+done
