@@ -101,6 +101,10 @@ set -eu
 # What systemd does before it starts Mosquitto (the log and pid directories): the unit's own lines.
 sed -n 's/^ExecStartPre=//p' /usr/lib/systemd/system/mosquitto.service | sh -e
 mosquitto -c /etc/mosquitto/mosquitto.conf -d
+gw=""
+# Nothing started here outlives the check, passed or failed.
+stop() { [ -z "$gw" ] || kill -KILL "$gw" 2>/dev/null || true; kill "$(cat /run/mosquitto/mosquitto.pid)" 2>/dev/null || true; }
+trap stop EXIT
 for i in $(seq 50); do mosquitto_sub -h 127.0.0.1 -u edgegw -P "$(cat /etc/edgegw/ingest.password)" \
   -t '$SYS/broker/version' -C 1 -W 1 >/dev/null 2>&1 && break; sleep 0.2; done
 # As systemd starts it (User=edgegw): setpriv execs the gateway itself, so `wait` gets its own
@@ -120,6 +124,7 @@ read_one || { echo "the bridge's reading did not reach the gateway:"; edgegw sta
 if mosquitto_pub -h 127.0.0.1 -q 1 -t wmbusmeters/1 -m x 2>/dev/null; then echo "anonymous publish accepted"; exit 1; fi
 kill -TERM "$gw"
 rc=0; wait "$gw" || rc=$?
+gw=""
 [ "$rc" = 0 ] || { echo "edgegw run exited $rc on SIGTERM:"; cat /tmp/edgegw.log; exit 1; }
 SH
   unshare -n bash -c "ip link set lo up && chroot '$root' /usr/bin/env -i HOME=/root \
