@@ -6,9 +6,10 @@
 # against the installed Mosquitto (Debian's mosquitto.conf + conf.d/edgegw.conf): a reading
 # published by a bridge with its generated password reaches the gateway. Then purge.
 # The root is fresh-machine-check's cached minimal Debian 12 (debootstrap), in its own network
-# namespace. No systemd runs there. A foreign-architecture .deb (arm64) cannot run its
-# maintainer scripts without binfmt_misc: for it, its dependencies are resolved against
-# Debian 12's arm64 archive in the root (apt-get -s) and its contents and control files are
+# namespace. No systemd runs there. A foreign-architecture .deb (arm64) gets the same checks
+# when binfmt_misc runs its binaries (qemu-user-static's handler: its edgegw, Mosquitto and
+# mosquitto_passwd run under qemu in the root); in any case its dependencies are resolved
+# against Debian 12's arm64 archive (apt-get -s) and its contents and control files are
 # compared with the native package's (the first argument must then be the native one).
 # Needs root.
 set -euo pipefail
@@ -28,8 +29,10 @@ trap cleanup EXIT
 new_root() {
   cleanup
   root=$(mktemp -d /tmp/package-root.XXXX)
-  chmod 0755 "$root"  # its /: the edgegw user must reach /usr/bin
   tar -C "$root" -xzf "$base"
+  # After tar, which gives the root's / the mode of debootstrap's mktemp directory (0700): a
+  # box's / is 0755, and the edgegw user (and apt's _apt) must reach /usr/bin through it.
+  chmod 0755 "$root"
   cp /etc/resolv.conf "$root/etc/resolv.conf"
   mount -t proc proc "$root/proc"
   mount --rbind /dev "$root/dev"
@@ -45,15 +48,21 @@ expect_mode() {  # path owner:group mode
   [ "$got" = "$2 $3" ] || fail "$1 is $got, expected $2 $3"
 }
 
-check_native() {
-  local deb=$1
+# Installs and runs DEB (native, or foreign when the kernel runs its binaries: binfmt_misc).
+check_install() {
+  local deb=$1 arch
+  arch=$(dpkg-deb -f "$deb" Architecture)
   new_root
   cp "$deb" "$root/tmp/edgegw.deb"
+  [ "$arch" = "$native" ] || in_root dpkg --add-architecture "$arch"
   in_root apt-get update -qq
   in_root dpkg -i /tmp/edgegw.deb >/dev/null 2>&1 || true  # its dependencies are missing
   in_root apt-get -f install -y -qq --no-install-recommends >/dev/null
   in_root dpkg-query -W -f='${Status}\n' edgegw | grep -qx 'install ok installed' ||
     fail "edgegw is not installed"
+  for p in edgegw mosquitto; do  # what runs below is the package's architecture
+    [ "$(in_root dpkg-query -W -f='${Architecture}' "$p")" = "$arch" ] || fail "$p is not $arch"
+  done
 
   for f in /usr/bin/edgegw /usr/bin/fleetsim /usr/lib/systemd/system/edgegw.service \
            /etc/edgegw/edgegw.toml /etc/mosquitto/conf.d/edgegw.conf /etc/mosquitto/edgegw.acl \
@@ -89,14 +98,23 @@ check_native() {
   in_root apt-get install -y -qq --no-install-recommends mosquitto-clients >/dev/null
   cat > "$root/tmp/run-check.sh" <<'SH'
 set -eu
+# What systemd does before it starts Mosquitto (the log and pid directories): the unit's own lines.
+sed -n 's/^ExecStartPre=//p' /usr/lib/systemd/system/mosquitto.service | sh -e
 mosquitto -c /etc/mosquitto/mosquitto.conf -d
+gw=""
+# Nothing started here outlives the check, passed or failed.
+stop() { [ -z "$gw" ] || kill -KILL "$gw" 2>/dev/null || true; kill "$(cat /run/mosquitto/mosquitto.pid)" 2>/dev/null || true; }
+trap stop EXIT
 for i in $(seq 50); do mosquitto_sub -h 127.0.0.1 -u edgegw -P "$(cat /etc/edgegw/ingest.password)" \
   -t '$SYS/broker/version' -C 1 -W 1 >/dev/null 2>&1 && break; sleep 0.2; done
-runuser -u edgegw -- edgegw run --config /etc/edgegw/edgegw.toml > /tmp/edgegw.log 2>&1 &
+# As systemd starts it (User=edgegw): setpriv execs the gateway itself, so `wait` gets its own
+# exit status (runuser would stay its parent and re-raise the SIGTERM on itself).
+setpriv --reuid=edgegw --regid=edgegw --init-groups -- \
+  edgegw run --config /etc/edgegw/edgegw.toml > /tmp/edgegw.log 2>&1 &
 gw=$!
 connected() { edgegw status --json 2>/dev/null | tr -d ' \n' | grep -q '"ingest":{[^}]*"connected":true'; }
 for i in $(seq 100); do connected && break; sleep 0.2; done
-connected || { echo "gateway did not connect:"; cat /tmp/edgegw.log; exit 1; }
+connected || { echo "gateway did not connect:"; cat /tmp/edgegw.log /var/log/mosquitto/mosquitto.log; exit 1; }
 now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 mosquitto_pub -h 127.0.0.1 -q 1 -u wmbusmeters -P "$(cat /etc/mosquitto/edgegw-bridges/wmbusmeters)" \
   -t wmbusmeters/33225544 -m "{\"_\":\"telegram\",\"media\":\"water\",\"meter\":\"iperl\",\"name\":\"Home\",\"id\":\"33225544\",\"total_m3\":123.529,\"max_flow_m3h\":0,\"timestamp\":\"$now\"}"
@@ -104,7 +122,10 @@ read_one() { edgegw status --json | tr -d ' \n' | grep -q '"readings":1,'; }
 for i in $(seq 50); do read_one && break; sleep 0.2; done
 read_one || { echo "the bridge's reading did not reach the gateway:"; edgegw status; cat /tmp/edgegw.log; exit 1; }
 if mosquitto_pub -h 127.0.0.1 -q 1 -t wmbusmeters/1 -m x 2>/dev/null; then echo "anonymous publish accepted"; exit 1; fi
-kill -TERM "$gw"; wait "$gw"
+kill -TERM "$gw"
+rc=0; wait "$gw" || rc=$?
+gw=""
+[ "$rc" = 0 ] || { echo "edgegw run exited $rc on SIGTERM:"; cat /tmp/edgegw.log; exit 1; }
 SH
   unshare -n bash -c "ip link set lo up && chroot '$root' /usr/bin/env -i HOME=/root \
     PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin sh /tmp/run-check.sh" ||
@@ -114,6 +135,15 @@ SH
   in_root getent passwd edgegw >/dev/null && fail "purge left user edgegw"
   in_root test -e /etc/mosquitto/edgegw.passwd && fail "purge left the broker's passwords"
   echo "check-package: $(basename "$deb"): installs, files, user, permissions, conffiles, config check, runs against the installed broker, purges: OK"
+}
+
+# binfmt_misc's handler for ARCH, with the F flag (the interpreter opened when registered, so it
+# also works inside the root): qemu-user-static registers it where systemd runs.
+binfmt_runs() {
+  local entry=/proc/sys/fs/binfmt_misc/qemu-$1
+  [ "$1" = arm64 ] && entry=/proc/sys/fs/binfmt_misc/qemu-aarch64
+  [ "$1" = armhf ] && entry=/proc/sys/fs/binfmt_misc/qemu-arm
+  [ -f "$entry" ] && grep -qx enabled "$entry" && grep -q '^flags: .*F' "$entry"
 }
 
 check_foreign() {
@@ -145,6 +175,15 @@ check_foreign() {
 [ $# -ge 1 ] || { echo "usage: check-package.sh NATIVE.deb [FOREIGN.deb...]"; exit 2; }
 first=$(realpath "$1")
 [ "$(dpkg-deb -f "$first" Architecture)" = "$native" ] || fail "$1 is not a $native package"
-check_native "$first"
+check_install "$first"
 shift
-for deb in "$@"; do check_foreign "$(realpath "$deb")" "$first"; done
+for deb in "$@"; do
+  deb=$(realpath "$deb")
+  arch=$(dpkg-deb -f "$deb" Architecture)
+  if binfmt_runs "$arch"; then
+    check_install "$deb"  # its edgegw, mosquitto and maintainer scripts run under qemu
+  else
+    echo "check-package: no binfmt_misc handler for $arch: its binaries cannot run in the root"
+  fi
+  check_foreign "$deb" "$first"
+done

@@ -17,6 +17,7 @@ sudo=""
 # --- the build machine's tools -----------------------------------------------------------------
 host_packages=(build-essential cmake pkg-config crossbuild-essential-arm64 qemu-user-static
                flatbuffers-compiler dpkg-dev file)
+[[ "${EDGEGW_CMAKE_ARGS:-}" == *ccache* ]] && host_packages+=(ccache)  # a launcher asked for
 missing=()
 for p in "${host_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
