@@ -203,7 +203,8 @@ void Engine::w3_flow(uint32_t idx, int64_t previous_time, double previous, doubl
   // A leak: rising in every report for long enough (at least 4 whole reports), and steady.
   const bool steady = w.flow_reports >= 5 &&
                       t - w.flow_since_ms >= rules_.w3_min_duration_s * 1000 &&
-                      f.max_rate <= rules_.w3_max_rate_ratio * f.min_rate;
+                      (f.max_rate <= rules_.w3_max_rate_ratio * f.min_rate ||
+                       t - w.flow_since_ms >= rules_.w3_sustained_s * 1000);
   // A tap left running: fast in 3 reports in a row (meters reporting every 15 min or so), or
   // a large volume over the last 2 reports of an hourly meter.
   const double tap = rules_.w3_tap_rate_m3h;

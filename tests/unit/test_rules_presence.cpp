@@ -129,6 +129,17 @@ TEST_CASE("W3 on an hourly meter: a busy, bursty day is not a leak") {
   CHECK(h.count(Rule::W3) == 0);
 }
 
+TEST_CASE("W3: a 12 L/h cistern leak under a person's bursts on an hourly meter: found in 24 h") {
+  Home h;
+  const double person[] = {0, 45, 0, 8, 30, 0, 0, 60, 10, 0, 25, 0, 0, 0, 0, 0, 0, 0, 5, 40};
+  h.water(kT0 + 7 * kHour);
+  int i = 0;
+  for (; i < 20 && h.count(Rule::W3) == 0; ++i)
+    h.water(kT0 + (8 + i) * kHour, (12 + person[i]) / 1000);
+  REQUIRE(h.count(Rule::W3) == 1);
+  CHECK(i == 16);  // rising in every report for 16 h, however bursty
+}
+
 TEST_CASE("W3: a tap left running at 300 L/h is found within 1 h on a 15-minute meter") {
   Home h;
   h.water(kT0 + 10 * kHour);
