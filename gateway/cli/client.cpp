@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <iostream>
 
 #include <fmt/format.h>
 
@@ -32,6 +33,15 @@ Target resolve_target(const CommonOptions& opts) {
   t.gateway_id = config.gateway_id;
   t.outbox_max_bytes = config.outbox_max_bytes;
   return t;
+}
+
+std::optional<Target> resolve_target_or_report(const CommonOptions& opts) {
+  try {
+    return resolve_target(opts);
+  } catch (const std::exception& e) {
+    std::cerr << "edgegw: " << e.what() << "\n";
+    return std::nullopt;
+  }
 }
 
 namespace {
@@ -162,8 +172,6 @@ int http_stream(const std::string& socket_path, const std::string& path,
 }
 
 }  // namespace edgegw
-
-#include <iostream>
 
 #include <simdjson.h>
 

@@ -28,6 +28,8 @@ inline constexpr const char* kDefaultConfig = "/etc/edgegw/edgegw.toml";
 
 // Throws ConfigError when an explicitly named config does not load.
 Target resolve_target(const CommonOptions& opts);
+// The same for a command: the error is printed ("edgegw: <why>") and nullopt returned.
+std::optional<Target> resolve_target_or_report(const CommonOptions& opts);
 
 struct Reply {
   bool reached = false;  // false: nothing listens (gateway not running)

@@ -20,13 +20,11 @@ namespace {
 template <typename Human>
 int run_query(const CommonOptions& opts, const std::string& method, const std::string& path,
               Human human) {
-  Target target;
-  try {
-    target = resolve_target(opts);
-  } catch (const std::exception& e) {
-    std::cerr << "edgegw: " << e.what() << "\n";
+  const std::optional<Target> resolved = resolve_target_or_report(opts);
+  if (!resolved) {
     return kExitUsage;
   }
+  const Target& target = *resolved;
   std::string body;
   if (int rc = query_gateway(target, method, path, body)) return rc;
   if (opts.json) {

@@ -12,13 +12,11 @@
 namespace edgegw {
 
 int cmd_repair(const CommonOptions& opts) {
-  Target target;
-  try {
-    target = resolve_target(opts);
-  } catch (const std::exception& e) {
-    std::cerr << "edgegw: " << e.what() << "\n";
+  const std::optional<Target> resolved = resolve_target_or_report(opts);
+  if (!resolved) {
     return kExitUsage;
   }
+  const Target& target = *resolved;
   if (http_request(target.socket_path, "GET", "/status", 2000).reached) {
     std::cerr << "edgegw: the gateway is running on " << target.data_dir
               << ": stop it first (systemctl stop edgegw)\n";

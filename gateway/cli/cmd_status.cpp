@@ -131,13 +131,11 @@ void print_human(simdjson::dom::element s) {
 }  // namespace
 
 int cmd_status(const CommonOptions& opts) {
-  Target target;
-  try {
-    target = resolve_target(opts);
-  } catch (const std::exception& e) {
-    std::cerr << "edgegw: " << e.what() << "\n";
+  const std::optional<Target> resolved = resolve_target_or_report(opts);
+  if (!resolved) {
     return kExitUsage;
   }
+  const Target& target = *resolved;
   Reply r = http_request(target.socket_path, "GET", "/status");
   std::string body;
   if (r.reached && r.status == 200)

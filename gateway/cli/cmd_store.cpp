@@ -25,14 +25,12 @@ namespace {
 template <typename Offline>
 std::optional<std::string> fetch_or_read(const CommonOptions& opts, const std::string& path,
                                          Offline offline, int& rc) {
-  Target target;
-  try {
-    target = resolve_target(opts);
-  } catch (const std::exception& e) {
-    std::cerr << "edgegw: " << e.what() << "\n";
+  const std::optional<Target> resolved = resolve_target_or_report(opts);
+  if (!resolved) {
     rc = kExitUsage;
     return std::nullopt;
   }
+  const Target& target = *resolved;
   Reply r = http_request(target.socket_path, "GET", path);
   if (r.reached && r.status == 200) return std::move(r.body);
   if (r.reached) {

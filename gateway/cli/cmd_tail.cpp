@@ -41,13 +41,11 @@ std::string human_line(simdjson::dom::parser& parser, const std::string& line) {
 }  // namespace
 
 int cmd_tail(const CommonOptions& opts, const TailOptions& f) {
-  Target target;
-  try {
-    target = resolve_target(opts);
-  } catch (const std::exception& e) {
-    std::cerr << "edgegw: " << e.what() << "\n";
+  const std::optional<Target> resolved = resolve_target_or_report(opts);
+  if (!resolved) {
     return kExitUsage;
   }
+  const Target& target = *resolved;
   std::string path = "/tail?";
   for (const auto& [k, v] : {std::pair<const char*, const std::string&>{"type", f.type},
                              {"sensor", f.sensor},

@@ -50,10 +50,9 @@ struct HouseholdState {
   int32_t openings_since_use = 0;       // door openings since the last water use
   bool c1_open = false;
   Presence presence = Presence::home;
-  bool guest_possible =
-      false;                   // the door let someone in who stayed: the next opening may be theirs
-  int64_t last_sign_ms = 0;    // last sign of life at home: water use, or coming home
-  int64_t last_return_ms = 0;  // when the person last came home from an outing
+  bool guest_possible = false;    // someone let in who stayed: the next opening may be theirs
+  int64_t last_sign_ms = 0;       // last sign of life at home: water use, or coming home
+  int64_t last_return_ms = 0;     // when the person last came home from an outing
   int64_t outing_start_ms = 0;    // the opening that began the outing in progress
   int64_t quiet_deadline_ms = 0;  // learned: quiet past this is improbable (H1; 0: not learned)
   int64_t usual_quiet_ms = 0;     // the usual quiet it was derived from
@@ -99,7 +98,7 @@ class Engine {
   const std::vector<std::string>& sensor_ids() const { return ids_; }
   const HouseholdState* household(std::string_view id) const;
   // What the household's presence and learned rhythm say (edgegw household, alert evidence):
-  // whether the door's passage count is trusted, whether the person is probably out, and how
+  // whether an opening may be a guest leaving, whether the person is probably out, and how
   // long an outing may last before the no-activity rules speak.
   bool guest_may_leave(const HouseholdState& h, int64_t t) const;
   bool probably_out(const HouseholdState& h) const;

@@ -110,7 +110,6 @@ void Engine::household_door_opening(uint32_t hi, uint32_t door, int64_t t) {
     if (home_before && model_openings_near(h.model, t, offset) < rules_.d3_usual_outings) {
       h.night_exit_ms = t;
       h.guest_possible = guest_leaving;  // then confirmed only in the morning
-
       schedule(door, DeadlineKind::night_exit, night_exit_confirm_ms(h, t));
     }
     model_record_opening(h.model, t, offset);  // the habit: a night opening at this hour

@@ -58,16 +58,15 @@ struct RulesConfig {
   // D3: leaving in quiet hours and not back (no door, no water) within d3_confirm_s, at an hour
   // at which this person has gone out fewer than d3_usual_outings times (learned).
   int64_t d3_confirm_s = 20 * 60;
-  // A door opened for someone who came in and stayed (water used while the passages said
-  // "out"): the next opening within guest_stay_s may be the guest leaving, not a night exit.
-  int64_t guest_stay_s = 12 * 3600;
-  // ... such an exit is raised only if no water is used by d3_guest_confirm_s after the quiet
-  // hours.
-  int64_t d3_guest_confirm_s = 3 * 3600;
-  // ... except in the last d3_dawn_min minutes of the quiet hours, where an early riser's
-  // market trip is not yet learned as a habit: confirmed after d3_dawn_confirm_s.
+  // ... except in the last d3_dawn_s of the quiet hours, where an early riser's market trip
+  // is not yet learned as a habit: confirmed after d3_dawn_confirm_s.
   int64_t d3_dawn_s = 90 * 60;
   int64_t d3_dawn_confirm_s = 150 * 60;
+  // A door opened for someone who came in and stayed (water used while the passages said
+  // "out"): the next opening within guest_stay_s may be the guest leaving, not a night exit;
+  // it is raised only if no water is used by d3_guest_confirm_s after the quiet hours.
+  int64_t guest_stay_s = 12 * 3600;
+  int64_t d3_guest_confirm_s = 3 * 3600;
   int d3_usual_outings = 2;
   // D1: fewer door openings than this in 24 h.
   int d1_min_openings = 1;
