@@ -594,6 +594,19 @@ int score_command(const ScoreOptions& o) {
   }
   ScoreResult r = score(in);
   r.duplicates = duplicates;
+  if (!o.false_out.empty()) {
+    std::string tsv =
+        "rule\tsubject\tsensor\tevent\tdetect\tobserved\tthreshold\twindow_s\tconfounder\n";
+    for (const FalseAlert& f : r.false_care) {
+      const edgegw::Alert& a = f.alert.alert;
+      tsv += fmt::format("{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n", rule_name(a.rule), a.subject,
+                         a.sensor_id, edgegw::format_iso8601_utc(a.event_time_ms),
+                         edgegw::format_iso8601_utc(a.detect_time_ms), a.observed, a.threshold,
+                         a.window_s, confounder_name(f.confounder));
+    }
+    std::ofstream file(o.false_out, std::ios::trunc);
+    if (!(file << tsv)) fmt::print(stderr, "fleetsim: cannot write {}\n", o.false_out);
+  }
   if (o.json)
     fmt::print("{}\n", score_json(in, r));
   else

@@ -102,6 +102,7 @@ struct ScoreOptions {
   std::optional<int> households;
   std::optional<double> days;
   bool json = false;
+  std::string false_out;  // every false care alert, one TSV line each (rule tuning)
 };
 
 int score_command(const ScoreOptions& o);

@@ -212,21 +212,26 @@ void Engine::clear(uint32_t idx, AlertKind kind, Rule rule, int64_t at_ms,
   if (rule == Rule::W1 && s.household != kNoHousehold) update_c1(s.household, idx, at_ms, out);
 }
 
-// C1 holds while a meter of the household has W1 open and no door opened since the last water use.
+// C1 escalates W1: it holds while a meter of the household has W1 open, no door opened since
+// the last water use, and the silence has lasted c1_after_w1_s past W1's window (a late rising
+// after an early night ends before that; a person on the floor does not).
 void Engine::update_c1(uint32_t hi, uint32_t meter, int64_t at_ms, std::vector<Alert>& out) {
   HouseholdState& h = households_[hi];
   if (h.profile.doors.empty()) return;
   bool w1_open = false;
   for (uint32_t m : h.meters) w1_open |= (sensors_[m].open & bit(AlertKind::NoWaterUse12h)) != 0;
   // No door event since the last water use either: no sign of life at all.
-  const bool holds =
-      w1_open && !door_since_use(h) && !probably_out(h) && h.profile.away_until_ms <= at_ms;
+  const int64_t silent_since = std::max(h.last_water_use_ms, h.last_door_activity_ms);
+  const bool long_enough =
+      at_ms - silent_since >= (rules_.w1_window_s + rules_.c1_after_w1_s) * 1000;
+  const bool holds = w1_open && !door_since_use(h) && !probably_out(h) &&
+                     h.profile.away_until_ms <= at_ms && (h.c1_open || long_enough);
   if (holds == h.c1_open) return;
   h.c1_open = holds;
   dirty_households_.push_back(hi);
   Alert a = make(meter, Rule::C1, AlertKind::NoSignOfLife, Audience::Care, Severity::Critical,
-                 std::max(h.last_water_use_ms, h.last_door_activity_ms), at_ms, 0,
-                 rules_.w1_threshold_m3, rules_.w1_window_s);
+                 silent_since, at_ms, 0, rules_.w1_threshold_m3,
+                 rules_.w1_window_s + rules_.c1_after_w1_s);
   if (!holds) {
     a.state = AlertState::Cleared;
     a.event_time_ms = at_ms;

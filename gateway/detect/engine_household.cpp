@@ -159,11 +159,16 @@ void Engine::night_exit_deadline(uint32_t door, int64_t due, std::vector<Alert>&
     schedule(door, DeadlineKind::night_exit, confirm);
     return;
   }
+  const bool guest = guest_may_leave(h, opened);
   h.night_exit_ms = 0;
   h.guest_possible = false;
-  // Still gone: no passage and no water since that opening.
-  // (A use reported after the exit may have come before it, within the same report.)
+  // Still gone: no passage and no water since that opening. A use reported after the exit may
+  // have come before it, within the same report: for the person's own exit that is not a
+  // return; for an exit that was probably the guest's, it is the person still at home.
   if (h.last_door_activity_ms != opened || h.last_any_use_from_ms >= opened) return;
+  if (guest)
+    for (uint32_t m : h.meters)
+      if (sensors_[m].water.last_change_ms > opened) return;
   const Household& p = h.profile;
   const int minute = local_minute_of_day(opened, p.utc_offset_min);
   const int64_t night = local_day(

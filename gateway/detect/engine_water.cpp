@@ -3,6 +3,7 @@
 //  W3 register rising in every report for >= 2 h at a minimum rate (continuous flow);
 //  W4 daily use above 2 m3 (local day); W5 use in every 30-min slot of 24 h (leak);
 //  S2 register going backwards, and a register stuck while the household's door is in use.
+#include <algorithm>
 #include <cmath>
 
 #include "gateway/detect/engine.h"
@@ -96,8 +97,19 @@ void Engine::water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& o
     households_[s.household].openings_since_use = 0;
     dirty_households_.push_back(s.household);
   }
+  // Awake time counts from the quiet's start at home: the anchor, or coming home after it; and
+  // when that was within w1_bedtime_s of the quiet hours (going to bed early), from their end.
+  int64_t w1_from = h ? std::max(w.w1.anchor_time_ms, h->last_return_ms) : 0;
+  if (h) {
+    const int qs = h->profile.quiet_start_min, qe = h->profile.quiet_end_min;
+    if (!in_quiet_hours(local_minute_of_day(w1_from, utc_offset), qs, qe)) {
+      const int64_t night = next_local_minute(w1_from, utc_offset, qs);
+      if (night - w1_from < rules_.w1_bedtime_s * 1000 && night < t)
+        w1_from = next_local_minute(night, utc_offset, qe);
+    }
+  }
   const bool w1_awake_enough =
-      !h || awake_ms(w.w1.anchor_time_ms, t, utc_offset, h->profile.quiet_start_min,
+      !h || awake_ms(w1_from, t, utc_offset, h->profile.quiet_start_min,
                      h->profile.quiet_end_min) >= rules_.w1_min_awake_s * 1000;
   if (w1_quiet && w1_awake_enough)
     raise(idx,
@@ -107,6 +119,7 @@ void Engine::water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& o
           out);
   else if (!w1_quiet)
     clear(idx, AlertKind::NoWaterUse12h, Rule::W1, t, out);
+  if (h && (s.open & bit(AlertKind::NoWaterUse12h))) update_c1(s.household, idx, t, out);
   const bool w2_quiet =
       quiet_window(w.w2, t, total, rules_.w2_threshold_m3, rules_.w2_window_s, sign_of_life);
   // The door keeps being used (several openings since the last use, one in the last 12 h), yet

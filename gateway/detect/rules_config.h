@@ -17,6 +17,11 @@ struct RulesConfig {
   // W1 also needs this much of its window outside the household's quiet hours: a long night's
   // sleep and a late rising are not 12 h of missing activity.
   int64_t w1_min_awake_s = 6 * 3600;
+  // ... and when the last use came less than this before the quiet hours (an early night), the
+  // awake time counts from the end of the quiet hours: a late rising is not missing activity.
+  int64_t w1_bedtime_s = 3 * 3600;
+  // C1 (critical: neither water nor door) escalates W1 when the silence lasts this much longer.
+  int64_t c1_after_w1_s = 4 * 3600;
   // W2: the same over 24 h, higher severity.
   int64_t w2_window_s = 24 * 3600;
   double w2_threshold_m3 = 0.01;
@@ -29,7 +34,7 @@ struct RulesConfig {
   // w3_tap_volume_m3 (hourly meters).
   int64_t w3_min_duration_s = 2 * 3600;
   double w3_min_rate_m3h = 0.01;  // 10 L/h in every report; slower leaks are W5's
-  double w3_max_rate_ratio = 3.0;
+  double w3_max_rate_ratio = 2.0;
   // ... or, however bursty (a person's use on top of a leak), rising in every report this long.
   int64_t w3_sustained_s = 16 * 3600;
   double w3_tap_rate_m3h = 0.2;
@@ -65,7 +70,7 @@ struct RulesConfig {
   // A door opened for someone who came in and stayed (water used while the passages said
   // "out"): the next opening within guest_stay_s may be the guest leaving, not a night exit;
   // it is raised only if no water is used by d3_guest_confirm_s after the quiet hours.
-  int64_t guest_stay_s = 12 * 3600;
+  int64_t guest_stay_s = 24 * 3600;
   int64_t d3_guest_confirm_s = 3 * 3600;
   int d3_usual_outings = 2;
   // D1: fewer door openings than this in 24 h.

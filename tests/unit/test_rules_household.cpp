@@ -8,22 +8,25 @@
 using namespace edgegw;
 using namespace edgegw::test;
 
-TEST_CASE("water and door silent together: W1 escalates to C1 critical") {
+TEST_CASE("water and door silent together: W1 escalates to C1 critical 4 h later") {
   Home h;
   h.door(kT0 + 8 * kHour, false);
   h.door(kT0 + 8 * kHour + kMin, true);
   h.water(kT0 + 8 * kHour + 45 * kMin);
   h.water(kT0 + 9 * kHour, 0.02);  // last use after the last door activity
-  h.quiet(kT0 + 9 * kHour + 15 * kMin, kT0 + 22 * kHour);
+  h.quiet(kT0 + 9 * kHour + 15 * kMin, kT0 + 24 * kHour + 45 * kMin);
   CHECK(h.count(Rule::W1) == 1);
+  CHECK(h.count(Rule::C1) == 0);  // W1 at 21:00; a late rising would have ended by now
+  h.quiet(kT0 + 25 * kHour, kT0 + 26 * kHour);
   REQUIRE(h.count(Rule::C1) == 1);
   auto c1 =
       *std::find_if(h.alerts.begin(), h.alerts.end(), [](auto& a) { return a.rule == Rule::C1; });
   CHECK(c1.severity == Severity::Critical);
   CHECK(c1.subject == "hh-1");
   CHECK(c1.event_time_ms == kT0 + 9 * kHour);
+  CHECK(c1.detect_time_ms == kT0 + 25 * kHour);  // 12 h + c1_after_w1_h
   SUBCASE("the door opening clears C1") {
-    h.door(kT0 + 23 * kHour, false);
+    h.door(kT0 + 27 * kHour, false);
     CHECK(h.count(Rule::C1, AlertState::Cleared) == 1);
   }
 }
@@ -216,7 +219,7 @@ TEST_CASE("a door opened after the last use, then any water at all: home, so a f
   h.door(kT0 + 8 * kHour + 6 * kMin, true);
   h.water(kT0 + 8 * kHour + 15 * kMin);
   h.water(kT0 + 8 * kHour + 30 * kMin, 0.001);  // one litre, after the door: someone is in
-  h.quiet(kT0 + 8 * kHour + 45 * kMin, kT0 + 21 * kHour);
+  h.quiet(kT0 + 8 * kHour + 45 * kMin, kT0 + 25 * kHour);
   CHECK(h.count(Rule::W1) == 1);
   CHECK(h.count(Rule::C1) == 1);
 }

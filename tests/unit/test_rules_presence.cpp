@@ -276,11 +276,21 @@ TEST_CASE("D3: a guest let in by day may leave at night; an exit long after is t
   h.quiet(kT0 + 9 * kHour + 15 * kMin, kT0 + 10 * kHour);
   h.pass(kT0 + 10 * kHour);                     // someone let in at 10:00 (or a parcel)
   h.water(kT0 + 10 * kHour + 30 * kMin, 0.01);  // water while the count says out: home, guest
-  h.quiet(kT0 + 10 * kHour + 45 * kMin, kT0 + 23 * kHour);
-  h.water(kT0 + 23 * kHour + 15 * kMin, 0.005);
-  h.pass(kT0 + 23 * kHour + 20 * kMin);  // 23:20, 12 h 50 min later: not the guest
-  h.quiet(kT0 + 23 * kHour + 30 * kMin, kT0 + 24 * kHour);
+  h.quiet(kT0 + 10 * kHour + 45 * kMin, kT0 + kDay + 23 * kHour);
+  h.water(kT0 + kDay + 23 * kHour + 15 * kMin, 0.005);
+  h.pass(kT0 + kDay + 23 * kHour + 20 * kMin);  // the next night, 36 h later: not the guest
+  h.quiet(kT0 + kDay + 23 * kHour + 30 * kMin, kT0 + kDay + 24 * kHour);
   CHECK(h.count(Rule::D3) == 1);
+
+  Home v;  // a guest from 09:40 who leaves at 22:45, 13 h later: still the guest
+  v.water(kT0 + 9 * kHour, 0.02);
+  v.quiet(kT0 + 9 * kHour + 15 * kMin, kT0 + 9 * kHour + 30 * kMin);
+  v.pass(kT0 + 9 * kHour + 40 * kMin);
+  v.water(kT0 + 9 * kHour + 45 * kMin, 0.01);
+  v.quiet(kT0 + 10 * kHour, kT0 + 22 * kHour + 30 * kMin);
+  v.pass(kT0 + 22 * kHour + 45 * kMin);
+  v.quiet(kT0 + 22 * kHour + 45 * kMin, kT0 + 23 * kHour + 30 * kMin);
+  CHECK(v.count(Rule::D3) == 0);
 
   Home g;
   g.water(kT0 + 14 * kHour, 0.02);
@@ -295,6 +305,18 @@ TEST_CASE("D3: a guest let in by day may leave at night; an exit long after is t
     g.water(kT0 + 31 * kHour + 15 * kMin, 0.005);
     g.quiet(kT0 + 31 * kHour + 30 * kMin, kT0 + 36 * kHour);
     CHECK(g.count(Rule::D3) == 0);
+  }
+  SUBCASE("a use in the report that holds the exit: the guest left, the person went to bed") {
+    Home b;
+    b.water(kT0 + 14 * kHour, 0.02);
+    b.quiet(kT0 + 14 * kHour + 15 * kMin, kT0 + 15 * kHour);
+    b.pass(kT0 + 15 * kHour);
+    b.water(kT0 + 15 * kHour + 30 * kMin, 0.01);
+    b.quiet(kT0 + 15 * kHour + 45 * kMin, kT0 + 22 * kHour + 45 * kMin);
+    b.pass(kT0 + 22 * kHour + 50 * kMin);
+    b.water(kT0 + 23 * kHour, 0.006);  // used between 22:45 and 23:00: before or after 22:50
+    b.quiet(kT0 + 23 * kHour + 15 * kMin, kT0 + 33 * kHour + 15 * kMin);  // a late rising
+    CHECK(b.count(Rule::D3) == 0);
   }
   SUBCASE("no water by 09:00: it was the person who left") {
     g.quiet(kT0 + 31 * kHour + 15 * kMin, kT0 + 33 * kHour + 15 * kMin);
@@ -324,4 +346,22 @@ TEST_CASE("D3: an exit in the last 90 min of the quiet hours waits 150 min (a ma
   m.pass(kT0 + 6 * kHour + 40 * kMin);
   m.quiet(kT0 + 6 * kHour + 45 * kMin, kT0 + 9 * kHour);
   CHECK(m.count(Rule::D3) == 0);
+}
+
+TEST_CASE("W1 after an early night: a late rising is not missing activity, a fall still is") {
+  Home h;                                                   // quiet hours 22:00-06:00 local
+  h.water(kT0 + 19 * kHour + 30 * kMin, 0.02);              // to bed at 19:30
+  h.quiet(kT0 + 19 * kHour + 45 * kMin, kT0 + 34 * kHour);  // up at 10:00 the next day
+  CHECK(h.count(Rule::W1) == 0);
+  h.quiet(kT0 + 34 * kHour + 15 * kMin, kT0 + 36 * kHour);
+  const Alert* w1 = first(h, Rule::W1);  // 6 h awake after the quiet hours: 12:00
+  REQUIRE(w1 != nullptr);
+  CHECK(w1->detect_time_ms == kT0 + 36 * kHour);
+
+  Home d;  // the last use at 16:00: the evening counts as awake, W1 after 12 h as before
+  d.water(kT0 + 16 * kHour, 0.02);
+  d.quiet(kT0 + 16 * kHour + 15 * kMin, kT0 + 29 * kHour);
+  const Alert* dw1 = first(d, Rule::W1);
+  REQUIRE(dw1 != nullptr);
+  CHECK(dw1->detect_time_ms == kT0 + 28 * kHour);
 }
