@@ -44,6 +44,10 @@ void Engine::water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& o
   dirty_[idx] = 1;
   const int64_t t = r.time_ms;
   const bool first = std::isnan(w.last_total_m3);
+  // A report after missing ones (lost on the air, an outage, a broker that dropped them): its
+  // volume is spread over the gap, so its rate says nothing about steadiness or a running tap.
+  const bool after_gap =
+      !first && w.period_ms > 0 && 4 * (r.time_ms - w.last_time_ms) >= 7 * w.period_ms;
   if (!first) {
     const int64_t gap = t - w.last_time_ms;
     w.period_ms = w.period_ms == 0 ? gap : (3 * w.period_ms + gap) / 4;
@@ -146,7 +150,7 @@ void Engine::water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& o
     clear(idx, AlertKind::NoWaterUse24h, Rule::W2, t, out);
 
   // W3: continuous flow: a steady run (a leak), or a fast one (a tap left running).
-  if (!first && previous_time != 0) w3_flow(idx, previous_time, previous, used, out);
+  if (!first && previous_time != 0) w3_flow(idx, previous_time, previous, used, after_gap, out);
 
   // W4: daily use (local day).
   const int64_t day = local_day(t, utc_offset);
@@ -187,7 +191,7 @@ void Engine::water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& o
 }
 
 void Engine::w3_flow(uint32_t idx, int64_t previous_time, double previous, double used,
-                     std::vector<Alert>& out) {
+                     bool after_gap, std::vector<Alert>& out) {
   WaterState& w = sensors_[idx].water;
   FlowState& f = sensors_[idx].flow;
   const int64_t t = w.last_time_ms;
@@ -200,6 +204,9 @@ void Engine::w3_flow(uint32_t idx, int64_t previous_time, double previous, doubl
     clear(idx, AlertKind::ContinuousFlow, Rule::W3, t, out);
     return;
   }
+  // After a gap (1.75 transmit periods or more) the register still rose: a run in progress
+  // goes on, but this report's rate is an average over the gap and is not counted.
+  if (after_gap) return;
   if (w.flow_since_ms == 0) {
     w.flow_since_ms = previous_time;
     w.flow_since_total = previous;

@@ -165,6 +165,18 @@ TEST_CASE("W3: a tap left running is found within two reports of an hourly meter
   CHECK(h.count(Rule::W3) == 1);
 }
 
+TEST_CASE("W3: reports after lost ones average a gap: a busy morning is not a tap left running") {
+  Home h;  // a 15-minute meter: the rate of a report after missing ones is over the whole gap
+  for (int64_t t = kT0 + 6 * kHour; t <= kT0 + 8 * kHour; t += 15 * kMin) h.water(t, 0.002);
+  h.water(kT0 + 9 * kHour, 0.130);   // three reports lost: shower, laundry and dishes in one hour
+  h.water(kT0 + 10 * kHour, 0.130);  // and again
+  CHECK(h.count(Rule::W3) == 0);
+  SUBCASE("a tap left running across a lost report is still found") {
+    for (int i = 1; i <= 3; ++i) h.water(kT0 + 10 * kHour + i * 15 * kMin, 0.075);  // 300 L/h
+    CHECK(h.count(Rule::W3) == 1);
+  }
+}
+
 TEST_CASE("W3: a running cistern (steady 20 L/h) under a person's bursts is a leak") {
   Home h;
   h.water(kT0);
