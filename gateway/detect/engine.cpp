@@ -36,6 +36,19 @@ void Engine::reconfigure(const RulesConfig& rules, const Inventory& inventory) {
   household_index_.clear();
   household_of_sensor_.clear();
   facade_buildings_.clear();
+  // Sized once: growing by doubling would hold two copies at the peak (100,000 households).
+  size_t inventory_sensors = inventory_.facades.size();
+  for (const Household& h : inventory_.households)
+    inventory_sensors += h.meters.size() + h.doors.size();
+  households_.reserve(inventory_.households.size());
+  household_index_.reserve(inventory_.households.size());
+  household_of_sensor_.reserve(inventory_sensors);
+  if (sensors_.capacity() < inventory_sensors) {
+    sensors_.reserve(inventory_sensors);
+    ids_.reserve(inventory_sensors);
+    dirty_.reserve(inventory_sensors);
+    index_.reserve(inventory_sensors);
+  }
   for (const Household& h : inventory_.households) {
     HouseholdState hs;
     if (auto it = old_index.find(h.id); it != old_index.end()) {
