@@ -131,6 +131,7 @@ void read_rules(TableReader& r, RulesConfig& c) {
   r.read_number("w3_tap_rate_m3h", c.w3_tap_rate_m3h, 0.001, 100);
   r.read_number("w3_tap_volume_m3", c.w3_tap_volume_m3, 0.001, 100);
   r.read_int("w3_sustained_h", c.w3_sustained_s, 1, kWeek, 3600);
+  r.read_number("w3_sustained_min_rate_m3h", c.w3_sustained_min_rate_m3h, 0, 100);
   r.read_int("h1_min_days", c.h1_min_days, 1, HouseholdModel::kDays);
   r.read_number("h1_factor", c.h1_factor, 1, 10);
   r.read_int("h1_margin_min", c.h1_margin_s, 0, kDay * 60, 60);

@@ -390,8 +390,9 @@ std::string Engine::explain_sensor(std::string_view id) const {
 }
 
 // --- checkpoints --------------------------------------------------------------------------
-// Sensor record: "s/<id>" -> version byte (2) + SensorState bytes (trivially copyable);
-// version 1 records (before the night-exit deadline and FlowState) load as the prefix.
+// Sensor record: "s/<id>" -> version byte (3) + SensorState bytes (trivially copyable);
+// version 1 records (before the night-exit deadline and FlowState) and version 2 records
+// (before W3's slow run) load as the prefix.
 // Household record: "h/<id>" -> version byte, then fields in this order, each fixed-width
 // little-endian: last water use, its interval start, last movement's interval start, last and
 // previous door opening, away until (i64 each), c1 open (u8), openings since use (i32);
@@ -401,7 +402,7 @@ std::string Engine::explain_sensor(std::string_view id) const {
 // a fresh model. Watermark: "w" -> int64.
 
 namespace {
-constexpr char kStateVersion = 2;
+constexpr char kStateVersion = 3;
 constexpr char kHouseholdVersion = 2;
 
 struct Encoder {
@@ -579,11 +580,14 @@ void Engine::load_record(std::string_view key, std::string_view value) {
     std::memcpy(&watermark_ms_, value.data(), sizeof(int64_t));
     return;
   }
-  // Version 1 had three deadline kinds: its record is the same bytes minus the last one.
+  // Version 1 had three deadline kinds: its record is the same bytes minus the last one;
+  // version 2 had no slow run: the bytes before it (its steady run carries on as before).
   constexpr size_t kV1Size = offsetof(SensorState, night_exit_due);
-  const bool v2 = value.size() == 1 + sizeof(SensorState) && value[0] == kStateVersion;
+  constexpr size_t kV2Size = offsetof(SensorState, slow_since_ms);
+  const bool v3 = value.size() == 1 + sizeof(SensorState) && value[0] == kStateVersion;
+  const bool v2 = value.size() == 1 + kV2Size && value[0] == 2;
   const bool v1 = value.size() == 1 + kV1Size && value[0] == 1;
-  if (key.starts_with("s/") && (v1 || v2)) {
+  if (key.starts_with("s/") && (v1 || v2 || v3)) {
     SensorState s;
     std::memcpy(&s, value.data() + 1, value.size() - 1);
     const uint32_t idx = index_of(key.substr(2), s.kind);

@@ -70,6 +70,7 @@ void Engine::water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& o
     w.flow_since_ms = 0;
     w.flow_reports = 0;
     s.flow = FlowState{};
+    s.slow_since_ms = 0;
     w.day_start_total = kNaN;
   }
   const double previous = first ? total : w.last_total_m3;
@@ -192,56 +193,77 @@ void Engine::water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& o
 
 void Engine::w3_flow(uint32_t idx, int64_t previous_time, double previous, double used,
                      bool after_gap, std::vector<Alert>& out) {
-  WaterState& w = sensors_[idx].water;
-  FlowState& f = sensors_[idx].flow;
+  SensorState& s = sensors_[idx];
+  WaterState& w = s.water;
+  FlowState& f = s.flow;
   const int64_t t = w.last_time_ms;
   const double hours = static_cast<double>(t - previous_time) / kHourMs;
   const double rate = hours > 0 ? used / hours : 0;
-  if (used <= kEpsilon || rate < rules_.w3_min_rate_m3h) {
+  // The long run: rising in every report, at least w3_sustained_min_rate_m3h. It ends, and the
+  // alert clears, at a still report.
+  if (used <= kEpsilon || rate < rules_.w3_sustained_min_rate_m3h) {
     w.flow_since_ms = 0;
     w.flow_reports = 0;
     f = FlowState{};
+    s.slow_since_ms = 0;
     clear(idx, AlertKind::ContinuousFlow, Rule::W3, t, out);
     return;
   }
   // After a gap (1.75 transmit periods or more) the register still rose: a run in progress
   // goes on, but this report's rate is an average over the gap and is not counted.
   if (after_gap) return;
-  if (w.flow_since_ms == 0) {
-    w.flow_since_ms = previous_time;
-    w.flow_since_total = previous;
-  } else {
-    f.min_rate = w.flow_reports == 1 ? static_cast<float>(rate)
-                                     : std::min(f.min_rate, static_cast<float>(rate));
-    f.max_rate = w.flow_reports == 1 ? static_cast<float>(rate)
-                                     : std::max(f.max_rate, static_cast<float>(rate));
+  if (s.slow_since_ms == 0) {
+    s.slow_since_ms = previous_time;
+    s.slow_since_total = previous;
   }
-  ++w.flow_reports;
-  f.rate[2] = f.rate[1], f.rate[1] = f.rate[0], f.rate[0] = static_cast<float>(rate);
-  f.used[1] = f.used[0], f.used[0] = static_cast<float>(used);
+  // The steady run: every report at the leak rate at least; a slower one starts it again.
+  if (rate < rules_.w3_min_rate_m3h) {
+    w.flow_since_ms = 0;
+    w.flow_reports = 0;
+    f = FlowState{};
+  } else {
+    if (w.flow_since_ms == 0) {
+      w.flow_since_ms = previous_time;
+      w.flow_since_total = previous;
+    } else {
+      f.min_rate = w.flow_reports == 1 ? static_cast<float>(rate)
+                                       : std::min(f.min_rate, static_cast<float>(rate));
+      f.max_rate = w.flow_reports == 1 ? static_cast<float>(rate)
+                                       : std::max(f.max_rate, static_cast<float>(rate));
+    }
+    ++w.flow_reports;
+    f.rate[2] = f.rate[1], f.rate[1] = f.rate[0], f.rate[0] = static_cast<float>(rate);
+    f.used[1] = f.used[0], f.used[0] = static_cast<float>(used);
+  }
 
-  // A leak: rising in every report for long enough (at least 4 whole reports), and steady.
+  // A leak: rising in every report for long enough (at least 4 whole reports), and steady; or,
+  // however bursty (a person's use on top of it) or slow, rising in every report this long.
   const bool steady = w.flow_reports >= 5 &&
                       t - w.flow_since_ms >= rules_.w3_min_duration_s * 1000 &&
-                      (f.max_rate <= rules_.w3_max_rate_ratio * f.min_rate ||
-                       t - w.flow_since_ms >= rules_.w3_sustained_s * 1000);
+                      f.max_rate <= rules_.w3_max_rate_ratio * f.min_rate;
+  const bool sustained = t - s.slow_since_ms >= rules_.w3_sustained_s * 1000;
   // A tap left running: fast in 3 reports in a row (meters reporting every 15 min or so), or
   // a large volume over the last 2 reports of an hourly meter.
   const double tap = rules_.w3_tap_rate_m3h;
   const bool hourly = hours > 0.5;
   const bool fast =
-      hourly
-          ? w.flow_reports >= 2 && f.used[0] + f.used[1] >= rules_.w3_tap_volume_m3 &&
-                std::min(f.used[0], f.used[1]) >= rules_.w3_tap_volume_m3 / 5
-          : w.flow_reports >= 3 && f.rate[0] >= tap && f.rate[1] >= tap && f.rate[2] >= tap / 2 &&
-                std::max(f.rate[0], f.rate[1]) <= 1.5 * std::min(f.rate[0], f.rate[1]);
-  if (!steady && !fast) return;
+      w.flow_since_ms != 0 &&
+      (hourly
+           ? w.flow_reports >= 2 && f.used[0] + f.used[1] >= rules_.w3_tap_volume_m3 &&
+                 std::min(f.used[0], f.used[1]) >= rules_.w3_tap_volume_m3 / 5
+           : w.flow_reports >= 3 && f.rate[0] >= tap && f.rate[1] >= tap && f.rate[2] >= tap / 2 &&
+                 std::max(f.rate[0], f.rate[1]) <= 1.5 * std::min(f.rate[0], f.rate[1]));
+  if (!steady && !sustained && !fast) return;
+  const int64_t since = steady || fast ? w.flow_since_ms : s.slow_since_ms;
+  const double since_total = steady || fast ? w.flow_since_total : s.slow_since_total;
   const double run_rate =
-      (w.last_total_m3 - w.flow_since_total) * kHourMs / static_cast<double>(t - w.flow_since_ms);
+      (w.last_total_m3 - since_total) * kHourMs / static_cast<double>(t - since);
+  const double threshold = fast && !steady ? tap
+                           : steady        ? rules_.w3_min_rate_m3h
+                                           : rules_.w3_sustained_min_rate_m3h;
   raise(idx,
-        make(idx, Rule::W3, AlertKind::ContinuousFlow, Audience::Care, Severity::Warning,
-             w.flow_since_ms, t, run_rate, steady ? rules_.w3_min_rate_m3h : tap,
-             (t - w.flow_since_ms) / 1000),
+        make(idx, Rule::W3, AlertKind::ContinuousFlow, Audience::Care, Severity::Warning, since, t,
+             run_rate, threshold, (t - since) / 1000),
         out);
 }
 

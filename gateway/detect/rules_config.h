@@ -35,8 +35,10 @@ struct RulesConfig {
   int64_t w3_min_duration_s = 2 * 3600;
   double w3_min_rate_m3h = 0.01;  // 10 L/h in every report; slower leaks are W5's
   double w3_max_rate_ratio = 2.0;
-  // ... or, however bursty (a person's use on top of a leak), rising in every report this long.
+  // ... or, however bursty (a person's use on top of a leak) or slow (down to this rate),
+  // rising in every report this long.
   int64_t w3_sustained_s = 16 * 3600;
+  double w3_sustained_min_rate_m3h = 0.004;
   double w3_tap_rate_m3h = 0.2;
   double w3_tap_volume_m3 = 0.25;
   // W4: daily use above this.

@@ -83,6 +83,10 @@ struct SensorState {
   // Added by checkpoint version 2: a version 1 record is the bytes before these.
   int64_t night_exit_due = 0;  // ... and for DeadlineKind::night_exit
   FlowState flow;              // pending deadline per DeadlineKind (0 = none)
+  // Added by checkpoint version 3: W3's long run (rising in every report at the slow-leak rate
+  // at least), beside the steady run in WaterState (0 = none).
+  int64_t slow_since_ms = 0;
+  double slow_since_total = 0;
 };
 
 inline OpenAlerts bit(AlertKind k) {

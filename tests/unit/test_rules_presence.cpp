@@ -177,6 +177,21 @@ TEST_CASE("W3: reports after lost ones average a gap: a busy morning is not a ta
   }
 }
 
+TEST_CASE("W3: a slow leak (6 L/h, under the 10 L/h of a steady run) is found after 16 h") {
+  Home h;
+  h.water(kT0);
+  int64_t t = kT0;
+  for (; t < kT0 + 15 * kHour + 45 * kMin; t += 15 * kMin) h.water(t + 15 * kMin, 0.0015);
+  CHECK(h.count(Rule::W3) == 0);  // 15 h 45 min
+  h.water(t + 15 * kMin, 0.0015);
+  const Alert* w3 = first(h, Rule::W3);
+  REQUIRE(w3 != nullptr);
+  CHECK(w3->detect_time_ms == kT0 + 16 * kHour);
+  CHECK(w3->observed == doctest::Approx(0.006));
+  h.water(t + 30 * kMin);  // repaired: a still report clears it
+  CHECK(h.count(Rule::W3, AlertState::Cleared) == 1);
+}
+
 TEST_CASE("W3: a running cistern (steady 20 L/h) under a person's bursts is a leak") {
   Home h;
   h.water(kT0);
