@@ -332,61 +332,27 @@ bool Engine::set_away(std::string_view household, int64_t until_ms) {
   return true;
 }
 
-std::string Engine::explain_sensor(std::string_view id) const {
+std::optional<SensorExplanation> Engine::explain_sensor(std::string_view id) const {
   auto it = index_.find(id);
-  if (it == index_.end()) return fmt::format(R"({{"sensor":"{}","known":false}})", id);
-  const SensorState& s = sensors_[it->second];
+  if (it == index_.end()) return std::nullopt;
+  SensorExplanation e;
+  e.state = sensors_[it->second];
   const Subject subject = subject_of(id);
-  std::string open, held;
-  for (int k = 0; k <= static_cast<int>(AlertKind::MAX); ++k) {
-    const auto kind = static_cast<AlertKind>(k);
-    if (s.open & bit(kind))
-      open += fmt::format(R"({}"{}")", open.empty() ? "" : ",", fb::EnumNameAlertKind(kind));
-    if ((s.held & bit(kind)) && !(s.open & bit(kind)))
-      held += fmt::format(R"({}"{}")", held.empty() ? "" : ",", fb::EnumNameAlertKind(kind));
-  }
-  std::string why;
-  if (!held.empty() && s.household != kNoHousehold) {
+  e.subject_kind = subject.kind;
+  e.subject = std::string(subject.id);
+  const SensorState& s = e.state;
+  e.held_not_sent = s.held & ~s.open;
+  if (e.held_not_sent != 0 && s.household != kNoHousehold) {
     const HouseholdState& h = households_[s.household];
     if (h.profile.away_until_ms > watermark_ms_)
-      why = fmt::format("household away until {}", format_iso8601_utc(h.profile.away_until_ms));
+      e.why_held =
+          fmt::format("household away until {}", format_iso8601_utc(h.profile.away_until_ms));
     else if (probably_out(h))
-      why = "door opened after the last water use: probably out";
+      e.why_held = "door opened after the last water use: probably out";
     else if (h.last_water_use_ms > 0)
-      why = "water used after the last door opening: someone is home";
+      e.why_held = "water used after the last door opening: someone is home";
   }
-  auto t = [](int64_t ms) {
-    return ms ? "\"" + format_iso8601_utc(ms) + "\"" : std::string("null");
-  };
-  std::string detail;
-  switch (s.kind) {
-    case SensorKind::water:
-      detail = fmt::format(R"("register_m3":{},"last_use":{},"quiet_since":{},"period_s":{})",
-                           std::isnan(s.water.last_total_m3) ? 0.0 : s.water.last_total_m3,
-                           t(s.water.last_change_ms), t(s.water.w1.anchor_time_ms),
-                           s.water.period_ms / 1000);
-      break;
-    case SensorKind::door:
-      detail = fmt::format(R"("contact":"{}","last_opening":{},"open_since":{})",
-                           s.door.contact_closed < 0 ? "unknown"
-                           : s.door.contact_closed   ? "closed"
-                                                     : "open",
-                           t(s.door.last_opening_ms), t(s.door.open_since_ms));
-      break;
-    case SensorKind::facade:
-      detail = fmt::format(R"("patch_dT_c":{},"consecutive_readings":{})", s.facade.last_dt_c,
-                           s.facade.consecutive);
-      break;
-  }
-  return fmt::format(
-      R"({{"sensor":"{}","known":true,"kind":"{}","subject_kind":"{}","subject":"{}","last_seen":{},)"
-      R"("open_alerts":[{}],"held_not_sent":[{}],"why_held":"{}",{}}})",
-      id,
-      s.kind == SensorKind::water  ? "water"
-      : s.kind == SensorKind::door ? "door"
-                                   : "facade",
-      fb::EnumNameSubjectKind(subject.kind), subject.id, t(s.health.last_seen_ms), open, held, why,
-      detail);
+  return e;
 }
 
 // --- checkpoints --------------------------------------------------------------------------

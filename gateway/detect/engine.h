@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -61,6 +62,16 @@ struct HouseholdState {
   HouseholdModel model;
 };
 
+// What the detector knows of one sensor: its state, where its alerts go, and why alerts it
+// holds were not sent (status/views.cpp writes it as JSON).
+struct SensorExplanation {
+  SensorState state;
+  SubjectKind subject_kind = SubjectKind::Sensor;
+  std::string subject;
+  OpenAlerts held_not_sent = 0;  // conditions holding whose alert is suppressed
+  std::string why_held;          // empty when nothing is held
+};
+
 // One checkpoint record: key and value for the state column family.
 struct StateRecord {
   std::string key, value;
@@ -105,8 +116,8 @@ class Engine {
   int64_t outing_limit_ms(const HouseholdState& h) const;
   // When D3 confirms an exit at `opened` that is not followed by a return.
   int64_t night_exit_confirm_ms(const HouseholdState& h, int64_t opened) const;
-  // A sensor's state and why it is or is not alerting, as one JSON object.
-  std::string explain_sensor(std::string_view sensor_id) const;
+  // A sensor's state and why it is or is not alerting (`edgegw sensor`); nullopt if unknown.
+  std::optional<SensorExplanation> explain_sensor(std::string_view sensor_id) const;
 
   // Checkpoint: records of everything changed since the last call (sensors, households,
   // watermark); and restoring from such records at start.

@@ -2,6 +2,8 @@
 #include "gateway/status/views.h"
 
 #include <algorithm>
+#include <cmath>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -175,13 +177,57 @@ HttpResponse sensors_view(const Gateway& gw, const HttpRequest& req) {
   return json_response(w.take());
 }
 
+namespace {
+// What the detector knows of a sensor (Engine::explain_sensor) as one JSON object.
+std::string explanation_json(std::string_view id, const std::optional<SensorExplanation>& e) {
+  JsonWriter w;
+  w.begin_object().key("sensor").value(id).key("known").value(e.has_value());
+  if (!e) return w.end_object().take();
+  const SensorState& s = e->state;
+  w.key("kind").value(sensor_kind_name(s.kind));
+  w.key("subject_kind").value(fb::EnumNameSubjectKind(e->subject_kind));
+  w.key("subject").value(e->subject).key("last_seen").time(s.health.last_seen_ms);
+  auto kinds = [&](const char* key, OpenAlerts bits) {
+    w.key(key).begin_array();
+    for (int k = 0; k <= static_cast<int>(AlertKind::MAX); ++k)
+      if (bits & bit(static_cast<AlertKind>(k)))
+        w.value(fb::EnumNameAlertKind(static_cast<AlertKind>(k)));
+    w.end_array();
+  };
+  kinds("open_alerts", s.open);
+  kinds("held_not_sent", e->held_not_sent);
+  w.key("why_held").value(e->why_held);
+  switch (s.kind) {
+    case SensorKind::water:
+      w.key("register_m3").value(std::isnan(s.water.last_total_m3) ? 0.0 : s.water.last_total_m3);
+      w.key("last_use").time(s.water.last_change_ms);
+      w.key("quiet_since").time(s.water.w1.anchor_time_ms);
+      w.key("period_s").value(s.water.period_ms / 1000);
+      break;
+    case SensorKind::door:
+      w.key("contact").value(s.door.contact_closed < 0 ? "unknown"
+                             : s.door.contact_closed   ? "closed"
+                                                       : "open");
+      w.key("last_opening").time(s.door.last_opening_ms);
+      w.key("open_since").time(s.door.open_since_ms);
+      break;
+    case SensorKind::facade:
+      w.key("patch_dT_c").value(static_cast<double>(s.facade.last_dt_c));
+      w.key("consecutive_readings").value(s.facade.consecutive);
+      break;
+  }
+  return w.end_object().take();
+}
+}  // namespace
+
 HttpResponse sensor_view(const Gateway& gw, const StatusService& svc, const std::string& id) {
   int64_t now = 0;
   const auto rows = collect_sensors(gw, now);
   auto it = std::find_if(rows.begin(), rows.end(), [&](const SensorRow& r) { return r.id == id; });
   if (it == rows.end()) return error_response(404, fmt::format("unknown sensor '{}'", id));
-  const std::string explain =
-      gw.inspect([&](const Pipeline& p, const Config&) { return p.engine().explain_sensor(id); });
+  const std::string explain = explanation_json(
+      id,
+      gw.inspect([&](const Pipeline& p, const Config&) { return p.engine().explain_sensor(id); }));
   AlertQuery q;
   q.sensor = id;
   q.limit = 20;

@@ -192,7 +192,20 @@ TEST_CASE("cli: status, sensors, sensor, alerts, outbox, deadletters, household,
     CHECK(str(r.json["sensor"].value(), "last_seen") == format_iso8601_utc(t - 15 * kMinute));
     CHECK(ids(r.json["recent_alerts"].value(), "rule") == std::vector<std::string>{"W1"});
     CHECK(r.json["detector"].is_object());
+    CHECK(str(r.json["detector"].value(), "kind") == "water");
+    std::vector<std::string> open_alerts;
+    for (auto k : r.json["detector"]["open_alerts"].get_array())
+      open_alerts.emplace_back(std::string_view(k));
+    CHECK(open_alerts == std::vector<std::string>{"NoWaterUse12h"});
     CHECK(cli.run({"sensor", "no-such-sensor"}).rc == 1);
+    // A device names itself: an id with a quote in it still gives valid JSON.
+    devices.publish("wmbusmeters/q1", fmt::format(R"({{"_":"telegram","media":"water",)"
+                                                  R"("meter":"iperl","id":"q\"1","total_m3":1.5,)"
+                                                  R"("timestamp":"{}"}})",
+                                                  format_iso8601_utc(t)));
+    REQUIRE(eventually([&] { return cli.run({"sensor", "q\"1"}).rc == 0; }));
+    auto q = cli.run({"sensor", "q\"1"});
+    CHECK(str(q.json["detector"].value(), "sensor") == "q\"1");
   }
   SUBCASE("alerts") {
     auto r = cli.run({"alerts"});
