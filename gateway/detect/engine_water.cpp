@@ -104,19 +104,19 @@ void Engine::water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& o
   }
   // Awake time counts from the quiet's start at home: the anchor, or coming home after it; and
   // when that was within w1_bedtime_s of the quiet hours (going to bed early), from their end.
-  int64_t w1_from = h ? std::max(w.w1.anchor_time_ms, h->last_return_ms) : 0;
-  if (h) {
+  // Only worked out for a quiet window (not on every reading).
+  auto w1_awake_enough = [&] {
+    if (!h) return true;
     const int qs = h->profile.quiet_start_min, qe = h->profile.quiet_end_min;
-    if (!in_quiet_hours(local_minute_of_day(w1_from, utc_offset), qs, qe)) {
-      const int64_t night = next_local_minute(w1_from, utc_offset, qs);
-      if (night - w1_from < rules_.w1_bedtime_s * 1000 && night < t)
-        w1_from = next_local_minute(night, utc_offset, qe);
+    int64_t from = std::max(w.w1.anchor_time_ms, h->last_return_ms);
+    if (!in_quiet_hours(local_minute_of_day(from, utc_offset), qs, qe)) {
+      const int64_t night = next_local_minute(from, utc_offset, qs);
+      if (night - from < rules_.w1_bedtime_s * 1000 && night < t)
+        from = next_local_minute(night, utc_offset, qe);
     }
-  }
-  const bool w1_awake_enough =
-      !h || awake_ms(w1_from, t, utc_offset, h->profile.quiet_start_min,
-                     h->profile.quiet_end_min) >= rules_.w1_min_awake_s * 1000;
-  if (w1_quiet && w1_awake_enough)
+    return awake_ms(from, t, utc_offset, qs, qe) >= rules_.w1_min_awake_s * 1000;
+  };
+  if (w1_quiet && w1_awake_enough())
     raise(idx,
           make(idx, Rule::W1, AlertKind::NoWaterUse12h, Audience::Care, Severity::Warning,
                w.w1.anchor_time_ms, t, total - w.w1.anchor_total_m3, rules_.w1_threshold_m3,
