@@ -190,6 +190,9 @@ void Engine::raise(uint32_t idx, Alert a, std::vector<Alert>& out) {
   if (!(s.held & b)) dirty_[idx] = 1;
   s.held |= b;
   if ((s.open & b) || suppressed(idx, a)) return;
+  // W2 already sent for this silence (both released at once when a hold ends, as after a long
+  // absence): W1 would say less about the same silence; it stays held, not sent.
+  if (a.rule == Rule::W1 && (s.open & bit(AlertKind::NoWaterUse24h))) return;
   s.open |= b;
   dirty_[idx] = 1;
   if (a.rule == Rule::W1 && s.household != kNoHousehold) {
@@ -222,7 +225,8 @@ void Engine::clear(uint32_t idx, AlertKind kind, Rule rule, int64_t at_ms,
     default: break;
   }
   out.push_back(std::move(a));
-  if (rule == Rule::W1 && s.household != kNoHousehold) update_c1(s.household, idx, at_ms, out);
+  if ((rule == Rule::W1 || rule == Rule::W2) && s.household != kNoHousehold)
+    update_c1(s.household, idx, at_ms, out);
 }
 
 // C1 escalates W1: it holds while a meter of the household has W1 open, no door opened since
@@ -232,7 +236,9 @@ void Engine::update_c1(uint32_t hi, uint32_t meter, int64_t at_ms, std::vector<A
   HouseholdState& h = households_[hi];
   if (h.profile.doors.empty()) return;
   bool w1_open = false;
-  for (uint32_t m : h.meters) w1_open |= (sensors_[m].open & bit(AlertKind::NoWaterUse12h)) != 0;
+  for (uint32_t m : h.meters)  // W1, or the W2 that superseded it
+    w1_open |=
+        (sensors_[m].open & (bit(AlertKind::NoWaterUse12h) | bit(AlertKind::NoWaterUse24h))) != 0;
   // No door event since the last water use either: no sign of life at all.
   const int64_t silent_since = std::max(h.last_water_use_ms, h.last_door_activity_ms);
   const bool long_enough =

@@ -58,6 +58,29 @@ TEST_CASE("away mode holds care alerts - ending it inside the window lets them t
   CHECK(h.count(Rule::C1) == 1);
 }
 
+TEST_CASE("a hold that ends after 24 h of silence sends W2 alone: one alert, not W1 and W2") {
+  Home h;
+  REQUIRE(h.engine.set_away("hh-1", kT0 + 60 * kHour));
+  h.water(kT0, 0.02);
+  h.quiet(kT0 + 15 * kMin, kT0 + 59 * kHour);
+  CHECK(h.alerts.empty());
+  h.quiet(kT0 + 60 * kHour, kT0 + 61 * kHour);
+  CHECK(h.count(Rule::W2) == 1);
+  CHECK(h.count(Rule::W1) == 0);  // the 24-h alert already says it
+  CHECK(h.count(Rule::C1) == 1);  // and C1 escalates it as it would W1
+  h.water(kT0 + 61 * kHour + 15 * kMin, 0.01);
+  CHECK(h.count(Rule::W2, AlertState::Cleared) == 1);
+  CHECK(h.count(Rule::W1, AlertState::Cleared) == 0);  // never sent, never cleared
+  CHECK(h.count(Rule::C1, AlertState::Cleared) == 1);
+}
+
+TEST_CASE("a silence at home still escalates: W1 at 12 h, then W2 at 24 h") {
+  Home h;
+  h.water(kT0 + 8 * kHour, 0.02);  // 08:00 local
+  h.quiet(kT0 + 8 * kHour + 15 * kMin, kT0 + 33 * kHour);
+  CHECK(h.count(Rule::W1) == 1);
+  CHECK(h.count(Rule::W2) == 1);
+}
 TEST_CASE("D3 night exit across midnight, once per night - a late return is not one") {
   Home h;
   int64_t clock = kT0 + 21 * kHour;  // the meter reports every 15 min up to `t`
