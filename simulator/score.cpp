@@ -12,7 +12,7 @@
 #include <simdjson.h>
 
 #include "drivers/timestamp.h"
-#include "gateway/status/json.h"
+#include "util/json.h"
 #include "gateway/uplink/alert_codec.h"
 #include "simulator/alert_file.h"
 #include "simulator/listen.h"

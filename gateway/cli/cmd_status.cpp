@@ -9,7 +9,7 @@
 
 #include "gateway/cli/commands.h"
 #include "gateway/cli/render.h"
-#include "gateway/status/json.h"
+#include "util/json.h"
 #include "gateway/status/views.h"
 #include "gateway/store/db.h"
 #include "gateway/store/deadletters.h"

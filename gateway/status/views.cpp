@@ -9,7 +9,8 @@
 
 #include "drivers/timestamp.h"
 #include "gateway/gateway.h"
-#include "gateway/status/json.h"
+#include "drivers/reading_json.h"
+#include "util/json.h"
 #include "gateway/store/outbox_report.h"
 #include "gateway/uplink/alert_codec.h"
 

@@ -8,17 +8,13 @@
 #include "gateway/log.h"
 #include "gateway/uplink/alert_codec.h"
 #include "gateway/uplink/mqtt_options.h"
+#include "util/time.h"
 
 namespace edgegw {
 
 namespace {
 
 constexpr auto kPublishTimeout = std::chrono::seconds(10);
-
-int64_t wall_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 }  // namespace
 
@@ -90,7 +86,7 @@ bool Uplink::ensure_connected() {
     if (stats_.batches_sent > 0 || stats_.reconnects > 0 || !stats_.last_error.empty())
       ++stats_.reconnects;
     stats_.connected = true;
-    stats_.connected_since_ms = wall_ms();
+    stats_.connected_since_ms = wall_clock_ms();
     stats_.backoff_ms = 0;
     log_info("uplink", fmt::format("connected to {}", config_.broker.url));
     return true;
@@ -141,7 +137,7 @@ bool Uplink::send_one_batch() {
     lost_ = true;  // reconnect; the batch stays in the outbox and is sent again, oldest first
     return false;
   }
-  const int64_t now = wall_ms();
+  const int64_t now = wall_clock_ms();
   fault_.reach("trim.before_write");
   pending_trim_id_ = batch.back().id;  // retried before anything is sent again if it fails
   outbox_.trim_through(pending_trim_id_, now);
@@ -170,11 +166,11 @@ void Uplink::run() {
     bool sent = false;
     try {
       if (pending_trim_id_ != 0) {  // acknowledged upstream, trim failed: no resend, trim again
-        outbox_.trim_through(pending_trim_id_, wall_ms());
+        outbox_.trim_through(pending_trim_id_, wall_clock_ms());
         pending_trim_id_ = 0;
       }
       if (outbox_.stats().unreported_evictions > 0 &&
-          outbox_.append_drop_report(gateway_id_, wall_ms())) {
+          outbox_.append_drop_report(gateway_id_, wall_clock_ms())) {
         std::lock_guard lock(mu_);
         ++stats_.drop_reports;
       }
