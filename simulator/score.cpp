@@ -13,7 +13,7 @@
 
 #include "drivers/timestamp.h"
 #include "util/json.h"
-#include "gateway/uplink/alert_codec.h"
+#include "gateway/alert/alert_codec.h"
 #include "simulator/alert_file.h"
 #include "simulator/listen.h"
 #include "simulator/sim_config.h"

@@ -111,14 +111,13 @@ JsonWriter& JsonWriter::value(uint64_t v) {
   return *this;
 }
 JsonWriter& JsonWriter::value(double v) {
-  separate();
-  if (std::isfinite(v))
-    out_ += fmt::format("{}", v);
-  else
-    out_ += "null";
-  return *this;
+  return real(v);
 }
 JsonWriter& JsonWriter::value(float v) {
+  return real(v);
+}
+template <typename T>
+JsonWriter& JsonWriter::real(T v) {
   separate();
   if (std::isfinite(v))
     out_ += fmt::format("{}", v);

@@ -43,6 +43,8 @@ class JsonWriter {
 
  private:
   void separate();
+  template <typename T>
+  JsonWriter& real(T v);  // shortest round-trip form of v; NaN and infinities become null
   std::string out_;
   std::vector<bool> first_;  // per open container: no element written yet
   bool after_key_ = false;

@@ -11,7 +11,7 @@
 #include "gateway/cli/commands.h"
 #include "gateway/config.h"
 #include "gateway/ingest/pipeline.h"
-#include "gateway/uplink/alert_codec.h"
+#include "gateway/alert/alert_codec.h"
 #include "util/coding.h"
 #include "util/hex.h"
 

@@ -14,7 +14,7 @@
 #include "gateway/store/db.h"
 #include "gateway/store/deadletters.h"
 #include "gateway/store/outbox.h"
-#include "gateway/store/outbox_report.h"
+#include "gateway/uplink/outbox_report.h"
 
 #ifndef EDGEGW_VERSION
 #define EDGEGW_VERSION "unknown"

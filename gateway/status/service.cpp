@@ -11,7 +11,7 @@
 #include "drivers/reading_json.h"
 #include "util/json.h"
 #include "gateway/status/views.h"
-#include "gateway/uplink/alert_codec.h"
+#include "gateway/alert/alert_codec.h"
 
 namespace edgegw {
 

@@ -11,8 +11,8 @@
 #include "gateway/gateway.h"
 #include "drivers/reading_json.h"
 #include "util/json.h"
-#include "gateway/store/outbox_report.h"
-#include "gateway/uplink/alert_codec.h"
+#include "gateway/uplink/outbox_report.h"
+#include "gateway/alert/alert_codec.h"
 
 namespace edgegw {
 

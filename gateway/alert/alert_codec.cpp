@@ -1,5 +1,5 @@
 // alert_codec.cpp: FlatBuffers encoding and decoding of alerts, verified on the way in.
-#include "gateway/uplink/alert_codec.h"
+#include "gateway/alert/alert_codec.h"
 
 #include <cstdint>
 #include <cstring>

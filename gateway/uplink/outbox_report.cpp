@@ -1,5 +1,5 @@
 // outbox_report.cpp: formatting outbox and uplink statistics for `edgegw outbox`.
-#include "gateway/store/outbox_report.h"
+#include "gateway/uplink/outbox_report.h"
 
 #include <fmt/format.h>
 
