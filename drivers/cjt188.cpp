@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "drivers/timestamp.h"
+#include "util/hex.h"
 
 namespace edgegw {
 
@@ -14,13 +15,6 @@ constexpr uint8_t kStart = 0x68, kEnd = 0x16, kPreamble = 0xFE, kReadReply = 0x8
 constexpr size_t kDataLen901F = 22;  // DI(2) SER(1) flow(5) settlement flow(5) time(7) ST(2)
 
 using FrameBuffer = std::array<uint8_t, kCjt188MaxFrameBytes>;
-
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n';
@@ -67,15 +61,6 @@ bool bcd_byte(uint8_t b, int& out) {
   if (hi > 9 || lo > 9) return false;
   out = hi * 10 + lo;
   return true;
-}
-
-std::string hex_bytes(const uint8_t* p, size_t n) {
-  std::string s;
-  for (size_t i = 0; i < n; ++i) {
-    if (i) s += ' ';
-    s += fmt::format("{:02X}", p[i]);
-  }
-  return s;
 }
 
 // 7 BCD bytes sec min hour day month year-lo year-hi, local time -> ms UTC (0 = all zero).

@@ -11,11 +11,6 @@
 
 namespace edgegw {
 
-int64_t wall_clock_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
 Gateway::Gateway(const Config& config)
     : config_(config),
       db_(open_db(config.data_dir)),

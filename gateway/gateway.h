@@ -19,6 +19,7 @@
 #include "gateway/store/fault.h"
 #include "gateway/store/outbox.h"
 #include "gateway/uplink/uplink.h"
+#include "util/time.h"  // wall_clock_ms
 
 namespace edgegw {
 
@@ -114,7 +115,5 @@ class Gateway {
   bool stopping_ = false;
   std::thread ticker_;
 };
-
-int64_t wall_clock_ms();
 
 }  // namespace edgegw

@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 #include <mqtt/async_client.h>
 
-#include "gateway/uplink/alert_codec.h"
+#include "gateway/alert/alert_codec.h"
 
 namespace fleetsim {
 

@@ -8,7 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "drivers/timestamp.h"
-#include "gateway/uplink/alert_codec.h"
+#include "gateway/alert/alert_codec.h"
 #include "simulator/alert_file.h"
 #include "simulator/listen.h"
 #include "simulator/run.h"

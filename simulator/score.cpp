@@ -12,8 +12,8 @@
 #include <simdjson.h>
 
 #include "drivers/timestamp.h"
-#include "gateway/status/json.h"
-#include "gateway/uplink/alert_codec.h"
+#include "util/json.h"
+#include "gateway/alert/alert_codec.h"
 #include "simulator/alert_file.h"
 #include "simulator/listen.h"
 #include "simulator/sim_config.h"

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "gateway/detect/alert.h"
+#include "gateway/alert/alert.h"
 #include "simulator/activity.h"
 #include "simulator/baseline.h"
 #include "simulator/incident_kind.h"

@@ -6,7 +6,7 @@
 
 #include "gateway/cli/commands.h"
 #include "gateway/config.h"
-#include "gateway/status/json.h"
+#include "util/json.h"
 
 namespace edgegw {
 

@@ -2,7 +2,7 @@
 #include <iostream>
 
 #include "gateway/cli/commands.h"
-#include "gateway/uplink/alert_codec.h"
+#include "gateway/alert/alert_codec.h"
 
 namespace edgegw {
 

@@ -9,6 +9,7 @@
 #include "gateway/cli/commands.h"
 #include "gateway/config.h"
 #include "gateway/ingest/pipeline.h"
+#include "util/time.h"
 
 namespace edgegw {
 
@@ -33,9 +34,7 @@ int cmd_parse(const ParseOptions& opts) {
       decode_with(*driver, opts.topic, payload, config.limits, scratch, reading, config.drivers);
   // Judged against the wall clock, as the live gateway judges it on arrival (a reading more
   // than limits.max_future_skew_s ahead is refused); one without its own time stays without.
-  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                             std::chrono::system_clock::now().time_since_epoch())
-                             .count();
+  const int64_t now_ms = wall_clock_ms();
   if (!status && reading.time_ms != 0) status = validate_reading(reading, now_ms, config.limits);
   if (!status && reading.time_ms != 0)
     status = check_clock_ahead(reading, now_ms, config.max_clock_ahead_ms);

@@ -9,8 +9,8 @@
 #include "gateway/cli/commands.h"
 #include "gateway/cli/render.h"
 #include "gateway/config.h"
-#include "gateway/gateway.h"  // wall_clock_ms
 #include "gateway/status/http.h"
+#include "util/time.h"
 
 namespace edgegw {
 

@@ -11,34 +11,18 @@
 #include "gateway/cli/commands.h"
 #include "gateway/config.h"
 #include "gateway/ingest/pipeline.h"
-#include "gateway/uplink/alert_codec.h"
+#include "gateway/alert/alert_codec.h"
+#include "util/coding.h"
+#include "util/hex.h"
 
 namespace edgegw {
 
 namespace {
 
-bool unhex(std::string_view hex, std::string& out) {
-  if (hex.size() % 2) return false;
-  out.clear();
-  for (size_t i = 0; i < hex.size(); i += 2) {
-    auto nibble = [](char c) -> int {
-      if (c >= '0' && c <= '9') return c - '0';
-      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-      if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-      return -1;
-    };
-    const int hi = nibble(hex[i]), lo = nibble(hex[i + 1]);
-    if (hi < 0 || lo < 0) return false;
-    out.push_back(static_cast<char>(hi * 16 + lo));
-  }
-  return true;
-}
-
 void append_length_prefixed(std::ostream& out, const std::string& bytes) {
-  const uint32_t n = static_cast<uint32_t>(bytes.size());
-  const char len[4] = {static_cast<char>(n), static_cast<char>(n >> 8), static_cast<char>(n >> 16),
-                       static_cast<char>(n >> 24)};
-  out.write(len, 4);
+  std::string len;
+  put_fixed32(len, static_cast<uint32_t>(bytes.size()));
+  out.write(len.data(), 4);
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 

@@ -8,13 +8,13 @@
 #include "gateway/cli/commands.h"
 #include "gateway/cli/render.h"
 #include "gateway/gateway.h"
-#include "gateway/status/json.h"
+#include "util/json.h"
 #include "gateway/status/views.h"
 #include "gateway/store/db.h"
 #include "gateway/store/deadletters.h"
 #include "gateway/store/outbox.h"
-#include "gateway/store/outbox_report.h"
-#include "gateway/uplink/alert_codec.h"
+#include "gateway/uplink/outbox_report.h"
+#include "gateway/alert/alert_codec.h"
 
 namespace edgegw {
 

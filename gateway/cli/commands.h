@@ -9,7 +9,8 @@
 
 #include "drivers/reading.h"
 #include "gateway/cli/client.h"
-#include "gateway/status/json.h"  // reading_to_json
+#include "drivers/reading_json.h"
+#include "util/json.h"
 
 namespace edgegw {
 

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "drivers/reading.h"
-#include "gateway/detect/alert.h"
+#include "gateway/alert/alert.h"
 #include "gateway/detect/deadlines.h"
 #include "gateway/detect/household_model.h"
 #include "gateway/detect/inventory.h"

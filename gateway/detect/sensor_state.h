@@ -7,7 +7,7 @@
 #include <limits>
 
 #include "drivers/reading.h"
-#include "gateway/detect/alert.h"
+#include "gateway/alert/alert.h"
 
 namespace edgegw {
 

@@ -2,12 +2,11 @@
 #include "gateway/ingest/ingest.h"
 
 #include <algorithm>
-#include <random>
 
 #include <fmt/format.h>
 
 #include "gateway/log.h"
-#include "gateway/uplink/mqtt_options.h"
+#include "gateway/mqtt/mqtt_options.h"
 
 namespace edgegw {
 
@@ -15,8 +14,9 @@ Ingest::Ingest(const Config& config, Handler handler)
     : broker_(config.ingest),
       handler_(std::move(handler)),
       client_(paho_uri(config.ingest.url), config.ingest_client_id(), nullptr),
-      backoff_min_ms_(config.uplink.backoff_min_ms),
-      backoff_max_ms_(config.uplink.backoff_max_ms) {
+      // The reconnect backoff settings are the uplink's keys (uplink.backoff_*_ms) for both.
+      backoff_(config.uplink.backoff_min_ms, config.uplink.backoff_max_ms,
+               std::hash<std::string>{}(config.ingest.url)) {
   check_broker_config(config.ingest);  // refuse a bad password file or TLS setup at start
   for (const Route& r : config.routes)
     if (std::find(filters_.begin(), filters_.end(), r.filter) == filters_.end())
@@ -45,10 +45,7 @@ void Ingest::stop() {
   }
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
-  try {
-    if (client_.is_connected()) client_.disconnect()->wait_for(std::chrono::seconds(2));
-  } catch (const mqtt::exception&) {
-  }
+  disconnect_quietly(client_);
 }
 
 IngestStats Ingest::stats() const {
@@ -59,14 +56,9 @@ IngestStats Ingest::stats() const {
 }
 
 bool Ingest::connect_and_subscribe() {
+  disconnect_quietly(client_);
   try {
-    if (client_.is_connected()) client_.disconnect()->wait_for(std::chrono::seconds(2));
-  } catch (const mqtt::exception&) {
-  }
-  try {
-    auto opts = make_connect_options(broker_, /*persistent_session=*/true);
-    if (!client_.connect(opts)->wait_for(std::chrono::seconds(10)))
-      throw std::runtime_error("connect timed out");
+    connect_client(client_, broker_, /*persistent_session=*/true);
     const mqtt::iasync_client::qos_collection qos(filters_.size(), 1);
     if (!client_.subscribe(mqtt::string_collection::create(filters_), qos)
              ->wait_for(std::chrono::seconds(10)))
@@ -88,8 +80,6 @@ bool Ingest::connect_and_subscribe() {
 }
 
 void Ingest::run() {
-  int backoff_ms = backoff_min_ms_;
-  std::mt19937_64 rng(std::hash<std::string>{}(broker_.url));
   while (true) {
     {
       std::unique_lock lock(mu_);
@@ -100,11 +90,10 @@ void Ingest::run() {
       }
     }
     if (connect_and_subscribe()) {
-      backoff_ms = backoff_min_ms_;
+      backoff_.reset();
       continue;
     }
-    const int wait_ms = backoff_ms + std::uniform_int_distribution<int>(0, backoff_ms / 2)(rng);
-    backoff_ms = std::min(backoff_ms * 2, backoff_max_ms_);
+    const int wait_ms = backoff_.next_wait_ms();
     std::unique_lock lock(mu_);
     wake_.wait_for(lock, std::chrono::milliseconds(wait_ms), [this] { return stopping_; });
   }

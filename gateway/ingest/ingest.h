@@ -13,6 +13,7 @@
 #include <mqtt/async_client.h>
 
 #include "gateway/config.h"
+#include "gateway/mqtt/connection.h"
 
 namespace edgegw {
 
@@ -43,7 +44,7 @@ class Ingest {
   std::vector<std::string> filters_;
   Handler handler_;
   mqtt::async_client client_;
-  int backoff_min_ms_, backoff_max_ms_;
+  ReconnectBackoff backoff_;
 
   mutable std::mutex mu_;
   std::condition_variable wake_;

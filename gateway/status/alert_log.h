@@ -15,7 +15,7 @@
 #include <tuple>
 #include <vector>
 
-#include "gateway/detect/alert.h"
+#include "gateway/alert/alert.h"
 
 namespace edgegw {
 

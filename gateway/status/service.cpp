@@ -8,9 +8,10 @@
 #include "drivers/timestamp.h"
 #include "drivers/validate.h"
 #include "gateway/gateway.h"
-#include "gateway/status/json.h"
+#include "drivers/reading_json.h"
+#include "util/json.h"
 #include "gateway/status/views.h"
-#include "gateway/uplink/alert_codec.h"
+#include "gateway/alert/alert_codec.h"
 
 namespace edgegw {
 
@@ -148,8 +149,9 @@ void StatusService::after_store(std::span<const Alert> alerts, std::chrono::nano
   alert_log_.add(alerts);
   if (!tail_.active()) return;
   for (const Alert& a : alerts) {
-    const std::string line =
-        fmt::format(R"({{"type":"alert","alert":{}}})", alert_to_json(gateway_id_, a));
+    JsonWriter w;
+    w.begin_object().key("type").value("alert").key("alert").raw(alert_to_json(gateway_id_, a));
+    const std::string line = w.end_object().take();
     tail_.publish(TailEvent{"alert", a.sensor_id, fb::EnumNameRule(a.rule), a.subject, "", line});
   }
 }

@@ -16,7 +16,7 @@
 
 #include "drivers/decode_scratch.h"
 #include "gateway/config.h"
-#include "gateway/detect/alert.h"
+#include "gateway/alert/alert.h"
 #include "gateway/ingest/pipeline.h"
 #include "gateway/log.h"
 #include "gateway/status/alert_log.h"

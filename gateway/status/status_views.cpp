@@ -9,7 +9,7 @@
 
 #include "drivers/registry.h"
 #include "gateway/gateway.h"
-#include "gateway/status/json.h"
+#include "util/json.h"
 #include "gateway/status/views.h"
 
 #include "drivers/timestamp.h"

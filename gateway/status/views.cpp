@@ -9,9 +9,10 @@
 
 #include "drivers/timestamp.h"
 #include "gateway/gateway.h"
-#include "gateway/status/json.h"
-#include "gateway/store/outbox_report.h"
-#include "gateway/uplink/alert_codec.h"
+#include "drivers/reading_json.h"
+#include "util/json.h"
+#include "gateway/uplink/outbox_report.h"
+#include "gateway/alert/alert_codec.h"
 
 namespace edgegw {
 

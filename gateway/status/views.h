@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "gateway/config.h"
-#include "gateway/detect/alert.h"
+#include "gateway/alert/alert.h"
 #include "gateway/detect/sensor_state.h"
 #include "gateway/status/http.h"
 #include "gateway/store/deadletters.h"

@@ -4,9 +4,9 @@
 #include <fmt/format.h>
 
 #include "gateway/log.h"
+#include "util/coding.h"
 
 #include <algorithm>
-#include <cstring>
 
 #include <rocksdb/write_batch.h>
 
@@ -14,26 +14,26 @@ namespace edgegw {
 
 namespace {
 
+// A record: arrival_ms (fixed64), payload_size (fixed32), then topic, reason, detail and the
+// payload's head, each a fixed32 length and its bytes (little-endian: util/coding.h).
 void put_field(std::string& out, std::string_view field) {
-  const uint32_t n = static_cast<uint32_t>(field.size());
-  out.append(reinterpret_cast<const char*>(&n), 4);
+  put_fixed32(out, static_cast<uint32_t>(field.size()));
   out.append(field);
 }
 
 bool get_field(std::string_view& in, std::string& out) {
-  if (in.size() < 4) return false;
-  uint32_t n;
-  std::memcpy(&n, in.data(), 4);
-  if (in.size() < 4 + size_t{n}) return false;
-  out.assign(in.substr(4, n));
-  in.remove_prefix(4 + n);
+  std::string_view rest = in;
+  uint32_t n = 0;
+  if (!get_fixed32(rest, n) || rest.size() < size_t{n}) return false;
+  out.assign(rest.substr(0, n));
+  in = rest.substr(n);
   return true;
 }
 
 std::string encode(const DeadLetter& d) {
   std::string out;
-  out.append(reinterpret_cast<const char*>(&d.arrival_ms), 8);
-  out.append(reinterpret_cast<const char*>(&d.payload_size), 4);
+  put_fixed64(out, static_cast<uint64_t>(d.arrival_ms));
+  put_fixed32(out, d.payload_size);
   put_field(out, d.topic);
   put_field(out, d.reason);
   put_field(out, d.detail);
@@ -42,10 +42,9 @@ std::string encode(const DeadLetter& d) {
 }
 
 bool decode(std::string_view in, DeadLetter& d) {
-  if (in.size() < 12) return false;
-  std::memcpy(&d.arrival_ms, in.data(), 8);
-  std::memcpy(&d.payload_size, in.data() + 8, 4);
-  in.remove_prefix(12);
+  uint64_t arrival = 0;
+  if (!get_fixed64(in, arrival) || !get_fixed32(in, d.payload_size)) return false;
+  d.arrival_ms = static_cast<int64_t>(arrival);
   return get_field(in, d.topic) && get_field(in, d.reason) && get_field(in, d.detail) &&
          get_field(in, d.payload_head);
 }

@@ -9,7 +9,7 @@
 #include <rocksdb/write_batch.h>
 
 #include "gateway/log.h"
-#include "gateway/uplink/alert_codec.h"
+#include "gateway/alert/alert_codec.h"
 
 namespace edgegw {
 

@@ -24,7 +24,7 @@
 
 #include <rocksdb/write_batch.h>
 
-#include "gateway/detect/alert.h"
+#include "gateway/alert/alert.h"
 #include "gateway/store/db.h"
 
 namespace edgegw {

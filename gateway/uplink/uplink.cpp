@@ -5,20 +5,16 @@
 
 #include <fmt/format.h>
 
+#include "gateway/alert/alert_codec.h"
 #include "gateway/log.h"
-#include "gateway/uplink/alert_codec.h"
-#include "gateway/uplink/mqtt_options.h"
+#include "gateway/mqtt/mqtt_options.h"
+#include "util/time.h"
 
 namespace edgegw {
 
 namespace {
 
 constexpr auto kPublishTimeout = std::chrono::seconds(10);
-
-int64_t wall_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 }  // namespace
 
@@ -28,8 +24,8 @@ Uplink::Uplink(const Config& config, Outbox& outbox)
       config_(config.uplink),
       outbox_(outbox),
       client_(paho_uri(config.uplink.broker.url), config.uplink_client_id(), nullptr),
-      jitter_rng_(std::hash<std::string>{}(config.gateway_id)),
-      backoff_ms_(config.uplink.backoff_min_ms) {
+      backoff_(config.uplink.backoff_min_ms, config.uplink.backoff_max_ms,
+               std::hash<std::string>{}(config.gateway_id)) {
   check_broker_config(config.uplink.broker);  // refuse a bad password file or TLS setup at start
   stats_.last_puback_ms = outbox_.stats().last_puback_ms;
   client_.set_connection_lost_handler([this](const std::string&) {
@@ -53,10 +49,7 @@ void Uplink::stop() {
   }
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
-  try {
-    if (client_.is_connected()) client_.disconnect()->wait_for(std::chrono::seconds(2));
-  } catch (const mqtt::exception&) {
-  }
+  disconnect_quietly(client_);
 }
 
 void Uplink::notify() {
@@ -76,21 +69,16 @@ UplinkStats Uplink::stats() const {
 
 bool Uplink::ensure_connected() {
   if (client_.is_connected() && !lost_) return true;
+  disconnect_quietly(client_);
   try {
-    if (client_.is_connected()) client_.disconnect()->wait_for(std::chrono::seconds(2));
-  } catch (const mqtt::exception&) {
-  }
-  try {
-    auto opts = make_connect_options(config_.broker, /*persistent_session=*/true);
-    auto tok = client_.connect(opts);
-    if (!tok->wait_for(std::chrono::seconds(10))) throw std::runtime_error("connect timed out");
+    connect_client(client_, config_.broker, /*persistent_session=*/true);
     lost_ = false;
-    backoff_ms_ = config_.backoff_min_ms;
+    backoff_.reset();
     std::lock_guard lock(mu_);
     if (stats_.batches_sent > 0 || stats_.reconnects > 0 || !stats_.last_error.empty())
       ++stats_.reconnects;
     stats_.connected = true;
-    stats_.connected_since_ms = wall_ms();
+    stats_.connected_since_ms = wall_clock_ms();
     stats_.backoff_ms = 0;
     log_info("uplink", fmt::format("connected to {}", config_.broker.url));
     return true;
@@ -98,7 +86,7 @@ bool Uplink::ensure_connected() {
     std::lock_guard lock(mu_);
     stats_.connected = false;
     stats_.connected_since_ms = 0;
-    stats_.backoff_ms = backoff_ms_;
+    stats_.backoff_ms = backoff_.step_ms();
     if (stats_.last_error != e.what())
       log_warn("uplink", fmt::format("cannot connect to {}: {}", config_.broker.url, e.what()));
     stats_.last_error = e.what();
@@ -141,7 +129,7 @@ bool Uplink::send_one_batch() {
     lost_ = true;  // reconnect; the batch stays in the outbox and is sent again, oldest first
     return false;
   }
-  const int64_t now = wall_ms();
+  const int64_t now = wall_clock_ms();
   fault_.reach("trim.before_write");
   pending_trim_id_ = batch.back().id;  // retried before anything is sent again if it fails
   outbox_.trim_through(pending_trim_id_, now);
@@ -160,9 +148,7 @@ void Uplink::run() {
       if (stopping_) return;
     }
     if (!ensure_connected()) {
-      std::uniform_int_distribution<int> jitter(0, backoff_ms_ / 2);
-      const int wait_ms = backoff_ms_ + jitter(jitter_rng_);
-      backoff_ms_ = std::min(backoff_ms_ * 2, config_.backoff_max_ms);
+      const int wait_ms = backoff_.next_wait_ms();
       std::unique_lock lock(mu_);
       wake_.wait_for(lock, std::chrono::milliseconds(wait_ms), [this] { return stopping_; });
       continue;
@@ -170,11 +156,11 @@ void Uplink::run() {
     bool sent = false;
     try {
       if (pending_trim_id_ != 0) {  // acknowledged upstream, trim failed: no resend, trim again
-        outbox_.trim_through(pending_trim_id_, wall_ms());
+        outbox_.trim_through(pending_trim_id_, wall_clock_ms());
         pending_trim_id_ = 0;
       }
       if (outbox_.stats().unreported_evictions > 0 &&
-          outbox_.append_drop_report(gateway_id_, wall_ms())) {
+          outbox_.append_drop_report(gateway_id_, wall_clock_ms())) {
         std::lock_guard lock(mu_);
         ++stats_.drop_reports;
       }

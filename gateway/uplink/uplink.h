@@ -10,13 +10,13 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
-#include <random>
 #include <string>
 #include <thread>
 
 #include <mqtt/async_client.h>
 
 #include "gateway/config.h"
+#include "gateway/mqtt/connection.h"
 #include "gateway/store/fault.h"
 #include "gateway/store/outbox.h"
 
@@ -61,8 +61,7 @@ class Uplink {
   const UplinkConfig config_;
   Outbox& outbox_;
   mqtt::async_client client_;
-  std::mt19937_64 jitter_rng_;
-  int backoff_ms_;
+  ReconnectBackoff backoff_;
 
   mutable std::mutex mu_;
   std::condition_variable wake_;

@@ -8,7 +8,7 @@
 #include <fstream>
 
 #include "drivers/timestamp.h"
-#include "gateway/uplink/alert_codec.h"
+#include "gateway/alert/alert_codec.h"
 #include "tests/support/process.h"
 
 namespace edgegw::test {

@@ -16,7 +16,7 @@
 
 #include <mqtt/async_client.h>
 
-#include "gateway/detect/alert.h"
+#include "gateway/alert/alert.h"
 #include "tests/support/broker.h"
 #include "tests/support/gateway_process.h"
 

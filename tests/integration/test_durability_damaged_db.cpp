@@ -10,7 +10,7 @@
 #include <set>
 
 #include "drivers/timestamp.h"
-#include "gateway/uplink/alert_codec.h"
+#include "gateway/alert/alert_codec.h"
 #include "tests/integration/durability_support.h"
 #include "tests/support/broker.h"
 #include "tests/support/gateway_process.h"

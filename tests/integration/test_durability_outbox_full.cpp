@@ -12,7 +12,7 @@
 
 #include "drivers/timestamp.h"
 #include "gateway/gateway.h"
-#include "gateway/store/outbox_report.h"
+#include "gateway/uplink/outbox_report.h"
 #include "tests/integration/durability_support.h"
 #include "tests/support/broker.h"
 #include "tests/support/gateway_process.h"

@@ -10,8 +10,8 @@
 
 #include "drivers/timestamp.h"
 #include "gateway/store/outbox.h"
-#include "gateway/uplink/alert_codec.h"
-#include "gateway/uplink/mqtt_options.h"
+#include "gateway/alert/alert_codec.h"
+#include "gateway/mqtt/mqtt_options.h"
 #include "gateway/uplink/uplink.h"
 #include "tests/integration/durability_support.h"
 #include "tests/support/broker.h"

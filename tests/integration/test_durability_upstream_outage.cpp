@@ -7,7 +7,7 @@
 #include <thread>
 
 #include "drivers/timestamp.h"
-#include "gateway/store/outbox_report.h"
+#include "gateway/uplink/outbox_report.h"
 #include "tests/integration/durability_support.h"
 #include "tests/support/broker.h"
 #include "tests/support/gateway_process.h"

@@ -8,7 +8,7 @@
 #include <thread>
 
 #include "drivers/timestamp.h"
-#include "gateway/uplink/alert_codec.h"
+#include "gateway/alert/alert_codec.h"
 #include "tests/support/broker.h"
 #include "tests/support/gateway_process.h"
 #include "tests/support/mqtt_peers.h"

@@ -3,7 +3,7 @@
 
 #include <stdexcept>
 
-#include "gateway/uplink/alert_codec.h"
+#include "gateway/alert/alert_codec.h"
 
 namespace edgegw::test {
 

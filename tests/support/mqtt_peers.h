@@ -9,7 +9,7 @@
 
 #include <mqtt/async_client.h>
 
-#include "gateway/detect/alert.h"
+#include "gateway/alert/alert.h"
 
 namespace edgegw::test {
 

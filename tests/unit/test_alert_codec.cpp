@@ -1,7 +1,7 @@
 // test_alert_codec.cpp: alerts survive FlatBuffers encoding; bad bytes are refused.
 #include <doctest/doctest.h>
 
-#include "gateway/uplink/alert_codec.h"
+#include "gateway/alert/alert_codec.h"
 
 using namespace edgegw;
 

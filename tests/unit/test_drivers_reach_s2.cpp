@@ -12,7 +12,7 @@
 #include "drivers/timestamp.h"
 #include "gateway/config.h"
 #include "gateway/ingest/pipeline.h"
-#include "gateway/uplink/alert_codec.h"
+#include "gateway/alert/alert_codec.h"
 
 using namespace edgegw;
 

@@ -9,8 +9,8 @@
 #include <fmt/format.h>
 
 #include "gateway/store/outbox.h"
-#include "gateway/store/outbox_report.h"
-#include "gateway/uplink/alert_codec.h"
+#include "gateway/uplink/outbox_report.h"
+#include "gateway/alert/alert_codec.h"
 #include "tests/support/broker.h"
 
 using namespace edgegw;

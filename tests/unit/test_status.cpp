@@ -5,7 +5,7 @@
 #include "gateway/status/alert_log.h"
 #include "gateway/status/config_diff.h"
 #include "gateway/status/http.h"
-#include "gateway/status/json.h"
+#include "util/json.h"
 #include "gateway/status/tail.h"
 
 using namespace edgegw;

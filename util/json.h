@@ -1,5 +1,5 @@
-// json.h: a small JSON writer for the status interface and the CLI (objects, arrays, escaped
-// strings, numbers; no parsing), and readings as JSON lines. Not for the hot path.
+// json.h: the one way the project writes JSON: a small writer (objects, arrays, escaped
+// strings, numbers; no parsing) and json_escape. Not for the hot path.
 #pragma once
 
 #include <cstdint>
@@ -7,7 +7,6 @@
 #include <string_view>
 #include <vector>
 
-#include "drivers/reading.h"
 
 namespace edgegw {
 
@@ -31,7 +30,9 @@ class JsonWriter {
   JsonWriter& value(int v) { return value(static_cast<int64_t>(v)); }
   JsonWriter& value(int64_t v);
   JsonWriter& value(uint64_t v);
+  JsonWriter& value(unsigned v) { return value(static_cast<uint64_t>(v)); }
   JsonWriter& value(double v);  // NaN and infinities become null
+  JsonWriter& value(float v);   // shortest form of the float itself, not of its double
   JsonWriter& null();
   JsonWriter& raw(std::string_view json);  // an already-encoded JSON value
   // A time in ms since the epoch as ISO 8601 UTC, or null for 0.
@@ -42,14 +43,11 @@ class JsonWriter {
 
  private:
   void separate();
+  template <typename T>
+  JsonWriter& real(T v);  // shortest round-trip form of v; NaN and infinities become null
   std::string out_;
   std::vector<bool> first_;  // per open container: no element written yet
   bool after_key_ = false;
 };
-
-// The normalized reading as one JSON object on one line.
-std::string reading_to_json(const Reading& r);
-
-std::string_view sensor_kind_name(SensorKind k);
 
 }  // namespace edgegw

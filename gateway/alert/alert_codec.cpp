@@ -1,5 +1,5 @@
 // alert_codec.cpp: FlatBuffers encoding and decoding of alerts, verified on the way in.
-#include "gateway/uplink/alert_codec.h"
+#include "gateway/alert/alert_codec.h"
 
 #include <cstdint>
 #include <cstring>
@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 
 #include "drivers/timestamp.h"
-#include "gateway/status/json.h"
+#include "util/json.h"
 
 namespace edgegw {
 
@@ -129,16 +129,26 @@ std::optional<DecodedBatch> decode_batch(std::string_view unaligned) {
 }
 
 std::string alert_to_json(std::string_view gateway_id, const Alert& a) {
-  return fmt::format(
-      R"({{"gateway":"{}","id":{},"rule":"{}","kind":"{}","audience":"{}","severity":"{}",)"
-      R"("state":"{}","subject_kind":"{}","subject":"{}","sensor":"{}","event_time":"{}",)"
-      R"("detect_time":"{}","observed":{},"threshold":{},"window_s":{}{}}})",
-      json_escape(gateway_id), a.id, fb::EnumNameRule(a.rule), fb::EnumNameAlertKind(a.kind),
-      fb::EnumNameAudience(a.audience), fb::EnumNameSeverity(a.severity),
-      fb::EnumNameAlertState(a.state), fb::EnumNameSubjectKind(a.subject_kind),
-      json_escape(a.subject), json_escape(a.sensor_id), format_iso8601_utc(a.event_time_ms),
-      format_iso8601_utc(a.detect_time_ms), a.observed, a.threshold, a.window_s,
-      a.detail.empty() ? "" : fmt::format(R"(,"detail":"{}")", json_escape(a.detail)));
+  JsonWriter w;
+  w.begin_object()
+      .key("gateway").value(gateway_id)
+      .key("id").value(a.id)
+      .key("rule").value(fb::EnumNameRule(a.rule))
+      .key("kind").value(fb::EnumNameAlertKind(a.kind))
+      .key("audience").value(fb::EnumNameAudience(a.audience))
+      .key("severity").value(fb::EnumNameSeverity(a.severity))
+      .key("state").value(fb::EnumNameAlertState(a.state))
+      .key("subject_kind").value(fb::EnumNameSubjectKind(a.subject_kind))
+      .key("subject").value(a.subject)
+      .key("sensor").value(a.sensor_id)
+      .key("event_time").value(format_iso8601_utc(a.event_time_ms))
+      .key("detect_time").value(format_iso8601_utc(a.detect_time_ms))
+      .key("observed").value(a.observed)
+      .key("threshold").value(a.threshold)
+      .key("window_s").value(a.window_s);
+  if (!a.detail.empty()) w.key("detail").value(a.detail);
+  w.end_object();
+  return w.take();
 }
 
 }  // namespace edgegw

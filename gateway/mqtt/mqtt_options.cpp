@@ -1,5 +1,5 @@
 // mqtt_options.cpp: building Paho connect options.
-#include "gateway/uplink/mqtt_options.h"
+#include "gateway/mqtt/mqtt_options.h"
 
 #include <sys/stat.h>
 

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "gateway/detect/alert.h"
+#include "gateway/alert/alert.h"
 
 namespace edgegw {
 
