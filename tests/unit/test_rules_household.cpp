@@ -1,5 +1,5 @@
 // test_rules_household.cpp: door rules, water + door fusion (C1), away mode, quiet hours across
-// midnight, device health, facade patches, and state surviving a checkpoint round trip.
+// midnight, device health, facade patches (checkpoint round trips: test_state_codec.cpp).
 #include <doctest/doctest.h>
 
 #include <cstddef>
@@ -213,47 +213,6 @@ TEST_CASE(
   for (int i = 0; i < 3; ++i)
     facade(kT0 + kDay + 10 * kHour + i * 5 * kMin, FacadePhase::heating, 1.5f);
   CHECK(h.count(Rule::F2) == 1);
-}
-
-TEST_CASE("state survives a checkpoint: a restart mid-quiet-period alerts at the same time, once") {
-  std::vector<StateRecord> records;
-  Home before;
-  before.door(kT0 + 8 * kHour, false);
-  before.door(kT0 + 8 * kHour + kMin, true);
-  before.water(kT0 + 8 * kHour + 45 * kMin);
-  before.water(kT0 + 9 * kHour, 0.02);
-  before.quiet(kT0 + 9 * kHour + 15 * kMin, kT0 + 15 * kHour);
-  CHECK(before.alerts.empty());
-  records = before.engine.take_dirty_records();
-  CHECK(before.engine.take_dirty_records().empty());
-
-  Home after;
-  for (const auto& rec : records) after.engine.load_record(rec.key, rec.value);
-  after.total = before.total;
-  after.quiet(kT0 + 15 * kHour + 15 * kMin, kT0 + 23 * kHour);
-  REQUIRE(after.count(Rule::W1) == 1);
-  CHECK(after.alerts.front().event_time_ms == kT0 + 9 * kHour);
-  CHECK(after.alerts.front().detect_time_ms == kT0 + 21 * kHour);
-}
-
-TEST_CASE("a checkpoint written before W3's slow run (version 2) still loads") {
-  Home before;
-  before.water(kT0 + 9 * kHour, 0.02);
-  before.quiet(kT0 + 9 * kHour + 15 * kMin, kT0 + 15 * kHour);
-  Home after;
-  for (auto rec : before.engine.take_dirty_records()) {
-    if (rec.key.starts_with("s/")) {  // the same bytes as version 2 wrote them
-      rec.value.resize(1 + offsetof(SensorState, slow_since_ms));
-      rec.value[0] = 2;
-    }
-    after.engine.load_record(rec.key, rec.value);
-  }
-  REQUIRE(after.engine.sensor("wm-1") != nullptr);
-  CHECK(after.engine.sensor("wm-1")->water.w1.anchor_time_ms == kT0 + 9 * kHour);
-  CHECK(after.engine.sensor("wm-1")->slow_since_ms == 0);
-  after.total = before.total;
-  after.quiet(kT0 + 15 * kHour + 15 * kMin, kT0 + 21 * kHour);
-  CHECK(after.count(Rule::W1) == 1);
 }
 
 TEST_CASE("a door opened after the last use, then any water at all: home, so a fall is found") {
