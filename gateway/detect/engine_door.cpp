@@ -14,6 +14,9 @@ void Engine::door_reading(uint32_t idx, const Reading& r, std::vector<Alert>& ou
   if (r.time_ms < d.last_event_ms) return;  // late
   const int8_t closed = *r.door.contact_closed ? 1 : 0;
   const int64_t t = r.time_ms;
+  // The opening already counted at this very time, delivered again (a QoS 1 redelivery after
+  // a restart, behind the closing that followed it): counting it twice would flip in and out.
+  if (closed == 0 && t == d.last_opening_ms) return;
   dirty_[idx] = 1;
   d.last_event_ms = t;
   if (closed == d.contact_closed) return;  // a report without a change

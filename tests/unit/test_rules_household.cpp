@@ -241,3 +241,15 @@ TEST_CASE(
   CHECK(h.count(Rule::W2) == 0);
   CHECK(h.count(Rule::C1) == 0);
 }
+
+TEST_CASE("a door opening delivered again after its closing (same time) is not a second passage") {
+  Home h;
+  h.water(kT0 + 8 * kHour, 0.02);
+  h.door(kT0 + 9 * kHour, false);  // leaves ...
+  h.door(kT0 + 9 * kHour, true);   // ... the same second
+  h.door(kT0 + 9 * kHour, false);  // redelivered after a restart
+  h.door(kT0 + 9 * kHour, true);
+  REQUIRE(h.engine.household("hh-1") != nullptr);
+  CHECK(h.engine.household("hh-1")->openings_since_use == 1);
+  CHECK(h.engine.household("hh-1")->presence == Presence::out);
+}
