@@ -9,6 +9,7 @@
 
 #include "drivers/registry.h"
 #include "gateway/gateway.h"
+#include "gateway/status/service.h"
 #include "util/json.h"
 #include "gateway/status/views.h"
 

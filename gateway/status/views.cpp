@@ -9,6 +9,7 @@
 
 #include "drivers/timestamp.h"
 #include "gateway/gateway.h"
+#include "gateway/status/service.h"
 #include "drivers/reading_json.h"
 #include "util/json.h"
 #include "gateway/uplink/outbox_report.h"

@@ -3,7 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "gateway/status/alert_log.h"
-#include "gateway/status/config_diff.h"
+#include "gateway/config_diff.h"
 #include "gateway/status/http.h"
 #include "util/json.h"
 #include "gateway/status/tail.h"
