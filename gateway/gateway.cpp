@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 
 #include "drivers/timestamp.h"
-#include "gateway/log.h"
+#include "util/log.h"
 #include "gateway/store/state_store.h"
 
 namespace edgegw {

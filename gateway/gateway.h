@@ -11,16 +11,16 @@
 #include <vector>
 
 #include "gateway/config.h"
+#include "gateway/config_diff.h"
 #include "gateway/ingest/ingest.h"
 #include "gateway/ingest/pipeline.h"
-#include "gateway/config_diff.h"
-#include "gateway/log.h"
 #include "gateway/observer.h"
 #include "gateway/store/db.h"
 #include "gateway/store/deadletters.h"
 #include "gateway/store/fault.h"
 #include "gateway/store/outbox.h"
 #include "gateway/uplink/uplink.h"
+#include "util/log.h"
 #include "util/time.h"  // wall_clock_ms
 
 namespace edgegw {

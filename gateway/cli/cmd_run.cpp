@@ -12,9 +12,9 @@
 #include "gateway/cli/commands.h"
 #include "gateway/config.h"
 #include "gateway/gateway.h"
-#include "gateway/log.h"
 #include "gateway/service_notify.h"
 #include "gateway/status/service.h"
+#include "util/log.h"
 
 namespace edgegw {
 

@@ -31,6 +31,14 @@ struct PipelineCounters {
   uint64_t without_register = 0;   // accepted meter reports with no register (sign of life only)
 };
 
+// The total of a per-driver or per-reason count.
+template <size_t N>
+uint64_t total_count(const std::array<uint64_t, N>& counts) {
+  uint64_t n = 0;
+  for (uint64_t v : counts) n += v;
+  return n;
+}
+
 // What became of one message (Pipeline::handle), for observers (gateway/observer.h).
 struct PipelineOutcome {
   enum class Kind : uint8_t {

@@ -4,24 +4,18 @@
 
 #include <fmt/format.h>
 
+#include "drivers/reading_json.h"
 #include "drivers/registry.h"
 #include "drivers/timestamp.h"
+#include "gateway/alert/alert_codec.h"
 #include "gateway/gateway.h"
-#include "drivers/reading_json.h"
-#include "util/json.h"
 #include "gateway/status/views.h"
 #include "gateway/store/deadletters.h"
-#include "gateway/alert/alert_codec.h"
+#include "util/json.h"
 
 namespace edgegw {
 
 namespace {
-
-uint64_t sum(const auto& array) {
-  uint64_t n = 0;
-  for (auto v : array) n += v;
-  return n;
-}
 
 // "/household/hh-1/away" -> {"household","hh-1","away"}
 std::vector<std::string> split_path(std::string_view path) {
@@ -79,8 +73,8 @@ double StatusService::uptime_seconds() const {
 void StatusService::on_message(const MessageEvent& e) {
   detect_latency_.record(e.elapsed);
   messages_.store(e.counters.messages, std::memory_order_relaxed);
-  readings_.store(sum(e.counters.accepted_by_driver), std::memory_order_relaxed);
-  rejected_.store(sum(e.counters.rejected_by_reason), std::memory_order_relaxed);
+  readings_.store(total_count(e.counters.accepted_by_driver), std::memory_order_relaxed);
+  rejected_.store(total_count(e.counters.rejected_by_reason), std::memory_order_relaxed);
   if (e.outcome.kind == PipelineOutcome::Kind::rejected && limiter_.would_allow("ingest", e.topic))
     limiter_.log(LogLevel::warn, "ingest", e.topic,
                  fmt::format("rejected message on '{}' ({} bytes): {}: {}", e.topic,

@@ -18,13 +18,13 @@
 #include "gateway/alert/alert.h"
 #include "gateway/config.h"
 #include "gateway/config_diff.h"
-#include "gateway/log.h"
 #include "gateway/observer.h"
 #include "gateway/status/alert_log.h"
 #include "gateway/status/http.h"
 #include "gateway/status/metrics.h"
 #include "gateway/status/server.h"
 #include "gateway/status/tail.h"
+#include "util/log.h"
 
 namespace edgegw {
 

@@ -3,8 +3,8 @@
 
 #include <fmt/format.h>
 
-#include "gateway/log.h"
 #include "util/coding.h"
+#include "util/log.h"
 
 #include <algorithm>
 
