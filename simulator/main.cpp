@@ -180,6 +180,8 @@ int main(int argc, char** argv) {
   score->add_option("--days", so.days, "days (default: from TRUTH.meta.json)");
   score->add_flag("--json", so.json, "JSON output");
   score->add_option("--false-out", so.false_out, "write every false care alert to FILE (TSV)");
+  score->add_option("--found-out", so.found_out,
+                    "write every injected incident and its first alert to FILE (TSV)");
 
   CLI11_PARSE(app, argc, argv);
   if (run->parsed()) return do_run(rf);

@@ -261,6 +261,7 @@ ScoreResult score(const ScoreInput& in) {
     // The first alert that could detect it at or after the onset, however late (care), and
     // whether it came within the window.
     std::optional<int64_t> first;
+    std::optional<Rule> first_rule;
     bool in_window = false;
     std::set<const ReceivedAlert*> candidates;
     for (const std::string* key : {&t.subject, &t.sensor})
@@ -270,9 +271,12 @@ ScoreResult score(const ScoreInput& in) {
       const edgegw::Alert& a = ra->alert;
       if (alert_matches(t, a)) in_window = true;
       const bool late_find = is_care(t.kind) && could_match(t, a) && a.detect_time_ms >= t.start_ms;
-      if ((alert_matches(t, a) || late_find) && (!first || a.detect_time_ms < *first))
+      if ((alert_matches(t, a) || late_find) && (!first || a.detect_time_ms < *first)) {
         first = a.detect_time_ms;
+        first_rule = a.rule;
+      }
     }
+    r.findings.push_back({t, first_rule, first.value_or(0), in_window});
     if (first) k.delays_min.push_back(static_cast<double>(*first - t.start_ms) / kMinuteMs);
     if (in_window)
       ++k.detected;
@@ -606,6 +610,20 @@ int score_command(const ScoreOptions& o) {
     }
     std::ofstream file(o.false_out, std::ios::trunc);
     if (!(file << tsv)) fmt::print(stderr, "fleetsim: cannot write {}\n", o.false_out);
+  }
+  if (!o.found_out.empty()) {
+    std::string tsv = "kind\tsubject\tsensor\tonset\trule\tdetect\tdelay_h\twithin_24h\n";
+    for (const IncidentFinding& f : r.findings) {
+      const bool found = f.rule.has_value();
+      tsv += fmt::format(
+          "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n", to_string(f.truth.kind), f.truth.subject,
+          f.truth.sensor, edgegw::format_iso8601_utc(f.truth.start_ms),
+          found ? rule_name(*f.rule) : "-", found ? edgegw::format_iso8601_utc(f.detect_ms) : "-",
+          found ? fmt::format("{:.2f}", (f.detect_ms - f.truth.start_ms) / 3.6e6) : "-",
+          f.in_window ? "yes" : "no");
+    }
+    std::ofstream file(o.found_out, std::ios::trunc);
+    if (!(file << tsv)) fmt::print(stderr, "fleetsim: cannot write {}\n", o.found_out);
   }
   if (o.json)
     fmt::print("{}\n", score_json(in, r));

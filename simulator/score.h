@@ -59,6 +59,14 @@ struct FalseAlert {
   size_t confounder = kNoConfounder;
 };
 
+// The first alert that found an injected incident (or none), for `score --found-out`.
+struct IncidentFinding {
+  TruthRecord truth;
+  std::optional<edgegw::Rule> rule;  // of the first matching alert, however late
+  int64_t detect_ms = 0;
+  bool in_window = false;
+};
+
 struct ScoreResult {
   double household_days = 0;
   size_t alerts = 0, duplicates = 0;
@@ -68,7 +76,8 @@ struct ScoreResult {
   int faults_injected = 0, faults_found = 0;
   std::vector<FalseAlert> false_care;  // care alerts that match nothing
   std::vector<ReceivedAlert> unmatched_maintenance;
-  std::vector<TruthRecord> missed;  // not found within the window
+  std::vector<TruthRecord> missed;        // not found within the window
+  std::vector<IncidentFinding> findings;  // one per injected incident, in truth order
   int baseline_alerts = 0, baseline_false = 0;
   int baseline_false_by[kActivities + 1] = {};
   double false_care_rate() const;      // per 1,000 household-days
@@ -103,6 +112,7 @@ struct ScoreOptions {
   std::optional<double> days;
   bool json = false;
   std::string false_out;  // every false care alert, one TSV line each (rule tuning)
+  std::string found_out;  // every injected incident with its first alert, one TSV line each
 };
 
 int score_command(const ScoreOptions& o);

@@ -19,6 +19,7 @@
 
 #include "drivers/timestamp.h"
 #include "gateway/detect/local_time.h"
+#include "gateway/detect/state_codec.h"
 
 namespace edgegw {
 
@@ -190,6 +191,9 @@ void Engine::raise(uint32_t idx, Alert a, std::vector<Alert>& out) {
   if (!(s.held & b)) dirty_[idx] = 1;
   s.held |= b;
   if ((s.open & b) || suppressed(idx, a)) return;
+  // W2 already sent for this silence (both released at once when a hold ends, as after a long
+  // absence): W1 would say less about the same silence; it stays held, not sent.
+  if (a.rule == Rule::W1 && (s.open & bit(AlertKind::NoWaterUse24h))) return;
   s.open |= b;
   dirty_[idx] = 1;
   if (a.rule == Rule::W1 && s.household != kNoHousehold) {
@@ -222,7 +226,8 @@ void Engine::clear(uint32_t idx, AlertKind kind, Rule rule, int64_t at_ms,
     default: break;
   }
   out.push_back(std::move(a));
-  if (rule == Rule::W1 && s.household != kNoHousehold) update_c1(s.household, idx, at_ms, out);
+  if ((rule == Rule::W1 || rule == Rule::W2) && s.household != kNoHousehold)
+    update_c1(s.household, idx, at_ms, out);
 }
 
 // C1 escalates W1: it holds while a meter of the household has W1 open, no door opened since
@@ -232,7 +237,9 @@ void Engine::update_c1(uint32_t hi, uint32_t meter, int64_t at_ms, std::vector<A
   HouseholdState& h = households_[hi];
   if (h.profile.doors.empty()) return;
   bool w1_open = false;
-  for (uint32_t m : h.meters) w1_open |= (sensors_[m].open & bit(AlertKind::NoWaterUse12h)) != 0;
+  for (uint32_t m : h.meters)  // W1, or the W2 that superseded it
+    w1_open |=
+        (sensors_[m].open & (bit(AlertKind::NoWaterUse12h) | bit(AlertKind::NoWaterUse24h))) != 0;
   // No door event since the last water use either: no sign of life at all.
   const int64_t silent_since = std::max(h.last_water_use_ms, h.last_door_activity_ms);
   const bool long_enough =
@@ -355,147 +362,19 @@ std::optional<SensorExplanation> Engine::explain_sensor(std::string_view id) con
   return e;
 }
 
-// --- checkpoints --------------------------------------------------------------------------
-// Sensor record: "s/<id>" -> version byte (3) + SensorState bytes (trivially copyable);
-// version 1 records (before the night-exit deadline and FlowState) and version 2 records
-// (before W3's slow run) load as the prefix.
-// Household record: "h/<id>" -> version byte, then fields in this order, each fixed-width
-// little-endian: last water use, its interval start, last movement's interval start, last and
-// previous door opening, away until (i64 each), c1 open (u8), openings since use (i32);
-// version 2 adds presence (u8), guest possible (u8), last sign of life, last return, outing
-// start, night exit, parity error (i64 each), and the learned model (HouseholdModel, byte arrays
-// and integers in declaration order, see put_model). Version 1 records (before the model) load with
-// a fresh model. Watermark: "w" -> int64.
+// --- checkpoints (their format: state_codec.h) ---------------------------------------------
 
 namespace {
-constexpr char kStateVersion = 3;
-constexpr char kHouseholdVersion = 2;
-
-struct Encoder {
-  std::string out;
-  template <typename Int>
-  void put(Int v) {
-    for (size_t i = 0; i < sizeof(Int); ++i)
-      out.push_back(static_cast<char>((static_cast<uint64_t>(v) >> (8 * i)) & 0xff));
-  }
-  void bytes(const uint8_t* p, size_t n) { out.append(reinterpret_cast<const char*>(p), n); }
-};
-
-struct Decoder {
-  std::string_view in;
-  bool ok = true;
-  template <typename Int>
-  Int get() {
-    if (in.size() < sizeof(Int)) {
-      ok = false;
-      return 0;
-    }
-    uint64_t v = 0;
-    for (size_t i = 0; i < sizeof(Int); ++i) v |= uint64_t{static_cast<uint8_t>(in[i])} << (8 * i);
-    in.remove_prefix(sizeof(Int));
-    return static_cast<Int>(v);
-  }
-  void bytes(uint8_t* p, size_t n) {
-    if (in.size() < n) {
-      ok = false;
-      return;
-    }
-    std::memcpy(p, in.data(), n);
-    in.remove_prefix(n);
-  }
-};
-
-void put_model(Encoder& e, const HouseholdModel& m) {
-  e.bytes(&m.slots[0][0], sizeof m.slots);
-  e.put(m.day_seen_bits);
-  e.put(m.newest_day);
-  e.put(m.days_seen);
-  e.bytes(m.outing_len, sizeof m.outing_len);
-  e.bytes(m.opening_hour, sizeof m.opening_hour);
-}
-
-void get_model(Decoder& d, HouseholdModel& m) {
-  d.bytes(&m.slots[0][0], sizeof m.slots);
-  m.day_seen_bits = d.get<uint32_t>();
-  m.newest_day = d.get<int64_t>();
-  m.days_seen = d.get<uint16_t>();
-  d.bytes(m.outing_len, sizeof m.outing_len);
-  d.bytes(m.opening_hour, sizeof m.opening_hour);
-}
-
 StateRecord household_record(const HouseholdState& h) {
-  Encoder e;
-  e.out.push_back(kHouseholdVersion);
-  e.put(h.last_water_use_ms);
-  e.put(h.last_water_use_from_ms);
-  e.put(h.last_any_use_from_ms);
-  e.put(h.last_door_activity_ms);
-  e.put(h.prev_door_activity_ms);
-  e.put(h.profile.away_until_ms);
-  e.put(static_cast<uint8_t>(h.c1_open));
-  e.put(h.openings_since_use);
-  e.put(static_cast<uint8_t>(h.presence));
-  e.put(static_cast<uint8_t>(h.guest_possible));
-  e.put(h.last_sign_ms);
-  e.put(h.last_return_ms);
-  e.put(h.outing_start_ms);
-  e.put(h.night_exit_ms);
-  e.put(h.parity_error_ms);
-  put_model(e, h.model);
-  return {"h/" + h.profile.id, std::move(e.out)};
-}
-
-// Restores a household record of version 1 or 2; false when it does not parse.
-bool load_household(std::string_view value, HouseholdState& h) {
-  if (value.empty() || (value[0] != 1 && value[0] != kHouseholdVersion)) return false;
-  const int version = value[0];
-  Decoder d{value.substr(1)};
-  HouseholdState r;
-  r.last_water_use_ms = d.get<int64_t>();
-  r.last_water_use_from_ms = d.get<int64_t>();
-  r.last_any_use_from_ms = d.get<int64_t>();
-  r.last_door_activity_ms = d.get<int64_t>();
-  r.prev_door_activity_ms = d.get<int64_t>();
-  const int64_t away = d.get<int64_t>();
-  if (version == 1)
-    d.get<uint64_t>();  // c1 (u8) + padding + openings (i32): memcpy layout
-  else {
-    r.c1_open = d.get<uint8_t>() != 0;
-    r.openings_since_use = d.get<int32_t>();
-    const auto presence = d.get<uint8_t>();
-    if (presence > static_cast<uint8_t>(Presence::unsure)) return false;
-    r.presence = presence == static_cast<uint8_t>(Presence::out) ? Presence::out : Presence::home;
-    r.guest_possible = d.get<uint8_t>() != 0;
-    r.last_sign_ms = d.get<int64_t>();
-    r.last_return_ms = d.get<int64_t>();
-    r.outing_start_ms = d.get<int64_t>();
-    r.night_exit_ms = d.get<int64_t>();
-    r.parity_error_ms = d.get<int64_t>();
-    get_model(d, r.model);
-  }
-  if (!d.ok || !d.in.empty()) return false;
-  if (version == 1) {  // the memcpy'd struct: c1 at byte 48, openings at 52
-    r.c1_open = value[1 + 48] != 0;
-    std::memcpy(&r.openings_since_use, value.data() + 1 + 52, sizeof(int32_t));
-    r.last_sign_ms = std::max(r.last_water_use_ms, r.last_door_activity_ms);
-  }
-  r.profile = std::move(h.profile);
-  r.profile.away_until_ms = away;
-  r.meters = std::move(h.meters);
-  r.doors = std::move(h.doors);
-  h = std::move(r);
-  return true;
+  return {"h/" + h.profile.id, encode_household_state(h)};
 }
 }  // namespace
 
 void Engine::records_for(std::string_view sensor_id, std::vector<StateRecord>& out) const {
-  static_assert(std::is_trivially_copyable_v<SensorState>);
   auto it = index_.find(sensor_id);
   if (it == index_.end()) return;
   const SensorState& s = sensors_[it->second];
-  std::string value(1 + sizeof(SensorState), kStateVersion);
-  std::memcpy(value.data() + 1, &s, sizeof s);
-  out.push_back({"s/" + std::string(sensor_id), std::move(value)});
+  out.push_back({"s/" + std::string(sensor_id), encode_sensor_state(s)});
   if (s.household != kNoHousehold) {
     const HouseholdState& h = households_[s.household];
     out.push_back(household_record(h));
@@ -515,9 +394,7 @@ std::vector<StateRecord> Engine::take_dirty_records() {
   for (uint32_t hi : dirty_households_) out.push_back(household_record(households_[hi]));
   dirty_households_.clear();
   if (watermark_dirty_) {
-    std::string v(sizeof watermark_ms_, '\0');
-    std::memcpy(v.data(), &watermark_ms_, sizeof watermark_ms_);
-    out.push_back({"w", std::move(v)});
+    out.push_back({"w", encode_watermark(watermark_ms_)});
     watermark_dirty_ = false;
   }
   return out;
@@ -541,26 +418,21 @@ void Engine::restart_windows(int64_t from_ms) {
   }
 }
 
-void Engine::load_record(std::string_view key, std::string_view value) {
-  if (key == "w" && value.size() == sizeof(int64_t)) {
-    std::memcpy(&watermark_ms_, value.data(), sizeof(int64_t));
-    return;
+std::string Engine::load_record(std::string_view key, std::string_view value) {
+  std::string error;
+  if (key == "w") {
+    if (auto wm = decode_watermark(value)) {
+      watermark_ms_ = *wm;
+      return {};
+    }
+    return fmt::format("checkpoint record w: a watermark of {} bytes, expected 8", value.size());
   }
-  // Version 1 had three deadline kinds: its record is the same bytes minus the last one;
-  // version 2 had no slow run: the bytes before it (its steady run carries on as before).
-  constexpr size_t kV1Size = offsetof(SensorState, night_exit_due);
-  constexpr size_t kV2Size = offsetof(SensorState, slow_since_ms);
-  const bool v3 = value.size() == 1 + sizeof(SensorState) && value[0] == kStateVersion;
-  const bool v2 = value.size() == 1 + kV2Size && value[0] == 2;
-  const bool v1 = value.size() == 1 + kV1Size && value[0] == 1;
-  if (key.starts_with("s/") && (v1 || v2 || v3)) {
-    SensorState s;
-    std::memcpy(&s, value.data() + 1, value.size() - 1);
+  if (key.starts_with("s/")) {
+    std::optional<SensorState> loaded = decode_sensor_state(value, error);
+    if (!loaded) return fmt::format("checkpoint record {}: {}", key, error);
+    SensorState& s = *loaded;
     const uint32_t idx = index_of(key.substr(2), s.kind);
-    const uint32_t household = sensors_[idx].household;
-    s.household = household;  // from today's inventory, not the checkpoint's
-    for (auto& due : s.scheduled_due) due = 0;
-    s.night_exit_due = 0;
+    s.household = sensors_[idx].household;  // from today's inventory, not the checkpoint's
     sensors_[idx] = s;
     dirty_[idx] = 0;
     // Re-arm the deadlines this state implies.
@@ -574,13 +446,16 @@ void Engine::load_record(std::string_view key, std::string_view value) {
     if (const int64_t due = silence_due(s)) schedule(idx, DeadlineKind::sensor_silent, due);
   } else if (key.starts_with("h/")) {
     auto it = household_index_.find(key.substr(2));
-    if (it == household_index_.end()) return;
+    if (it == household_index_.end()) return {};  // no longer in the inventory
     HouseholdState& h = households_[it->second];
-    if (load_household(value, h) && h.last_sign_ms) note_sign_of_life(h, h.last_sign_ms);
+    if (!decode_household_state(value, h, error))
+      return fmt::format("checkpoint record {}: {}", key, error);
+    if (h.last_sign_ms) note_sign_of_life(h, h.last_sign_ms);
     if (h.night_exit_ms != 0)
       for (uint32_t door : h.doors)
         schedule(door, DeadlineKind::night_exit, night_exit_confirm_ms(h, h.night_exit_ms));
   }
+  return {};
 }
 
 }  // namespace edgegw

@@ -122,7 +122,9 @@ class Engine {
   // Checkpoint: records of everything changed since the last call (sensors, households,
   // watermark); and restoring from such records at start.
   std::vector<StateRecord> take_dirty_records();
-  void load_record(std::string_view key, std::string_view value);
+  // Returns why a record was not loaded (it names the record), or empty; the sensor or
+  // household it was for starts afresh (state_codec.h: the format and its versions).
+  std::string load_record(std::string_view key, std::string_view value);
   // After a power cut lost the state written since `from_ms` (the checkpoint's time plus the
   // sync interval): every no-activity window (W1/W2 anchors, the door's last opening for
   // D1/D2) restarts there, so that an activity the cut erased cannot leave a stale start to

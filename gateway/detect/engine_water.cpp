@@ -93,7 +93,32 @@ void Engine::water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& o
 
   if (h && sign_of_life) household_water_use(s.household, previous_time, t);
 
-  // W1 / W2.
+  // W2 / W1.
+  const bool w2_quiet =
+      quiet_window(w.w2, t, total, rules_.w2_threshold_m3, rules_.w2_window_s, sign_of_life);
+  // The door keeps being used (several openings since the last use, one in the last 12 h), yet
+  // no water for 24 h: more likely a stuck register than a person in need.
+  // Or: unchanged for 72 h while the door opened twice in the last 24 h (someone is back and
+  // going about; a single return from a trip is not enough).
+  const bool door_recent = h && h->last_door_activity_ms > t - 12 * kHourMs;
+  const bool comes_and_goes =
+      door_recent && (h->openings_since_use >= rules_.s2_stuck_min_openings ||
+                      (t - w.last_change_ms >= rules_.s2_stuck_register_s * 1000 &&
+                       h->prev_door_activity_ms > t - kDayMs));
+  if (w2_quiet && comes_and_goes)
+    raise(idx,
+          make(idx, Rule::S2, AlertKind::StuckRegister, Audience::Maintenance, Severity::Warning,
+               w.last_change_ms, t, 0, 0, rules_.w2_window_s),
+          out);
+  if (w2_quiet)
+    raise(idx,
+          make(idx, Rule::W2, AlertKind::NoWaterUse24h, Audience::Care, Severity::High,
+               w.w2.anchor_time_ms, t, total - w.w2.anchor_total_m3, rules_.w2_threshold_m3,
+               rules_.w2_window_s),
+          out);
+  else
+    clear(idx, AlertKind::NoWaterUse24h, Rule::W2, t, out);
+  // W1 (after W2: a W2 already open supersedes W1, see raise()).
   const bool w1_quiet =
       quiet_window(w.w1, t, total, rules_.w1_threshold_m3, rules_.w1_window_s, sign_of_life);
   if (h && w.w1.anchor_time_ms > h->last_water_use_ms && !w1_quiet && !first) {
@@ -124,31 +149,8 @@ void Engine::water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& o
           out);
   else if (!w1_quiet)
     clear(idx, AlertKind::NoWaterUse12h, Rule::W1, t, out);
-  if (h && (s.open & bit(AlertKind::NoWaterUse12h))) update_c1(s.household, idx, t, out);
-  const bool w2_quiet =
-      quiet_window(w.w2, t, total, rules_.w2_threshold_m3, rules_.w2_window_s, sign_of_life);
-  // The door keeps being used (several openings since the last use, one in the last 12 h), yet
-  // no water for 24 h: more likely a stuck register than a person in need.
-  // Or: unchanged for 72 h while the door opened twice in the last 24 h (someone is back and
-  // going about; a single return from a trip is not enough).
-  const bool door_recent = h && h->last_door_activity_ms > t - 12 * kHourMs;
-  const bool comes_and_goes =
-      door_recent && (h->openings_since_use >= rules_.s2_stuck_min_openings ||
-                      (t - w.last_change_ms >= rules_.s2_stuck_register_s * 1000 &&
-                       h->prev_door_activity_ms > t - kDayMs));
-  if (w2_quiet && comes_and_goes)
-    raise(idx,
-          make(idx, Rule::S2, AlertKind::StuckRegister, Audience::Maintenance, Severity::Warning,
-               w.last_change_ms, t, 0, 0, rules_.w2_window_s),
-          out);
-  if (w2_quiet)
-    raise(idx,
-          make(idx, Rule::W2, AlertKind::NoWaterUse24h, Audience::Care, Severity::High,
-               w.w2.anchor_time_ms, t, total - w.w2.anchor_total_m3, rules_.w2_threshold_m3,
-               rules_.w2_window_s),
-          out);
-  else
-    clear(idx, AlertKind::NoWaterUse24h, Rule::W2, t, out);
+  if (h && (s.open & (bit(AlertKind::NoWaterUse12h) | bit(AlertKind::NoWaterUse24h))))
+    update_c1(s.household, idx, t, out);
 
   // W3: continuous flow: a steady run (a leak), or a fast one (a tap left running).
   if (!first && previous_time != 0) w3_flow(idx, previous_time, previous, used, after_gap, out);

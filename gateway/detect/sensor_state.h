@@ -1,6 +1,6 @@
 // sensor_state.h: what the detector remembers about one sensor: plain structs per sensor
-// family plus device health. These are checkpointed to RocksDB as they are (see checkpoint.h),
-// so they hold only trivially copyable fields.
+// family plus device health. Checkpointed field by field, only the sensor's own kind
+// (state_codec.h: a field added here is added there, with a new record version).
 #pragma once
 
 #include <cstdint>
@@ -80,11 +80,10 @@ struct SensorState {
   FacadeState facade;
   HealthState health;
   int64_t scheduled_due[3] = {0, 0, 0};  // pending deadline per DeadlineKind (0 = none) ...
-  // Added by checkpoint version 2: a version 1 record is the bytes before these.
   int64_t night_exit_due = 0;  // ... and for DeadlineKind::night_exit
-  FlowState flow;              // pending deadline per DeadlineKind (0 = none)
-  // Added by checkpoint version 3: W3's long run (rising in every report at the slow-leak rate
-  // at least), beside the steady run in WaterState (0 = none).
+  FlowState flow;              // W3's current run (water meters)
+  // W3's long run (rising in every report at the slow-leak rate at least), beside the steady
+  // run in WaterState (0 = none).
   int64_t slow_since_ms = 0;
   double slow_since_total = 0;
 };

@@ -3,17 +3,32 @@
 
 #include <memory>
 
+#include <fmt/format.h>
 #include <rocksdb/write_batch.h>
+
+#include "util/log.h"
 
 namespace edgegw {
 
+namespace {
+constexpr size_t kRefusalsLogged = 5;
+}  // namespace
+
 size_t restore_engine_state(Db& db, Engine& engine) {
   std::unique_ptr<rocksdb::Iterator> it(db.db->NewIterator(rocksdb::ReadOptions(), db.state));
-  size_t n = 0;
+  size_t n = 0, refused = 0;
   // Households ("h/") are restored before sensors ("s/") by key order; the watermark ("w") last.
-  for (it->SeekToFirst(); it->Valid(); it->Next(), ++n)
-    engine.load_record(it->key().ToStringView(), it->value().ToStringView());
+  for (it->SeekToFirst(); it->Valid(); it->Next(), ++n) {
+    const std::string error =
+        engine.load_record(it->key().ToStringView(), it->value().ToStringView());
+    if (error.empty()) continue;
+    if (++refused <= kRefusalsLogged) log_warn("state", error + "; starting it afresh");
+  }
   check(it->status(), "reading the detector state");
+  if (refused > kRefusalsLogged)
+    log_warn("state", fmt::format("{} checkpoint records could not be read ({} shown above); "
+                                  "their sensors and households start afresh",
+                                  refused, kRefusalsLogged));
   return n;
 }
 

@@ -1,5 +1,5 @@
 // test_rules_household.cpp: door rules, water + door fusion (C1), away mode, quiet hours across
-// midnight, device health, facade patches, and state surviving a checkpoint round trip.
+// midnight, device health, facade patches (checkpoint round trips: test_state_codec.cpp).
 #include <doctest/doctest.h>
 
 #include <cstddef>
@@ -58,6 +58,29 @@ TEST_CASE("away mode holds care alerts - ending it inside the window lets them t
   CHECK(h.count(Rule::C1) == 1);
 }
 
+TEST_CASE("a hold that ends after 24 h of silence sends W2 alone: one alert, not W1 and W2") {
+  Home h;
+  REQUIRE(h.engine.set_away("hh-1", kT0 + 60 * kHour));
+  h.water(kT0, 0.02);
+  h.quiet(kT0 + 15 * kMin, kT0 + 59 * kHour);
+  CHECK(h.alerts.empty());
+  h.quiet(kT0 + 60 * kHour, kT0 + 61 * kHour);
+  CHECK(h.count(Rule::W2) == 1);
+  CHECK(h.count(Rule::W1) == 0);  // the 24-h alert already says it
+  CHECK(h.count(Rule::C1) == 1);  // and C1 escalates it as it would W1
+  h.water(kT0 + 61 * kHour + 15 * kMin, 0.01);
+  CHECK(h.count(Rule::W2, AlertState::Cleared) == 1);
+  CHECK(h.count(Rule::W1, AlertState::Cleared) == 0);  // never sent, never cleared
+  CHECK(h.count(Rule::C1, AlertState::Cleared) == 1);
+}
+
+TEST_CASE("a silence at home still escalates: W1 at 12 h, then W2 at 24 h") {
+  Home h;
+  h.water(kT0 + 8 * kHour, 0.02);  // 08:00 local
+  h.quiet(kT0 + 8 * kHour + 15 * kMin, kT0 + 33 * kHour);
+  CHECK(h.count(Rule::W1) == 1);
+  CHECK(h.count(Rule::W2) == 1);
+}
 TEST_CASE("D3 night exit across midnight, once per night - a late return is not one") {
   Home h;
   int64_t clock = kT0 + 21 * kHour;  // the meter reports every 15 min up to `t`
@@ -190,47 +213,6 @@ TEST_CASE(
   for (int i = 0; i < 3; ++i)
     facade(kT0 + kDay + 10 * kHour + i * 5 * kMin, FacadePhase::heating, 1.5f);
   CHECK(h.count(Rule::F2) == 1);
-}
-
-TEST_CASE("state survives a checkpoint: a restart mid-quiet-period alerts at the same time, once") {
-  std::vector<StateRecord> records;
-  Home before;
-  before.door(kT0 + 8 * kHour, false);
-  before.door(kT0 + 8 * kHour + kMin, true);
-  before.water(kT0 + 8 * kHour + 45 * kMin);
-  before.water(kT0 + 9 * kHour, 0.02);
-  before.quiet(kT0 + 9 * kHour + 15 * kMin, kT0 + 15 * kHour);
-  CHECK(before.alerts.empty());
-  records = before.engine.take_dirty_records();
-  CHECK(before.engine.take_dirty_records().empty());
-
-  Home after;
-  for (const auto& rec : records) after.engine.load_record(rec.key, rec.value);
-  after.total = before.total;
-  after.quiet(kT0 + 15 * kHour + 15 * kMin, kT0 + 23 * kHour);
-  REQUIRE(after.count(Rule::W1) == 1);
-  CHECK(after.alerts.front().event_time_ms == kT0 + 9 * kHour);
-  CHECK(after.alerts.front().detect_time_ms == kT0 + 21 * kHour);
-}
-
-TEST_CASE("a checkpoint written before W3's slow run (version 2) still loads") {
-  Home before;
-  before.water(kT0 + 9 * kHour, 0.02);
-  before.quiet(kT0 + 9 * kHour + 15 * kMin, kT0 + 15 * kHour);
-  Home after;
-  for (auto rec : before.engine.take_dirty_records()) {
-    if (rec.key.starts_with("s/")) {  // the same bytes as version 2 wrote them
-      rec.value.resize(1 + offsetof(SensorState, slow_since_ms));
-      rec.value[0] = 2;
-    }
-    after.engine.load_record(rec.key, rec.value);
-  }
-  REQUIRE(after.engine.sensor("wm-1") != nullptr);
-  CHECK(after.engine.sensor("wm-1")->water.w1.anchor_time_ms == kT0 + 9 * kHour);
-  CHECK(after.engine.sensor("wm-1")->slow_since_ms == 0);
-  after.total = before.total;
-  after.quiet(kT0 + 15 * kHour + 15 * kMin, kT0 + 21 * kHour);
-  CHECK(after.count(Rule::W1) == 1);
 }
 
 TEST_CASE("a door opened after the last use, then any water at all: home, so a fall is found") {
