@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 
 #include "drivers/timestamp.h"
-#include "gateway/log.h"
+#include "util/log.h"
 #include "gateway/store/state_store.h"
 
 namespace edgegw {
@@ -18,7 +18,6 @@ Gateway::Gateway(const Config& config)
       dead_letters_(*db_, config.deadletter_max_entries),
       pipeline_(config_, &dead_letters_),
       live_config_(config_),
-      status_service_(*this, config_, dead_letters_),
       uplink_(config_, outbox_),
       ingest_(config_, [this](const std::string& topic, const std::string& payload) {
         handle_message(topic, payload);
@@ -46,8 +45,12 @@ Gateway::~Gateway() {
   stop();
 }
 
+void Gateway::set_observer(GatewayObserver* observer) {
+  std::lock_guard lock(mu_);
+  observer_ = observer;
+}
+
 void Gateway::start() {
-  status_service_.start();
   uplink_.start();
   ingest_.start();
   ticker_ = std::thread([this] { tick_loop(); });
@@ -79,7 +82,6 @@ void Gateway::stop() {
     stopped_ = true;
   }
   uplink_.stop();
-  status_service_.stop();
 }
 
 // The one commit path, under mu_, after every message and every tick, before the broker's
@@ -144,7 +146,7 @@ void Gateway::write(std::vector<Alert>& alerts, const std::vector<StateRecord>& 
     fault_.reach("alerts.after_write");
     last_sync_ = t0;
     unsynced_ = false;
-    status_service_.after_store(alerts, std::chrono::steady_clock::now() - t0);
+    if (observer_) observer_->on_stored(alerts, std::chrono::steady_clock::now() - t0);
     alerts.clear();
     uplink_.notify();
     return;
@@ -207,9 +209,10 @@ void Gateway::handle_message(std::string_view topic, std::string_view payload) {
   std::lock_guard lock(mu_);
   const auto t0 = std::chrono::steady_clock::now();
   try {
-    pipeline_.handle(topic, payload, arrival, alerts_);
-    status_service_.after_message(topic, payload, pipeline_.counters(),
-                                  std::chrono::steady_clock::now() - t0);
+    pipeline_.handle(topic, payload, arrival, alerts_, observer_ ? &outcome_ : nullptr);
+    if (observer_)
+      observer_->on_message(MessageEvent{topic, payload, outcome_, pipeline_.counters(),
+                                         std::chrono::steady_clock::now() - t0});
     commit(alerts_);
   } catch (const std::exception& e) {
     // Nothing may escape into Paho's thread (std::terminate, then the same message again).
@@ -247,7 +250,7 @@ ReloadResult Gateway::reload(const Config& next) {
   } catch (const std::exception& e) {
     result.error = e.what();
   }
-  status_service_.after_reload(live_config_, result);
+  if (observer_) observer_->on_reload(live_config_, result);
   return result;
 }
 
@@ -255,7 +258,7 @@ void Gateway::reload_refused(const std::string& error) {
   std::lock_guard lock(mu_);
   ReloadResult result;
   result.error = error;
-  status_service_.after_reload(live_config_, result);
+  if (observer_) observer_->on_reload(live_config_, result);
 }
 
 bool Gateway::set_away(std::string_view household, int64_t until_ms) {

@@ -1,6 +1,7 @@
 // gateway.h: the running gateway: wires ingest -> pipeline (decode, detect) -> outbox -> uplink
 // around one RocksDB database; ticks every second (event time in wall-clock mode, and the retry
-// of writes a storage error held back).
+// of writes a storage error held back). It reports what happens to an observer (observer.h).
+// Status queries read through status(), inspect(), config(), outbox() and dead_letters().
 #pragma once
 
 #include <map>
@@ -10,15 +11,16 @@
 #include <vector>
 
 #include "gateway/config.h"
+#include "gateway/config_diff.h"
 #include "gateway/ingest/ingest.h"
 #include "gateway/ingest/pipeline.h"
-#include "gateway/status/config_diff.h"
-#include "gateway/status/service.h"
+#include "gateway/observer.h"
 #include "gateway/store/db.h"
 #include "gateway/store/deadletters.h"
 #include "gateway/store/fault.h"
 #include "gateway/store/outbox.h"
 #include "gateway/uplink/uplink.h"
+#include "util/log.h"
 #include "util/time.h"  // wall_clock_ms
 
 namespace edgegw {
@@ -52,6 +54,10 @@ class Gateway {
   Gateway(const Gateway&) = delete;
   Gateway& operator=(const Gateway&) = delete;
 
+  // The observer of messages, stored alerts and reloads (the status service); null for none.
+  // Set it before start() and clear it before the observer goes.
+  void set_observer(GatewayObserver* observer);
+
   void start();  // connects to both brokers (retrying in the background)
   void stop();   // stops ingest first, then ticks and the uplink; state stays on disk
 
@@ -61,7 +67,7 @@ class Gateway {
   GatewayStatus status() const;
 
   // Config reload (SIGHUP): applies rules, inventory and log limits live, keeping all detector
-  // state; reports the changed keys that need a restart (see gateway/status/config_diff.h).
+  // state; reports the changed keys that need a restart (see gateway/config_diff.h).
   ReloadResult reload(const Config& next);
   // A new config file was refused (it did not load); counted and shown by `edgegw status`.
   void reload_refused(const std::string& error);
@@ -107,7 +113,8 @@ class Gateway {
   std::map<std::string, std::string> page_cache_;  // EDGEGW_LOSE_UNSYNCED only (fault.h)
   FaultPoints fault_;
   Config live_config_;  // config_ plus live reloads; guarded by mu_
-  StatusService status_service_;
+  GatewayObserver* observer_ = nullptr;  // guarded by mu_
+  PipelineOutcome outcome_;              // reused per message, for the observer; guarded by mu_
   Uplink uplink_;
   Ingest ingest_;
   std::mutex tick_mu_;

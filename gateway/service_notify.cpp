@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 
 #include "gateway/gateway.h"
-#include "gateway/log.h"
+#include "util/log.h"
 
 namespace edgegw {
 

@@ -12,11 +12,11 @@
 #include <simdjson.h>
 
 #include "drivers/timestamp.h"
-#include "util/json.h"
 #include "gateway/alert/alert_codec.h"
 #include "simulator/alert_file.h"
 #include "simulator/listen.h"
 #include "simulator/sim_config.h"
+#include "util/json.h"
 
 namespace fleetsim {
 

@@ -1,6 +1,6 @@
 // cmd_run.cpp: `edgegw run`: load config, start the gateway, wait for signals. SIGHUP reloads
 // the config file: a file that does not load is refused with the reason and the running config
-// stays; otherwise the live parts apply (see gateway/status/config_diff.h) keeping all state.
+// stays; otherwise the live parts apply (see gateway/config_diff.h) keeping all state.
 // Under systemd it notifies readiness and feeds the watchdog (gateway/service_notify.h).
 #include <csignal>
 #include <fstream>
@@ -12,8 +12,9 @@
 #include "gateway/cli/commands.h"
 #include "gateway/config.h"
 #include "gateway/gateway.h"
-#include "gateway/log.h"
 #include "gateway/service_notify.h"
+#include "gateway/status/service.h"
+#include "util/log.h"
 
 namespace edgegw {
 
@@ -104,6 +105,19 @@ int cmd_run(const RunOptions& opts) {
 
   try {
     Gateway gateway(config);
+    // The status service observes the gateway; it serves before the brokers connect.
+    StatusService status(gateway, config);
+    gateway.set_observer(&status);
+    // However this scope ends, the gateway stops (its last commit may still report to the
+    // status service) and lets go of the observer before the status service goes.
+    struct StopGatewayFirst {
+      Gateway& gateway;
+      ~StopGatewayFirst() {
+        gateway.stop();
+        gateway.set_observer(nullptr);
+      }
+    } stop_gateway_first{gateway};
+    status.start();
     gateway.start();
     log_info("gateway", fmt::format("{} running: ingest {}, uplink {} topic {}, data {}, clock {}",
                                     config.gateway_id, config.ingest.url, config.uplink.broker.url,

@@ -31,17 +31,7 @@ std::string offline_status_json(const Target& t, const std::string& why) {
   w.key("running").value(false).key("healthy").value(false);
   w.key("problems").begin_array().value(why).end_array();
   const DiskUsage disk = disk_usage(t.data_dir);
-  w.key("disk")
-      .begin_object()
-      .key("data_dir")
-      .value(t.data_dir)
-      .key("db_bytes")
-      .value(disk.db_bytes)
-      .key("free_bytes")
-      .value(disk.free_bytes)
-      .key("total_bytes")
-      .value(disk.total_bytes)
-      .end_object();
+  disk_usage_json(w, t.data_dir, disk);
   if (std::filesystem::exists(std::filesystem::path(t.data_dir) / "db")) {
     try {
       auto db = open_db_read_only(t.data_dir);

@@ -59,6 +59,22 @@ std::optional<simdjson::dom::element> parse(simdjson::dom::parser& parser,
   return doc;
 }
 
+// Prints the body as it is (--json), or parsed, through `render`; returns the exit code.
+template <typename Render>
+int print_body(const CommonOptions& opts, const std::optional<std::string>& body, int rc,
+               Render render) {
+  if (!body) return rc;
+  if (opts.json) {
+    std::cout << *body << "\n";
+    return kExitOk;
+  }
+  simdjson::dom::parser parser;
+  auto doc = parse(parser, *body);
+  if (!doc) return kExitProblem;
+  render(*doc);
+  return kExitOk;
+}
+
 }  // namespace
 
 int cmd_outbox(const CommonOptions& opts, int limit) {
@@ -77,26 +93,19 @@ int cmd_outbox(const CommonOptions& opts, int limit) {
         return w.take();
       },
       rc);
-  if (!body) return rc;
-  if (opts.json) {
-    std::cout << *body << "\n";
-    return kExitOk;
-  }
-  simdjson::dom::parser parser;
-  auto doc = parse(parser, *body);
-  if (!doc) return kExitProblem;
-  print_fields(std::cout, (*doc)["report"].value());
-  std::cout << "\noldest waiting alerts:\n";
-  print_object_table(std::cout, (*doc)["oldest"].value(),
-                     {{"ID", "id"},
-                      {"DETECTED", "detect_time"},
-                      {"RULE", "rule"},
-                      {"STATE", "state"},
-                      {"SEVERITY", "severity"},
-                      {"AUDIENCE", "audience"},
-                      {"SUBJECT", "subject"},
-                      {"SENSOR", "sensor"}});
-  return kExitOk;
+  return print_body(opts, body, rc, [](simdjson::dom::element doc) {
+    print_fields(std::cout, doc["report"].value());
+    std::cout << "\noldest waiting alerts:\n";
+    print_object_table(std::cout, doc["oldest"].value(),
+                       {{"ID", "id"},
+                        {"DETECTED", "detect_time"},
+                        {"RULE", "rule"},
+                        {"STATE", "state"},
+                        {"SEVERITY", "severity"},
+                        {"AUDIENCE", "audience"},
+                        {"SUBJECT", "subject"},
+                        {"SENSOR", "sensor"}});
+  });
 }
 
 int cmd_deadletters(const CommonOptions& opts, int limit) {
@@ -110,22 +119,15 @@ int cmd_deadletters(const CommonOptions& opts, int limit) {
         return deadletters_json(last, all.size());
       },
       rc);
-  if (!body) return rc;
-  if (opts.json) {
-    std::cout << *body << "\n";
-    return kExitOk;
-  }
-  simdjson::dom::parser parser;
-  auto doc = parse(parser, *body);
-  if (!doc) return kExitProblem;
-  print_object_table(std::cout, (*doc)["dead_letters"].value(),
-                     {{"TIME", "time"},
-                      {"REASON", "reason"},
-                      {"TOPIC", "topic"},
-                      {"BYTES", "payload_size"},
-                      {"DETAIL", "detail"}});
-  std::cout << fmt::format("\n{} dead letters kept\n", field_text(*doc, "count"));
-  return kExitOk;
+  return print_body(opts, body, rc, [](simdjson::dom::element doc) {
+    print_object_table(std::cout, doc["dead_letters"].value(),
+                       {{"TIME", "time"},
+                        {"REASON", "reason"},
+                        {"TOPIC", "topic"},
+                        {"BYTES", "payload_size"},
+                        {"DETAIL", "detail"}});
+    std::cout << fmt::format("\n{} dead letters kept\n", field_text(doc, "count"));
+  });
 }
 
 }  // namespace edgegw

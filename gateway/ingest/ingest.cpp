@@ -5,8 +5,8 @@
 
 #include <fmt/format.h>
 
-#include "gateway/log.h"
 #include "gateway/mqtt/mqtt_options.h"
+#include "util/log.h"
 
 namespace edgegw {
 

@@ -39,43 +39,59 @@ std::string_view sensor_of_topic(std::string_view topic) {
 }
 
 void Pipeline::reject(std::string_view topic, std::string_view payload, int64_t arrival_ms,
-                      const DecodeError& error, std::vector<Alert>& alerts) {
+                      DecodeError error, std::vector<Alert>& alerts, PipelineOutcome* outcome) {
   ++counters_.rejected_by_reason[static_cast<size_t>(error.code)];
   const size_t before = alerts.size();
   engine_.on_rejected(sensor_of_topic(topic), arrival_ms, alerts);
   counters_.alerts += alerts.size() - before;
   if (dead_letters_)
     dead_letters_->add(arrival_ms, topic, to_string(error.code), error.detail, payload);
+  if (outcome) {
+    outcome->kind = PipelineOutcome::Kind::rejected;
+    outcome->reason = to_string(error.code);
+    outcome->detail = std::move(error.detail);
+  }
 }
 
 void Pipeline::handle(std::string_view topic, std::string_view payload, int64_t arrival_ms,
-                      std::vector<Alert>& alerts) {
+                      std::vector<Alert>& alerts, PipelineOutcome* outcome) {
   ++counters_.messages;
+  if (outcome) {
+    outcome->kind = PipelineOutcome::Kind::reading;
+    outcome->driver.reset();
+    outcome->reason = {};
+    outcome->detail.clear();
+  }
   const int64_t arrival = arrival_ms != 0 ? arrival_ms : engine_.watermark_ms();
   auto driver = route_topic(routes_, topic);
   if (!driver) {
     reject(topic, payload, arrival,
            DecodeError{DecodeErrorCode::no_route, fmt::format("no route for topic '{}'", topic)},
-           alerts);
+           alerts, outcome);
     return;
   }
+  if (outcome) outcome->driver = driver;
   Reading reading;
   DecodeStatus status = decode_with(*driver, topic, payload, limits_, scratch_, reading, drivers_);
   if (!status) status = validate_reading(reading, arrival, limits_);
   if (!status && arrival_ms != 0)
     status = check_clock_ahead(reading, arrival_ms, max_clock_ahead_ms_);
   if (status) {
-    reject(topic, payload, arrival, *status, alerts);
+    reject(topic, payload, arrival, std::move(*status), alerts, outcome);
     return;
   }
+  if (outcome) outcome->reading = reading;
   if (engine_.sensor_count() >= max_sensors_ && !engine_.sensor(reading.sensor_id)) {
     ++counters_.sensor_limit;
-    if (dead_letters_)
-      dead_letters_->add(arrival, topic, "sensor_limit",
-                         fmt::format("new sensor '{}' refused: the table is full (limits."
-                                     "max_sensors = {})",
-                                     reading.sensor_id, max_sensors_),
-                         payload);
+    std::string detail = fmt::format(
+        "new sensor '{}' refused: the table is full (limits.max_sensors = {})", reading.sensor_id,
+        max_sensors_);
+    if (dead_letters_) dead_letters_->add(arrival, topic, "sensor_limit", detail, payload);
+    if (outcome) {
+      outcome->kind = PipelineOutcome::Kind::sensor_limit;
+      outcome->reason = "sensor_limit";
+      outcome->detail = std::move(detail);
+    }
     return;
   }
   ++counters_.accepted_by_driver[static_cast<size_t>(*driver)];

@@ -5,6 +5,8 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -29,6 +31,28 @@ struct PipelineCounters {
   uint64_t without_register = 0;   // accepted meter reports with no register (sign of life only)
 };
 
+// The total of a per-driver or per-reason count.
+template <size_t N>
+uint64_t total_count(const std::array<uint64_t, N>& counts) {
+  uint64_t n = 0;
+  for (uint64_t v : counts) n += v;
+  return n;
+}
+
+// What became of one message (Pipeline::handle), for observers (gateway/observer.h).
+struct PipelineOutcome {
+  enum class Kind : uint8_t {
+    reading,       // decoded, validated and handed to the detector
+    rejected,      // refused: `reason` (a DecodeErrorCode name) and `detail`; a dead letter
+    sensor_limit,  // decoded, but a new sensor while the table is full; a dead letter
+  };
+  Kind kind = Kind::reading;
+  std::optional<DriverId> driver;  // the driver the topic routes to (none: no_route)
+  Reading reading;                 // reading and sensor_limit; views valid until the next message
+  std::string_view reason;         // rejected and sensor_limit
+  std::string detail;              // rejected and sensor_limit
+};
+
 // Wall-clock mode: a reading more than `max_ahead_ms` ahead of `wall_ms` is in the future
 // (bad_timestamp), whatever the drivers' own skew limit allows. `edgegw parse` judges the same.
 DecodeStatus check_clock_ahead(const Reading& r, int64_t wall_ms, int64_t max_ahead_ms);
@@ -41,9 +65,10 @@ class Pipeline {
   Pipeline(const Config& config, DeadLetters* dead_letters);
 
   // Handles one message that arrived at `arrival_ms` (wall clock, or 0 in event-clock mode).
-  // Appends the alerts it raises to `alerts` (ids not yet assigned).
+  // Appends the alerts it raises to `alerts` (ids not yet assigned); says what became of the
+  // message in `outcome` when given.
   void handle(std::string_view topic, std::string_view payload, int64_t arrival_ms,
-              std::vector<Alert>& alerts);
+              std::vector<Alert>& alerts, PipelineOutcome* outcome = nullptr);
 
   // Advances event time (wall-clock mode calls this every second).
   void tick(int64_t now_ms, std::vector<Alert>& alerts) {
@@ -56,7 +81,7 @@ class Pipeline {
 
  private:
   void reject(std::string_view topic, std::string_view payload, int64_t arrival_ms,
-              const DecodeError& error, std::vector<Alert>& alerts);
+              DecodeError error, std::vector<Alert>& alerts, PipelineOutcome* outcome);
 
   std::vector<Route> routes_;
   DecodeLimits limits_;

@@ -19,7 +19,7 @@
 
 #include <fmt/format.h>
 
-#include "gateway/log.h"
+#include "util/log.h"
 
 namespace edgegw {
 

@@ -4,24 +4,18 @@
 
 #include <fmt/format.h>
 
+#include "drivers/reading_json.h"
 #include "drivers/registry.h"
 #include "drivers/timestamp.h"
-#include "drivers/validate.h"
-#include "gateway/gateway.h"
-#include "drivers/reading_json.h"
-#include "util/json.h"
-#include "gateway/status/views.h"
 #include "gateway/alert/alert_codec.h"
+#include "gateway/gateway.h"
+#include "gateway/status/views.h"
+#include "gateway/store/deadletters.h"
+#include "util/json.h"
 
 namespace edgegw {
 
 namespace {
-
-uint64_t sum(const auto& array) {
-  uint64_t n = 0;
-  for (auto v : array) n += v;
-  return n;
-}
 
 // "/household/hh-1/away" -> {"household","hh-1","away"}
 std::vector<std::string> split_path(std::string_view path) {
@@ -42,12 +36,9 @@ std::vector<std::string> split_path(std::string_view path) {
 
 }  // namespace
 
-StatusService::StatusService(Gateway& gateway, const Config& config, DeadLetters& dead_letters)
+StatusService::StatusService(Gateway& gateway, const Config& config)
     : gateway_(gateway),
-      dead_letters_(dead_letters),
       server_options_{config.status_socket(), config.status.http_port},
-      routes_(config.routes),
-      limits_(config.limits),
       gateway_id_(config.gateway_id),
       started_(std::chrono::steady_clock::now()),
       started_wall_ms_(wall_clock_ms()),
@@ -79,51 +70,34 @@ double StatusService::uptime_seconds() const {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
 }
 
-void StatusService::after_message(std::string_view topic, std::string_view payload,
-                                  const PipelineCounters& counters,
-                                  std::chrono::nanoseconds elapsed) {
-  detect_latency_.record(elapsed);
-  messages_.store(counters.messages, std::memory_order_relaxed);
-  readings_.store(sum(counters.accepted_by_driver), std::memory_order_relaxed);
-  const uint64_t rejected = sum(counters.rejected_by_reason);
-  if (rejected != rejected_.load(std::memory_order_relaxed)) {
-    rejected_.store(rejected, std::memory_order_relaxed);
-    for (size_t i = 0; i < kDecodeErrorCodes; ++i) {
-      if (counters.rejected_by_reason[i] == last_rejected_[i]) continue;
-      const std::string_view reason = to_string(static_cast<DecodeErrorCode>(i));
-      if (limiter_.would_allow("ingest", topic)) {
-        const auto newest = dead_letters_.list(1);
-        const std::string detail = newest.empty() ? std::string() : newest.back().detail;
-        limiter_.log(LogLevel::warn, "ingest", topic,
-                     fmt::format("rejected message on '{}' ({} bytes): {}: {}", topic,
-                                 payload.size(), reason, detail));
-      }
-    }
-    last_rejected_ = counters.rejected_by_reason;
-  }
-  if (tail_.active()) tail_message(topic, payload);
+void StatusService::on_message(const MessageEvent& e) {
+  detect_latency_.record(e.elapsed);
+  messages_.store(e.counters.messages, std::memory_order_relaxed);
+  readings_.store(total_count(e.counters.accepted_by_driver), std::memory_order_relaxed);
+  rejected_.store(total_count(e.counters.rejected_by_reason), std::memory_order_relaxed);
+  if (e.outcome.kind == PipelineOutcome::Kind::rejected && limiter_.would_allow("ingest", e.topic))
+    limiter_.log(LogLevel::warn, "ingest", e.topic,
+                 fmt::format("rejected message on '{}' ({} bytes): {}: {}", e.topic,
+                             e.payload.size(), e.outcome.reason,
+                             std::string_view(e.outcome.detail).substr(0, kDeadLetterTextBytes)));
+  if (tail_.active()) tail_message(e);
 }
 
-void StatusService::tail_message(std::string_view topic, std::string_view payload) {
-  // Decoded a second time, only while someone tails: the pipeline keeps its hot path.
-  auto driver = route_topic(routes_, topic);
-  Reading reading;
-  DecodeStatus status;
-  if (!driver)
-    status = DecodeError{DecodeErrorCode::no_route, "no route for this topic"};
-  else
-    status = decode_with(*driver, topic, payload, limits_, tail_scratch_, reading);
+void StatusService::tail_message(const MessageEvent& e) {
+  // The pipeline's own outcome: the reading as it decoded and validated it, or why it refused.
+  const PipelineOutcome& o = e.outcome;
+  const std::string_view topic = e.topic;
   JsonWriter w;
   w.begin_object();
-  if (status) {
+  if (o.kind != PipelineOutcome::Kind::reading) {
     w.key("type")
         .value("rejected")
         .key("topic")
         .value(topic)
         .key("reason")
-        .value(to_string(status->code))
+        .value(o.reason)
         .key("detail")
-        .value(status->detail)
+        .value(o.detail)
         .end_object();
     const std::string line = w.take();
     tail_.publish(TailEvent{"rejected", "", "", "", topic, line});
@@ -134,16 +108,16 @@ void StatusService::tail_message(std::string_view topic, std::string_view payloa
       .key("topic")
       .value(topic)
       .key("driver")
-      .value(to_string(*driver))
+      .value(o.driver ? to_string(*o.driver) : std::string_view())
       .key("reading")
-      .raw(reading_to_json(reading))
+      .raw(reading_to_json(o.reading))
       .end_object();
   const std::string line = w.take();
   tail_.publish(
-      TailEvent{"reading", reading.sensor_id, sensor_kind_name(reading.kind), "", topic, line});
+      TailEvent{"reading", o.reading.sensor_id, sensor_kind_name(o.reading.kind), "", topic, line});
 }
 
-void StatusService::after_store(std::span<const Alert> alerts, std::chrono::nanoseconds elapsed) {
+void StatusService::on_stored(std::span<const Alert> alerts, std::chrono::nanoseconds elapsed) {
   store_latency_.record(elapsed);
   alerts_.fetch_add(alerts.size(), std::memory_order_relaxed);
   alert_log_.add(alerts);
@@ -156,7 +130,7 @@ void StatusService::after_store(std::span<const Alert> alerts, std::chrono::nano
   }
 }
 
-void StatusService::after_reload(const Config& live, const ReloadResult& result) {
+void StatusService::on_reload(const Config& live, const ReloadResult& result) {
   limiter_.set_rate(live.log.burst, live.log.per_minute);
   std::lock_guard lock(reload_mu_);
   reload_.last_ms = wall_clock_ms();

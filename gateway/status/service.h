@@ -1,8 +1,9 @@
-// service.h: the gateway's observability, in one object the gateway owns: latency histograms,
-// the recent-alerts log, live rates, rate-limited logging of rejected messages, the tail
-// stream, reload bookkeeping, and the status server that answers the CLI and Prometheus.
-// The gateway calls the hooks below on its hot path (under its lock); they cost a few
-// counter updates unless a tail client is connected.
+// service.h: the gateway's observability, one object beside the gateway that observes it
+// (gateway/observer.h): latency histograms, the recent-alerts log, live rates, rate-limited
+// logging of rejected messages, the tail stream, reload bookkeeping, and the status server
+// that answers the CLI and Prometheus. The gateway calls the observer hooks on its hot path
+// (under its lock); they cost a few counter updates unless a tail client is connected. The
+// views read the gateway through its read-only queries (status(), inspect(), ...).
 #pragma once
 
 #include <array>
@@ -14,18 +15,16 @@
 #include <string>
 #include <string_view>
 
-#include "drivers/decode_scratch.h"
-#include "gateway/config.h"
 #include "gateway/alert/alert.h"
-#include "gateway/ingest/pipeline.h"
-#include "gateway/log.h"
+#include "gateway/config.h"
+#include "gateway/config_diff.h"
+#include "gateway/observer.h"
 #include "gateway/status/alert_log.h"
-#include "gateway/status/config_diff.h"
 #include "gateway/status/http.h"
 #include "gateway/status/metrics.h"
 #include "gateway/status/server.h"
 #include "gateway/status/tail.h"
-#include "gateway/store/deadletters.h"
+#include "util/log.h"
 
 namespace edgegw {
 
@@ -44,10 +43,11 @@ struct ReloadStats {
   std::vector<std::string> restart_needed;
 };
 
-class StatusService {
+class StatusService : public GatewayObserver {
  public:
-  StatusService(Gateway& gateway, const Config& config, DeadLetters& dead_letters);
-  ~StatusService();
+  // Observes nothing until the owner calls gateway.set_observer(&service) (cli/cmd_run.cpp).
+  StatusService(Gateway& gateway, const Config& config);
+  ~StatusService() override;
   StatusService(const StatusService&) = delete;
   StatusService& operator=(const StatusService&) = delete;
 
@@ -56,13 +56,10 @@ class StatusService {
   void start();
   void stop();
 
-  // Hot path, under the gateway lock: after the pipeline handled one message.
-  void after_message(std::string_view topic, std::string_view payload,
-                     const PipelineCounters& counters, std::chrono::nanoseconds elapsed);
-  // Under the gateway lock: after the outbox stored `alerts` (ids assigned).
-  void after_store(std::span<const Alert> alerts, std::chrono::nanoseconds elapsed);
-  // Under the gateway lock: a reload was attempted (applied or refused).
-  void after_reload(const Config& live, const ReloadResult& result);
+  // GatewayObserver, under the gateway lock: one message (hot path), stored alerts, a reload.
+  void on_message(const MessageEvent& event) override;
+  void on_stored(std::span<const Alert> alerts, std::chrono::nanoseconds elapsed) override;
+  void on_reload(const Config& live, const ReloadResult& result) override;
 
   HttpResponse handle(const HttpRequest& req);
 
@@ -78,13 +75,10 @@ class StatusService {
 
  private:
   void tick();
-  void tail_message(std::string_view topic, std::string_view payload);
+  void tail_message(const MessageEvent& event);
 
   Gateway& gateway_;
-  DeadLetters& dead_letters_;
   const StatusServerOptions server_options_;
-  const std::vector<Route> routes_;  // for tail decoding; routes change only on restart
-  const DecodeLimits limits_;
   const std::string gateway_id_;
   const std::chrono::steady_clock::time_point started_;
   const int64_t started_wall_ms_;
@@ -93,11 +87,9 @@ class StatusService {
   AlertLog alert_log_;
   LogLimiter limiter_;
   TailHub tail_;
-  DecodeScratch tail_scratch_;  // used under the gateway lock only
 
   // Totals for rates, written on the hot path, sampled by tick().
   std::atomic<uint64_t> messages_{0}, readings_{0}, rejected_{0}, alerts_{0};
-  std::array<uint64_t, kDecodeErrorCodes> last_rejected_{};  // under the gateway lock
 
   struct Sample {
     std::chrono::steady_clock::time_point t;

@@ -9,8 +9,9 @@
 
 #include "drivers/registry.h"
 #include "gateway/gateway.h"
-#include "util/json.h"
+#include "gateway/status/service.h"
 #include "gateway/status/views.h"
+#include "util/json.h"
 
 #include "drivers/timestamp.h"
 
@@ -20,13 +21,13 @@
 
 namespace edgegw {
 
-namespace {
-
-uint64_t sum(const auto& array) {
-  uint64_t n = 0;
-  for (auto v : array) n += v;
-  return n;
+void disk_usage_json(JsonWriter& w, const std::string& data_dir, const DiskUsage& disk) {
+  w.key("disk").begin_object().key("data_dir").value(data_dir);
+  w.key("db_bytes").value(disk.db_bytes).key("free_bytes").value(disk.free_bytes);
+  w.key("total_bytes").value(disk.total_bytes).end_object();
 }
+
+namespace {
 
 double age_seconds(int64_t now_ms, int64_t then_ms) {
   return then_ms == 0 ? 0.0 : static_cast<double>(now_ms - then_ms) / 1000;
@@ -177,9 +178,9 @@ std::string status_json(const Gateway& gw, const StatusService& svc) {
       .key("messages")
       .value(s.counters.messages)
       .key("readings")
-      .value(sum(s.counters.accepted_by_driver))
+      .value(total_count(s.counters.accepted_by_driver))
       .key("rejected")
-      .value(sum(s.counters.rejected_by_reason))
+      .value(total_count(s.counters.rejected_by_reason))
       .key("alerts")
       .value(s.counters.alerts)
       .key("sensor_limit")
@@ -223,17 +224,7 @@ std::string status_json(const Gateway& gw, const StatusService& svc) {
       .value(static_cast<uint64_t>(unassigned))
       .end_object();
   w.key("alerts_open").value(static_cast<uint64_t>(svc.alerts().open_count()));
-  w.key("disk")
-      .begin_object()
-      .key("data_dir")
-      .value(c.data_dir)
-      .key("db_bytes")
-      .value(disk.db_bytes)
-      .key("free_bytes")
-      .value(disk.free_bytes)
-      .key("total_bytes")
-      .value(disk.total_bytes)
-      .end_object();
+  disk_usage_json(w, c.data_dir, disk);
   w.key("config")
       .begin_object()
       .key("reloads_applied")

@@ -7,18 +7,25 @@
 
 #include <fmt/format.h>
 
-#include "drivers/timestamp.h"
-#include "gateway/gateway.h"
 #include "drivers/reading_json.h"
-#include "util/json.h"
-#include "gateway/uplink/outbox_report.h"
+#include "drivers/timestamp.h"
 #include "gateway/alert/alert_codec.h"
+#include "gateway/gateway.h"
+#include "gateway/status/service.h"
+#include "gateway/uplink/outbox_report.h"
+#include "util/json.h"
 
 namespace edgegw {
 
 namespace {
 
 constexpr int64_t kMinuteMs = 60 * 1000;
+
+// A dead letter's time, topic, reason and detail, into the open object.
+void rejection_fields(JsonWriter& w, const DeadLetter& d) {
+  w.key("time").time(d.arrival_ms).key("topic").value(d.topic);
+  w.key("reason").value(d.reason).key("detail").value(d.detail);
+}
 
 int64_t gateway_now(const Config& c, const Engine& e) {
   return c.clock == ClockMode::wall ? wall_clock_ms() : e.watermark_ms();
@@ -245,17 +252,11 @@ HttpResponse sensor_view(const Gateway& gw, const StatusService& svc, const std:
   w.key("recent_alerts");
   alerts_array(w, gw.config().gateway_id, alerts);
   w.key("recent_rejections").begin_array();
-  for (const DeadLetter& d : rejected)
-    w.begin_object()
-        .key("time")
-        .time(d.arrival_ms)
-        .key("topic")
-        .value(d.topic)
-        .key("reason")
-        .value(d.reason)
-        .key("detail")
-        .value(d.detail)
-        .end_object();
+  for (const DeadLetter& d : rejected) {
+    w.begin_object();
+    rejection_fields(w, d);
+    w.end_object();
+  }
   w.end_array().end_object();
   return json_response(w.take());
 }
@@ -384,18 +385,9 @@ std::string deadletters_json(const std::vector<DeadLetter>& list, uint64_t count
   w.begin_object().key("count").value(count).key("dead_letters").begin_array();
   for (auto it = list.rbegin(); it != list.rend(); ++it) {  // newest first
     const DeadLetter& d = *it;
-    w.begin_object()
-        .key("seq")
-        .value(d.seq)
-        .key("time")
-        .time(d.arrival_ms)
-        .key("topic")
-        .value(d.topic)
-        .key("reason")
-        .value(d.reason)
-        .key("detail")
-        .value(d.detail)
-        .key("payload_size")
+    w.begin_object().key("seq").value(d.seq);
+    rejection_fields(w, d);
+    w.key("payload_size")
         .value(static_cast<uint64_t>(d.payload_size))
         .key("payload_head")
         .value(d.payload_head)

@@ -12,6 +12,7 @@
 #include "gateway/detect/sensor_state.h"
 #include "gateway/status/http.h"
 #include "gateway/store/deadletters.h"
+#include "util/json.h"
 
 namespace edgegw {
 
@@ -64,5 +65,7 @@ struct DiskUsage {
   uint64_t db_bytes = 0, free_bytes = 0, total_bytes = 0;
 };
 DiskUsage disk_usage(const std::string& data_dir);
+// Writes "disk":{data_dir, db_bytes, free_bytes, total_bytes} into the open object.
+void disk_usage_json(JsonWriter& w, const std::string& data_dir, const DiskUsage& disk);
 
 }  // namespace edgegw

@@ -3,8 +3,8 @@
 
 #include <fmt/format.h>
 
-#include "gateway/log.h"
 #include "util/coding.h"
+#include "util/log.h"
 
 #include <algorithm>
 
@@ -66,9 +66,9 @@ void DeadLetters::add(int64_t arrival_ms, std::string_view topic, std::string_vi
                       std::string_view detail, std::string_view payload) {
   DeadLetter d;
   d.arrival_ms = arrival_ms;
-  d.topic = topic.substr(0, 512);
+  d.topic = topic.substr(0, kDeadLetterTextBytes);
   d.reason = reason;
-  d.detail = detail.substr(0, 512);
+  d.detail = detail.substr(0, kDeadLetterTextBytes);
   d.payload_head = payload.substr(0, kPayloadHeadBytes);
   d.payload_size = static_cast<uint32_t>(payload.size());
   std::lock_guard lock(mu_);

@@ -22,6 +22,7 @@ struct DeadLetter {
 };
 
 inline constexpr size_t kPayloadHeadBytes = 256;
+inline constexpr size_t kDeadLetterTextBytes = 512;  // topic and detail are kept up to this
 
 class DeadLetters {
  public:

@@ -9,7 +9,7 @@
 
 #include <fmt/format.h>
 
-#include "gateway/log.h"
+#include "util/log.h"
 
 namespace edgegw {
 

@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 #include <rocksdb/write_batch.h>
 
-#include "gateway/log.h"
+#include "util/log.h"
 #include "gateway/alert/alert_codec.h"
 
 namespace edgegw {

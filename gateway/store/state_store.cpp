@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 #include <rocksdb/write_batch.h>
 
-#include "gateway/log.h"
+#include "util/log.h"
 
 namespace edgegw {
 

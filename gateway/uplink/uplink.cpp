@@ -6,8 +6,8 @@
 #include <fmt/format.h>
 
 #include "gateway/alert/alert_codec.h"
-#include "gateway/log.h"
 #include "gateway/mqtt/mqtt_options.h"
+#include "util/log.h"
 #include "util/time.h"
 
 namespace edgegw {

@@ -11,16 +11,11 @@
 
 #include "drivers/registry.h"
 #include "drivers/validate.h"
+#include "tests/unit/driver_fixture.h"
 
 using namespace edgegw;
 
 namespace {
-
-std::string fixture(const std::string& rel) {
-  std::ifstream in(std::string(EDGEGW_FIXTURES) + "/" + rel, std::ios::binary);
-  REQUIRE_MESSAGE(in.good(), "missing fixture " << rel);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 constexpr int64_t kArrival = 1717200000000;  // 2024-06-01T00:00:00Z
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "drivers/cjt188.h"
+#include "tests/unit/driver_fixture.h"
 
 using namespace edgegw;
 
@@ -18,12 +19,6 @@ using namespace edgegw;
 #endif
 
 namespace {
-
-std::string fixture(const std::string& rel) {
-  std::ifstream in(std::string(EDGEGW_FIXTURES) + "/" + rel, std::ios::binary);
-  REQUIRE_MESSAGE(in.good(), "missing fixture " << rel);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 std::vector<uint8_t> hex_bytes(std::string_view hex) {
   std::vector<uint8_t> out;
@@ -68,12 +63,6 @@ void fix_checksum(std::vector<uint8_t>& b) {
 
 // Index of the first data byte after DI and SER in the fixture (2 FE, then 68 ...).
 constexpr size_t kData = 2 + 14;
-
-struct Decoded {
-  DecodeScratch scratch;
-  Reading r;
-  DecodeStatus status;
-};
 
 void decode(Decoded& d, std::string_view payload, const Cjt188Options& opt = {}) {
   d.status = decode_cjt188("cjt188/line1", payload, DecodeLimits{}, d.scratch, d.r, opt);

@@ -9,22 +9,11 @@
 #include <fmt/format.h>
 
 #include "drivers/facade_json.h"
+#include "tests/unit/driver_fixture.h"
 
 using namespace edgegw;
 
 namespace {
-
-std::string fixture(const std::string& rel) {
-  std::ifstream in(std::string(EDGEGW_FIXTURES) + "/" + rel, std::ios::binary);
-  REQUIRE_MESSAGE(in.good(), "missing fixture " << rel);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-struct Decoded {
-  DecodeScratch scratch;
-  Reading r;
-  DecodeStatus status;
-};
 
 void decode(Decoded& d, std::string_view payload, std::string_view topic = "facade/s03") {
   d.status = decode_facade_json(topic, payload, DecodeLimits{}, d.scratch, d.r);

@@ -10,16 +10,11 @@
 
 #include "drivers/facade_json.h"
 #include "drivers/facade_raw.h"
+#include "tests/unit/driver_fixture.h"
 
 using namespace edgegw;
 
 namespace {
-
-std::string fixture(const std::string& rel) {
-  std::ifstream in(std::string(EDGEGW_FIXTURES) + "/" + rel, std::ios::binary);
-  REQUIRE_MESSAGE(in.good(), "missing fixture " << rel);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 void put_pixel(std::string& frame, int i, float v) {  // little-endian host assumed by the test
   std::memcpy(frame.data() + i * 4, &v, 4);

@@ -12,16 +12,11 @@
 
 #include "drivers/native_reading.h"
 #include "schemas/reading_generated.h"
+#include "tests/unit/driver_fixture.h"
 
 using namespace edgegw;
 
 namespace {
-
-struct Decoded {
-  DecodeScratch scratch;
-  Reading r;
-  DecodeStatus status;
-};
 
 void decode(Decoded& d, std::string_view payload) {
   d.status = decode_native_reading("edgegw/reading/x", payload, DecodeLimits{}, d.scratch, d.r);

@@ -5,6 +5,7 @@
 
 #include "drivers/registry.h"
 #include "drivers/wmbusmeters_alarm.h"
+#include "tests/unit/driver_fixture.h"
 
 using namespace edgegw;
 
@@ -15,12 +16,6 @@ namespace {
 constexpr const char* kInactivity =
     "DeviceInactivity [ALARM DeviceInactivity] 4 seconds of inactivity resetting /dev/ttyUSB0 "
     "im871a (timeout 4s expected mon-sun(00-23) now 2026-05-28 20:26)";
-
-struct Decoded {
-  DecodeScratch scratch;
-  Reading r;
-  DecodeStatus status;
-};
 
 void decode(Decoded& d, std::string_view topic, std::string_view payload,
             const DecodeLimits& limits = {}) {

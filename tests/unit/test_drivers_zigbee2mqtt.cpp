@@ -7,22 +7,11 @@
 #include <string>
 
 #include "drivers/zigbee2mqtt.h"
+#include "tests/unit/driver_fixture.h"
 
 using namespace edgegw;
 
 namespace {
-
-std::string fixture(const std::string& rel) {
-  std::ifstream in(std::string(EDGEGW_FIXTURES) + "/" + rel, std::ios::binary);
-  REQUIRE_MESSAGE(in.good(), "missing fixture " << rel);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-struct Decoded {
-  DecodeScratch scratch;
-  Reading r;
-  DecodeStatus status;
-};
 
 void state(Decoded& d, std::string_view topic, std::string_view payload) {
   d.status = decode_zigbee2mqtt(topic, payload, DecodeLimits{}, d.scratch, d.r);

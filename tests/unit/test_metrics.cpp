@@ -2,8 +2,8 @@
 // rate limiter's token buckets.
 #include <doctest/doctest.h>
 
-#include "gateway/log.h"
 #include "gateway/status/metrics.h"
+#include "util/log.h"
 
 using namespace edgegw;
 using namespace std::chrono_literals;

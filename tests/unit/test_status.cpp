@@ -2,11 +2,11 @@
 // recent-alerts log, the tail filter, and what a config reload may apply live.
 #include <doctest/doctest.h>
 
+#include "gateway/config_diff.h"
 #include "gateway/status/alert_log.h"
-#include "gateway/status/config_diff.h"
 #include "gateway/status/http.h"
-#include "util/json.h"
 #include "gateway/status/tail.h"
+#include "util/json.h"
 
 using namespace edgegw;
 

@@ -6,18 +6,9 @@
 #include <string>
 
 #include "drivers/registry.h"
+#include "tests/unit/driver_fixture.h"
 
 using namespace edgegw;
-
-namespace {
-
-std::string fixture(const std::string& rel) {
-  std::ifstream in(std::string(EDGEGW_FIXTURES) + "/" + rel, std::ios::binary);
-  REQUIRE_MESSAGE(in.good(), "missing fixture " << rel);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-}  // namespace
 
 TEST_CASE("routing: topic filters") {
   CHECK(topic_matches("a/b", "a/b"));

@@ -1,6 +1,6 @@
 // log.cpp: writing log lines with syslog priority prefixes that journald understands, and the
 // per-key token buckets that keep a flood of repetitive lines from filling the disk.
-#include "gateway/log.h"
+#include "util/log.h"
 
 #include <algorithm>
 #include <cstdio>

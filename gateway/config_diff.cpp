@@ -1,5 +1,5 @@
 // config_diff.cpp: comparing the restart-only parts of two configs key by key.
-#include "gateway/status/config_diff.h"
+#include "gateway/config_diff.h"
 
 namespace edgegw {
 
