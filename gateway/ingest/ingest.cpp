@@ -59,18 +59,23 @@ bool Ingest::connect_and_subscribe() {
   disconnect_quietly(client_);
   try {
     connect_client(client_, broker_, /*persistent_session=*/true);
+    // Connected: the broker delivers what it kept for the session from the CONNACK on, before
+    // the SUBACK below; the status says so from now.
+    lost_ = false;
+    {
+      std::lock_guard lock(mu_);
+      if (!stats_.last_error.empty() || stats_.connected) ++stats_.reconnects;
+      stats_.connected = true;
+    }
     const mqtt::iasync_client::qos_collection qos(filters_.size(), 1);
     if (!client_.subscribe(mqtt::string_collection::create(filters_), qos)
              ->wait_for(std::chrono::seconds(10)))
       throw std::runtime_error("subscribe timed out");
-    lost_ = false;
-    std::lock_guard lock(mu_);
-    if (!stats_.last_error.empty() || stats_.connected) ++stats_.reconnects;
-    stats_.connected = true;
     log_info("ingest", fmt::format("connected to {}, subscribed to {} filters", broker_.url,
                                    filters_.size()));
     return true;
   } catch (const std::exception& e) {
+    lost_ = true;
     std::lock_guard lock(mu_);
     if (stats_.last_error != e.what())
       log_warn("ingest", fmt::format("cannot connect to {}: {}", broker_.url, e.what()));
