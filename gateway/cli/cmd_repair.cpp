@@ -7,7 +7,7 @@
 
 #include "gateway/cli/commands.h"
 #include "gateway/store/db.h"
-#include "gateway/store/outbox.h"
+#include "gateway/store/outbox_reader.h"
 
 namespace edgegw {
 

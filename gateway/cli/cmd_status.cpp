@@ -9,12 +9,12 @@
 
 #include "gateway/cli/commands.h"
 #include "gateway/cli/render.h"
-#include "util/json.h"
 #include "gateway/status/views.h"
 #include "gateway/store/db.h"
 #include "gateway/store/deadletters.h"
-#include "gateway/store/outbox.h"
+#include "gateway/store/outbox_reader.h"
 #include "gateway/uplink/outbox_report.h"
+#include "util/json.h"
 
 #ifndef EDGEGW_VERSION
 #define EDGEGW_VERSION "unknown"

@@ -5,16 +5,16 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include "gateway/alert/alert_codec.h"
 #include "gateway/cli/commands.h"
 #include "gateway/cli/render.h"
 #include "gateway/gateway.h"
-#include "util/json.h"
 #include "gateway/status/views.h"
 #include "gateway/store/db.h"
 #include "gateway/store/deadletters.h"
-#include "gateway/store/outbox.h"
+#include "gateway/store/outbox_reader.h"
 #include "gateway/uplink/outbox_report.h"
-#include "gateway/alert/alert_codec.h"
+#include "util/json.h"
 
 namespace edgegw {
 
@@ -81,11 +81,11 @@ int cmd_outbox(const CommonOptions& opts, int limit) {
   int rc = kExitOk;
   auto body = fetch_or_read(
       opts, fmt::format("/outbox?limit={}", limit),
-      [&](Db& db, const Target& t) {
-        const OutboxStats stats = read_outbox_stats(db, t.outbox_max_bytes);
-        Outbox outbox(db, t.outbox_max_bytes);  // recovery only reads
+      [&](const Db& db, const Target& t) {
+        const OutboxReader outbox(db, t.outbox_max_bytes);  // the gateway's recovery, read-only
         JsonWriter w;
-        w.begin_object().key("report").raw(outbox_report_json(stats, nullptr, wall_clock_ms()));
+        w.begin_object().key("report").raw(
+            outbox_report_json(outbox.stats(), nullptr, wall_clock_ms()));
         w.key("oldest").begin_array();
         for (const Alert& a : outbox.peek(static_cast<size_t>(limit), 1 << 20))
           w.raw(alert_to_json(t.gateway_id, a));
@@ -112,7 +112,7 @@ int cmd_deadletters(const CommonOptions& opts, int limit) {
   int rc = kExitOk;
   auto body = fetch_or_read(
       opts, fmt::format("/deadletters?limit={}", limit),
-      [&](Db& db, const Target&) {
+      [&](const Db& db, const Target&) {
         const auto all = DeadLetters::read(db, 1000000);
         std::vector<DeadLetter> last(
             all.end() - std::min<size_t>(all.size(), static_cast<size_t>(limit)), all.end());

@@ -104,6 +104,7 @@ std::unique_ptr<Db> open(const std::string& data_dir, bool read_only) {
   auto db = std::make_unique<Db>();
   db->db.reset(raw);
   db->path = path;
+  db->read_only = read_only;
   // handles[0] is the default family, owned by the DB.
   db->outbox = handles[1];
   db->state = handles[2];

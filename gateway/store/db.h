@@ -16,7 +16,8 @@ struct Db {
   // AlertBatch: alert ids restart at 1 in a new database, and upstream tells a new life from a
   // duplicate by (gateway_id, incarnation, id). 0 only in a read-only open of an old database.
   uint64_t incarnation = 0;
-  std::string path;  // <data_dir>/db
+  std::string path;        // <data_dir>/db
+  bool read_only = false;  // opened by open_db_read_only(): readers only (OutboxReader)
   rocksdb::ColumnFamilyHandle* outbox = nullptr;
   rocksdb::ColumnFamilyHandle* state = nullptr;
   rocksdb::ColumnFamilyHandle* deadletters = nullptr;

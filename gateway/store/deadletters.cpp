@@ -114,7 +114,7 @@ std::vector<DeadLetter> DeadLetters::list(size_t limit) const {
   return read(db_, limit);
 }
 
-std::vector<DeadLetter> DeadLetters::read(Db& db, size_t limit) {
+std::vector<DeadLetter> DeadLetters::read(const Db& db, size_t limit) {
   std::vector<DeadLetter> out;
   std::unique_ptr<rocksdb::Iterator> it(db.db->NewIterator(rocksdb::ReadOptions(), db.deadletters));
   for (it->SeekToLast(); it->Valid() && out.size() < limit; it->Prev()) {

@@ -39,7 +39,7 @@ class DeadLetters {
   uint64_t write_errors() const;
 
   // Reads dead letters from any database handle (the CLI on a stopped gateway).
-  static std::vector<DeadLetter> read(Db& db, size_t limit);
+  static std::vector<DeadLetter> read(const Db& db, size_t limit);
 
  private:
   Db& db_;

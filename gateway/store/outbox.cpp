@@ -4,22 +4,17 @@
 
 #include <algorithm>
 #include <cstring>
+#include <stdexcept>
 
 #include <fmt/format.h>
 #include <rocksdb/write_batch.h>
 
-#include "util/log.h"
 #include "gateway/alert/alert_codec.h"
+#include "util/log.h"
 
 namespace edgegw {
 
 namespace {
-
-const std::string kNextIdKey = "outbox.next_id";
-const std::string kHeadKey = "outbox.head";
-const std::string kEvictedKey = "outbox.evicted";
-const std::string kUnreportedKey = "outbox.unreported";
-const std::string kLastPubackKey = "outbox.last_puback";
 
 // Trimmed and evicted keys leave tombstones; compact the family after this many deletes so
 // that neither scans nor the disk carry them for long.
@@ -28,80 +23,32 @@ constexpr uint64_t kCompactAfterDeletes = 200000;
 std::string encode_i64(int64_t v) {
   return encode_u64_key(static_cast<uint64_t>(v));
 }
-int64_t decode_i64(std::string_view s) {
-  return static_cast<int64_t>(decode_u64_key(s));
-}
-
-std::optional<std::string> get_meta(Db& db, const std::string& key) {
-  std::string value;
-  auto s = db.db->Get(rocksdb::ReadOptions(), db.meta, key, &value);
-  if (s.IsNotFound()) return std::nullopt;
-  check(s, fmt::format("reading {} from the meta family", key));
-  return value;
-}
-
-// What recovery needs from a stored alert (verified; an unreadable value is the lowest class).
-struct StoredFields {
-  Audience audience = Audience::Maintenance;
-  Severity severity = Severity::Info;
-  int64_t detect_time_ms = 0, event_time_ms = 0;
-};
-StoredFields read_fields(std::string_view value) {
-  StoredFields f;
-  if (auto a = decode_alert(value)) {
-    f.audience = a->audience;
-    f.severity = a->severity;
-    f.detect_time_ms = a->detect_time_ms;
-    f.event_time_ms = a->event_time_ms;
-  }
-  return f;
-}
 
 }  // namespace
 
-size_t keep_class(Audience audience, Severity severity) {
-  const size_t sev = std::min<size_t>(static_cast<size_t>(severity), 3);
-  return (audience == Audience::Care ? 4 : 0) + sev;
-}
-
 Outbox::Outbox(Db& db, uint64_t max_bytes) : db_(db), max_bytes_(max_bytes) {
+  if (db.read_only)
+    throw std::logic_error(fmt::format(
+        "{} is open read-only: the outbox writes (read it with OutboxReader)", db.path));
   load_locked();
 }
 
 void Outbox::load_locked() {
   fifo_ = {};
   depth_ = bytes_ = 0;
-  next_id_ = trimmed_head_ = 1;
-  unreported_ = Unreported{};
-  if (auto v = get_meta(db_, kNextIdKey)) next_id_ = decode_u64_key(*v);
-  if (auto v = get_meta(db_, kHeadKey)) trimmed_head_ = decode_u64_key(*v);
-  if (auto v = get_meta(db_, kEvictedKey)) evicted_ = decode_u64_key(*v);
-  if (auto v = get_meta(db_, kLastPubackKey)) last_puback_ms_ = decode_i64(*v);
-  if (auto v = get_meta(db_, kUnreportedKey); v && v->size() == 32) {
-    unreported_.count = decode_u64_key(v->substr(0, 8));
-    unreported_.care = decode_u64_key(v->substr(8, 8));
-    unreported_.oldest_event_ms = decode_i64(v->substr(16, 8));
-    unreported_.newest_event_ms = decode_i64(v->substr(24, 8));
-  }
-  const std::string lower = encode_u64_key(trimmed_head_);
-  rocksdb::Slice lower_slice(lower);
-  rocksdb::ReadOptions ro;
-  ro.iterate_lower_bound = &lower_slice;
-  ro.fill_cache = false;
-  std::unique_ptr<rocksdb::Iterator> it(db_.db->NewIterator(ro, db_.outbox));
-  for (it->Seek(lower_slice); it->Valid(); it->Next()) {
-    const uint64_t id = decode_u64_key(it->key().ToStringView());
-    const StoredFields f = read_fields(it->value().ToStringView());
-    index_locked(
-        Entry{id, static_cast<uint32_t>(it->value().size()), f.detect_time_ms, f.event_time_ms},
-        keep_class(f.audience, f.severity));
-    if (id >= next_id_) next_id_ = id + 1;
-  }
-  check(it->status(), "scanning the outbox");
+  OutboxMeta meta;  // next id, head and unreported start afresh; these two are kept if absent
+  meta.evicted = evicted_;
+  meta.last_puback_ms = last_puback_ms_;
+  recover_outbox(db_, meta, [this](const Entry& e) { index_locked(e); });
+  next_id_ = meta.next_id;
+  trimmed_head_ = meta.head;
+  evicted_ = meta.evicted;
+  last_puback_ms_ = meta.last_puback_ms;
+  unreported_ = meta.unreported;
 }
 
-void Outbox::index_locked(const Entry& e, size_t cls) {
-  fifo_[cls].push_back(e);
+void Outbox::index_locked(const Entry& e) {
+  fifo_[e.keep_class].push_back(e);
   ++depth_;
   bytes_ += e.bytes;
 }
@@ -118,11 +65,11 @@ void Outbox::append_locked(std::span<Alert> alerts, rocksdb::WriteBatch& batch, 
     a.id = next_id_++;
     const std::string value = encode_alert(a);
     check(batch.Put(db_.outbox, encode_u64_key(a.id), value), "batching an alert");
-    index_locked(
-        Entry{a.id, static_cast<uint32_t>(value.size()), a.detect_time_ms, a.event_time_ms},
-        keep_class(a.audience, a.severity));
+    index_locked(Entry{a.id, static_cast<uint32_t>(value.size()),
+                       static_cast<uint8_t>(keep_class(a.audience, a.severity)), a.detect_time_ms,
+                       a.event_time_ms});
   }
-  check(batch.Put(db_.meta, kNextIdKey, encode_u64_key(next_id_)), "batching the next id");
+  check(batch.Put(db_.meta, kOutboxNextIdKey, encode_u64_key(next_id_)), "batching the next id");
   if (evict) evict_locked(batch);
 }
 
@@ -174,43 +121,22 @@ void Outbox::evict_locked(rocksdb::WriteBatch& batch) {
     ++deletes_since_compaction_;
   }
   if (evicted_ == before) return;
-  std::string u = encode_u64_key(unreported_.count) + encode_u64_key(unreported_.care) +
-                  encode_i64(unreported_.oldest_event_ms) + encode_i64(unreported_.newest_event_ms);
-  check(batch.Put(db_.meta, kEvictedKey, encode_u64_key(evicted_)), "batching the eviction count");
-  check(batch.Put(db_.meta, kUnreportedKey, u), "batching the unreported evictions");
+  check(batch.Put(db_.meta, kOutboxEvictedKey, encode_u64_key(evicted_)),
+        "batching the eviction count");
+  check(batch.Put(db_.meta, kOutboxUnreportedKey, encode_unreported(unreported_)),
+        "batching the unreported evictions");
 }
 
 std::vector<Alert> Outbox::peek(size_t max_count, size_t max_bytes) const {
-  std::vector<Alert> out;
   uint64_t head, end;
   {
     std::lock_guard lock(mu_);
     const Entry* h = head_locked();
-    if (!h) return out;
+    if (!h) return {};
     head = h->id;
     end = next_id_;
   }
-  const std::string lower = encode_u64_key(head), upper = encode_u64_key(end);
-  rocksdb::Slice lower_slice(lower), upper_slice(upper);
-  rocksdb::ReadOptions ro;
-  ro.iterate_lower_bound = &lower_slice;  // never walk over trimmed (deleted) keys
-  ro.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(db_.db->NewIterator(ro, db_.outbox));
-  size_t bytes = 0;
-  for (it->Seek(lower_slice); it->Valid() && out.size() < max_count; it->Next()) {
-    if (!out.empty() && bytes + it->value().size() > max_bytes) break;
-    auto alert = decode_alert(it->value().ToStringView());
-    if (!alert) {  // unreadable value: skipped here, trimmed with its neighbours
-      log_warn("outbox", fmt::format("skipping unreadable alert {}",
-                                     decode_u64_key(it->key().ToStringView())));
-      continue;
-    }
-    alert->id = decode_u64_key(it->key().ToStringView());
-    bytes += it->value().size();
-    out.push_back(std::move(*alert));
-  }
-  check(it->status(), "reading the outbox");
-  return out;
+  return read_outbox_alerts(db_, head, end, max_count, max_bytes);
 }
 
 void Outbox::trim_through(uint64_t last_id, int64_t puback_wall_ms) {
@@ -233,10 +159,11 @@ void Outbox::trim_through(uint64_t last_id, int64_t puback_wall_ms) {
           "batching the trim");
       deletes_since_compaction_ += last_id + 1 - trimmed_head_;
       trimmed_head_ = last_id + 1;
-      check(batch.Put(db_.meta, kHeadKey, encode_u64_key(trimmed_head_)), "batching the head");
+      check(batch.Put(db_.meta, kOutboxHeadKey, encode_u64_key(trimmed_head_)),
+            "batching the head");
     }
     if (puback_wall_ms > 0)
-      check(batch.Put(db_.meta, kLastPubackKey, encode_i64(puback_wall_ms)),
+      check(batch.Put(db_.meta, kOutboxLastPubackKey, encode_i64(puback_wall_ms)),
             "batching the PUBACK time");
     if (batch.Count() == 0) return;
     write_or_reload_locked(rocksdb::WriteOptions(), batch, "trimming the outbox");
@@ -275,10 +202,10 @@ std::optional<Alert> Outbox::append_drop_report(std::string_view gateway_id, int
   g.threshold = static_cast<double>(max_bytes_);
   g.window_s = static_cast<uint32_t>(
       std::max<int64_t>(0, unreported_.newest_event_ms - unreported_.oldest_event_ms) / 1000);
-  const Unreported reported = unreported_;
-  unreported_ = Unreported{};
+  const OutboxUnreported reported = unreported_;
+  unreported_ = OutboxUnreported{};
   rocksdb::WriteBatch batch;
-  check(batch.Delete(db_.meta, kUnreportedKey), "batching the eviction report");
+  check(batch.Delete(db_.meta, kOutboxUnreportedKey), "batching the eviction report");
   // The report is never evicted by its own append (it would report itself): it may exceed the
   // bound by its own size until it is sent, or until the next append evicts what it must.
   append_locked(std::span<Alert>(&g, 1), batch, /*evict=*/false);
@@ -308,11 +235,6 @@ OutboxStats Outbox::stats() const {
     s.oldest_detect_ms = h->detect_time_ms;
   }
   return s;
-}
-
-OutboxStats read_outbox_stats(Db& db, uint64_t max_bytes) {
-  // The constructor only reads, so it works on a read-only database too.
-  return Outbox(db, max_bytes).stats();
 }
 
 }  // namespace edgegw

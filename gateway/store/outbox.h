@@ -4,13 +4,7 @@
 // broker has acknowledged it (trim) or when the byte bound forces an eviction (counted, and
 // reported upstream as a G1 AlertsDropped alert). See gateway/store/DURABILITY.md.
 //
-// Meta family keys (all fixed-size binary values):
-//   outbox.next_id      id the next alert gets (ids are never reused)
-//   outbox.head         lowest id not yet trimmed: scans start here, never over trimmed keys
-//   outbox.evicted      evictions since the database was created
-//   outbox.unreported   evictions not yet reported upstream: count, care count, oldest and
-//                       newest event time of what was dropped
-//   outbox.last_puback  wall clock (ms) of the last PUBACK, for `edgegw outbox` on a stopped box
+// Its meta keys, their encoding and the recovery are in outbox_reader.h.
 #pragma once
 
 #include <array>
@@ -26,31 +20,15 @@
 
 #include "gateway/alert/alert.h"
 #include "gateway/store/db.h"
+#include "gateway/store/outbox_reader.h"
 
 namespace edgegw {
 
-// Eviction classes, lowest kept first: maintenance Info..Critical, then care Info..Critical.
-inline constexpr size_t kKeepClasses = 8;
-size_t keep_class(Audience audience, Severity severity);
-
-struct OutboxStats {
-  uint64_t depth = 0;  // alerts waiting
-  uint64_t bytes = 0;  // their encoded size
-  uint64_t max_bytes = 0;
-  uint64_t head_id = 0;          // oldest waiting alert (0 when empty)
-  uint64_t next_id = 1;          // id the next alert gets
-  int64_t oldest_detect_ms = 0;  // detection time of the oldest waiting alert (0 when empty)
-  uint64_t evicted = 0;          // alerts dropped because the outbox was full (ever; persisted)
-  std::array<uint64_t, kKeepClasses> evicted_by_class{};  // since start, by keep_class()
-  uint64_t unreported_evictions = 0;  // dropped and not yet reported upstream by a G1 alert
-  uint64_t acknowledged = 0;   // alerts trimmed after upstream acknowledged them (since start)
-  int64_t last_puback_ms = 0;  // wall clock of the last PUBACK (persisted; 0 = never)
-};
-
 class Outbox {
  public:
-  // Recovers the queue from the database: ids continue where they stopped; the scan starts at
-  // the persisted head so trimmed keys (tombstones) are never walked.
+  // Recovers the queue from the database (recover_outbox()): ids continue where they stopped;
+  // the scan starts at the persisted head so trimmed keys (tombstones) are never walked. The
+  // database must be open read-write (throws std::logic_error otherwise: use OutboxReader).
   Outbox(Db& db, uint64_t max_bytes);
 
   // Gives each alert the next id and stores all of them in one synced write. While the byte
@@ -78,20 +56,11 @@ class Outbox {
   uint64_t incarnation() const { return db_.incarnation; }
 
  private:
-  struct Entry {
-    uint64_t id;
-    uint32_t bytes;
-    int64_t detect_time_ms;
-    int64_t event_time_ms;
-  };
-  struct Unreported {
-    uint64_t count = 0, care = 0;
-    int64_t oldest_event_ms = 0, newest_event_ms = 0;
-  };
+  using Entry = OutboxEntry;
   void load_locked();  // the index from the database (at start, and after a failed write)
   void write_or_reload_locked(const rocksdb::WriteOptions& wo, rocksdb::WriteBatch& batch,
                               std::string_view what);
-  void index_locked(const Entry& e, size_t cls);
+  void index_locked(const Entry& e);
   void evict_locked(rocksdb::WriteBatch& batch);
   void append_locked(std::span<Alert> alerts, rocksdb::WriteBatch& batch, bool evict);
   const Entry* head_locked() const;
@@ -109,14 +78,9 @@ class Outbox {
   uint64_t trimmed_head_ = 1;  // every id below this was trimmed
   uint64_t evicted_ = 0, acknowledged_ = 0;
   std::array<uint64_t, kKeepClasses> evicted_by_class_{};
-  Unreported unreported_;
+  OutboxUnreported unreported_;
   int64_t last_puback_ms_ = 0;
   uint64_t deletes_since_compaction_ = 0;
 };
-
-// Reads the outbox statistics of a stopped gateway's database (opened read-only by the caller)
-// by the same recovery as the constructor, without writing anything. `max_bytes` is the
-// configured bound, reported as is.
-OutboxStats read_outbox_stats(Db& db, uint64_t max_bytes);
 
 }  // namespace edgegw

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-#include "gateway/store/outbox.h"
+#include "gateway/store/outbox_reader.h"
 #include "gateway/uplink/uplink.h"
 
 namespace edgegw {

@@ -4,13 +4,15 @@
 
 #include <algorithm>
 #include <chrono>
+#include <stdexcept>
 #include <tuple>
 
 #include <fmt/format.h>
 
-#include "gateway/store/outbox.h"
-#include "gateway/uplink/outbox_report.h"
 #include "gateway/alert/alert_codec.h"
+#include "gateway/store/outbox.h"
+#include "gateway/store/outbox_reader.h"
+#include "gateway/uplink/outbox_report.h"
 #include "tests/support/broker.h"
 
 using namespace edgegw;
@@ -260,4 +262,37 @@ TEST_CASE("a stopped gateway's outbox can be read read-only and reported as JSON
   const std::string running = outbox_report_json(s, &u, 1714564960000);
   CHECK(running.find(R"("state":"connected")") != std::string::npos);
   CHECK(running.find(R"(a \"quoted\" error)") != std::string::npos);
+}
+
+TEST_CASE("the read-only reader recovers what the outbox recovers - no Outbox on a read-only db") {
+  test::TempDir dir;
+  OutboxStats written;
+  std::vector<Alert> waiting;
+  {
+    auto db = open_db(dir.path());
+    const size_t one = encode_alert(make_alert("x")).size();
+    Outbox outbox(*db, one * 2 + one / 2);  // room for two: one eviction
+    std::vector<Alert> alerts = {make_alert("a", Severity::Info), make_alert("b"),
+                                 make_alert("c", Severity::High), make_alert("d")};
+    outbox.append(alerts);
+    outbox.trim_through(alerts[1].id, 1714564900000);
+    written = outbox.stats();
+    waiting = outbox.peek(10, 1 << 20);
+  }
+  auto db = open_db_read_only(dir.path());
+  CHECK(db->read_only);
+  CHECK_THROWS_AS(Outbox(*db, 1 << 20), std::logic_error);
+  const OutboxReader reader(*db, written.max_bytes);
+  const OutboxStats& s = reader.stats();
+  CHECK(s.depth == written.depth);
+  CHECK(s.bytes == written.bytes);
+  CHECK(s.max_bytes == written.max_bytes);
+  CHECK(s.head_id == written.head_id);
+  CHECK(s.next_id == written.next_id);
+  CHECK(s.oldest_detect_ms == written.oldest_detect_ms);
+  CHECK(s.evicted == written.evicted);
+  CHECK(s.unreported_evictions == written.unreported_evictions);
+  CHECK(s.last_puback_ms == written.last_puback_ms);
+  CHECK(subjects(reader.peek(10, 1 << 20)) == subjects(waiting));
+  CHECK(subjects(reader.peek(1, 1 << 20)).size() == 1);
 }
