@@ -189,16 +189,46 @@ size_t attribute(const std::map<std::string, std::vector<const NamedActivity*>>&
   return kNoConfounder;
 }
 
-using edgegw::json_escape;
+using edgegw::JsonWriter;
 
-std::string delays_json(const KindScore& k) {
-  if (k.delays_min.empty()) return "null";
-  return fmt::format(R"({{"p50":{:.1f},"p90":{:.1f},"p99":{:.1f}}})", k.delay.p50, k.delay.p90,
-                     k.delay.p99);
+// The figures as the report prints them: delays to 0.1 min, ratios to 4 decimals, rates to 3
+// (fmt's correctly rounded decimal, read back, so the JSON and the table never disagree).
+double rounded(double v, int decimals) {
+  return std::stod(fmt::format("{:.{}f}", v, decimals));
 }
 
-std::string ratio_json(int num, int den) {
-  return den ? fmt::format("{:.4f}", static_cast<double>(num) / den) : "null";
+void delays_json(JsonWriter& w, const KindScore& k) {
+  if (k.delays_min.empty()) {
+    w.null();
+    return;
+  }
+  w.begin_object();
+  w.key("p50").value(rounded(k.delay.p50, 1));
+  w.key("p90").value(rounded(k.delay.p90, 1));
+  w.key("p99").value(rounded(k.delay.p99, 1));
+  w.end_object();
+}
+
+void ratio_json(JsonWriter& w, int num, int den) {
+  if (den)
+    w.value(rounded(static_cast<double>(num) / den, 4));
+  else
+    w.null();
+}
+
+// found_later, recall and delay_min of one incident kind (or of the baseline on it).
+void findings_json(JsonWriter& w, const KindScore& k) {
+  w.key("found_later").value(k.found_later);
+  w.key("recall");
+  ratio_json(w, k.detected, k.injected);
+  w.key("delay_min");
+  delays_json(w, k);
+}
+
+void counts_json(JsonWriter& w, const std::map<std::string, int>& counts) {
+  w.begin_object();
+  for (const auto& [name, n] : counts) w.key(name).value(n);
+  w.end_object();
 }
 
 }  // namespace
@@ -336,70 +366,95 @@ ScoreResult score(const ScoreInput& in) {
 }
 
 std::string score_json(const ScoreInput& in, const ScoreResult& r) {
-  std::string out = fmt::format(
-      R"({{"households":{},"days":{},"household_days":{},"alerts":{},"duplicates":{},"kinds":{{)",
-      in.households, in.days, r.household_days, r.alerts, r.duplicates);
+  JsonWriter w;
+  w.begin_object();
+  w.key("households").value(in.households);
+  w.key("days").value(in.days);
+  w.key("household_days").value(r.household_days);
+  w.key("alerts").value(static_cast<uint64_t>(r.alerts));
+  w.key("duplicates").value(static_cast<uint64_t>(r.duplicates));
+  w.key("kinds").begin_object();
   for (size_t i = 0; i < kIncidentKinds; ++i) {
     const auto kind = static_cast<IncidentKind>(i);
     const KindScore& k = r.kinds[i];
     const KindScore& b = r.baseline_kinds[i];
-    const std::string baseline =
-        baseline_applies(kind)
-            ? fmt::format(
-                  R"({{"found_within_24h":{},"found_later":{},"recall":{},"delay_min":{}}})",
-                  b.detected, b.found_later, ratio_json(b.detected, b.injected), delays_json(b))
-            : "null";
-    out += fmt::format(
-        R"({}"{}":{{"class":"{}","injected":{},"detected":{},"found_later":{},"recall":{},"delay_min":{},"baseline":{}}})",
-        i ? "," : "", to_string(kind), class_name(kind), k.injected, k.detected, k.found_later,
-        ratio_json(k.detected, k.injected), delays_json(k), baseline);
+    w.key(to_string(kind)).begin_object();
+    w.key("class").value(class_name(kind));
+    w.key("injected").value(k.injected);
+    w.key("detected").value(k.detected);
+    findings_json(w, k);
+    w.key("baseline");
+    if (baseline_applies(kind)) {
+      w.begin_object();
+      w.key("found_within_24h").value(b.detected);
+      findings_json(w, b);
+      w.end_object();
+    } else {
+      w.null();
+    }
+    w.end_object();
   }
-  std::map<std::string, int> by_rule;
+  w.end_object();
+  std::map<std::string, int> by_rule, unmatched;
   for (const auto& f : r.false_care) ++by_rule[std::string(rule_name(f.alert.alert.rule))];
-  std::string rules;
-  for (const auto& [name, n] : by_rule)
-    rules += fmt::format(R"({}"{}":{})", rules.empty() ? "" : ",", name, n);
+  for (const auto& ra : r.unmatched_maintenance) ++unmatched[std::string(rule_name(ra.alert.rule))];
   int by_conf[kActivities + 1] = {};
   for (const auto& f : r.false_care) ++by_conf[f.confounder];
-  std::string conf, base_conf;
-  for (size_t c = 0; c <= kActivities; ++c) {
-    conf += fmt::format(R"({}"{}":{})", c ? "," : "", confounder_name(c), by_conf[c]);
-    base_conf +=
-        fmt::format(R"({}"{}":{})", c ? "," : "", confounder_name(c), r.baseline_false_by[c]);
+  w.key("care").begin_object();
+  w.key("injected").value(r.care_injected);
+  w.key("detected").value(r.care_detected);
+  w.key("recall");
+  ratio_json(w, r.care_detected, r.care_injected);
+  w.end_object();
+  w.key("false_care_alerts").value(static_cast<uint64_t>(r.false_care.size()));
+  w.key("false_care_per_1000_household_days").value(rounded(r.false_care_rate(), 3));
+  w.key("false_care_by_rule");
+  counts_json(w, by_rule);
+  w.key("false_care_by_confounder").begin_object();
+  for (size_t c = 0; c <= kActivities; ++c) w.key(confounder_name(c)).value(by_conf[c]);
+  w.end_object();
+  w.key("maintenance").begin_object();
+  w.key("faults_injected").value(r.faults_injected);
+  w.key("faults_found").value(r.faults_found);
+  w.key("faults_recall");
+  ratio_json(w, r.faults_found, r.faults_injected);
+  w.key("unmatched_alerts").value(static_cast<uint64_t>(r.unmatched_maintenance.size()));
+  w.key("unmatched_by_rule");
+  counts_json(w, unmatched);
+  w.end_object();
+  w.key("baseline").begin_object();
+  w.key("rule").value("water register rise < 0.01 m3 in 12 h");
+  w.key("alerts").value(r.baseline_alerts);
+  w.key("false_alarms").value(r.baseline_false);
+  w.key("false_per_1000_household_days").value(rounded(r.baseline_false_rate(), 3));
+  w.key("false_by_confounder").begin_object();
+  for (size_t c = 0; c <= kActivities; ++c) w.key(confounder_name(c)).value(r.baseline_false_by[c]);
+  w.end_object();
+  w.end_object();
+  w.key("missed").begin_array();
+  for (const TruthRecord& t : r.missed) {
+    w.begin_object();
+    w.key("subject").value(t.subject);
+    w.key("sensor").value(t.sensor);
+    w.key("kind").value(to_string(t.kind));
+    w.key("start").time(t.start_ms);
+    w.end_object();
   }
-  std::map<std::string, int> unmatched;
-  for (const auto& ra : r.unmatched_maintenance) ++unmatched[std::string(rule_name(ra.alert.rule))];
-  std::string unmatched_rules;
-  for (const auto& [name, n] : unmatched)
-    unmatched_rules += fmt::format(R"({}"{}":{})", unmatched_rules.empty() ? "" : ",", name, n);
-  out += fmt::format(
-      R"(}},"care":{{"injected":{},"detected":{},"recall":{}}},"false_care_alerts":{},)"
-      R"("false_care_per_1000_household_days":{:.3f},"false_care_by_rule":{{{}}},)"
-      R"("false_care_by_confounder":{{{}}},)"
-      R"("maintenance":{{"faults_injected":{},"faults_found":{},"faults_recall":{},"unmatched_alerts":{},"unmatched_by_rule":{{{}}}}},)"
-      R"("baseline":{{"rule":"water register rise < 0.01 m3 in 12 h","alerts":{},"false_alarms":{},)"
-      R"("false_per_1000_household_days":{:.3f},"false_by_confounder":{{{}}}}},)",
-      r.care_injected, r.care_detected, ratio_json(r.care_detected, r.care_injected),
-      r.false_care.size(), r.false_care_rate(), rules, conf, r.faults_injected, r.faults_found,
-      ratio_json(r.faults_found, r.faults_injected), r.unmatched_maintenance.size(),
-      unmatched_rules, r.baseline_alerts, r.baseline_false, r.baseline_false_rate(), base_conf);
-  out += R"("missed":[)";
-  for (size_t i = 0; i < r.missed.size(); ++i)
-    out +=
-        fmt::format(R"({}{{"subject":"{}","sensor":"{}","kind":"{}","start":"{}"}})", i ? "," : "",
-                    json_escape(r.missed[i].subject), json_escape(r.missed[i].sensor),
-                    to_string(r.missed[i].kind), edgegw::format_iso8601_utc(r.missed[i].start_ms));
-  out += R"(],"false_care":[)";
+  w.end_array();
+  w.key("false_care").begin_array();
   for (size_t i = 0; i < r.false_care.size() && i < 50; ++i) {
     std::string a =
         edgegw::alert_to_json(r.false_care[i].alert.gateway_id, r.false_care[i].alert.alert);
-    if (!a.empty() && a.back() == '}')  // with the confounder it is attributed to
-      a.insert(a.size() - 1,
-               fmt::format(R"(,"confounder":"{}")", confounder_name(r.false_care[i].confounder)));
-    out += fmt::format("{}{}", i ? "," : "", a);
+    if (!a.empty() && a.back() == '}') {  // with the confounder it is attributed to
+      JsonWriter c;
+      c.value(confounder_name(r.false_care[i].confounder));
+      a.insert(a.size() - 1, ",\"confounder\":" + c.str());
+    }
+    w.raw(a);
   }
-  out += "]}";
-  return out;
+  w.end_array();
+  w.end_object();
+  return w.take();
 }
 
 std::string score_table(const ScoreInput& in, const ScoreResult& r) {
