@@ -11,6 +11,7 @@
 #include "drivers/timestamp.h"
 #include "simulator/rng.h"
 #include "simulator/traits.h"
+#include "util/json.h"
 
 namespace fleetsim {
 
@@ -194,18 +195,18 @@ void write_truth(std::ostream& out, const IncidentPlan& plan) {
   std::stable_sort(sorted.begin(), sorted.end(),
                    [](const Incident* a, const Incident* b) { return a->start_ms < b->start_ms; });
   for (const Incident* i : sorted) {
-    out << fmt::format(R"({{"subject":"{}","sensor":"{}","kind":"{}","class":"{}","start":"{}")",
-                       i->subject, i->sensor, to_string(i->kind), class_name(i->kind),
-                       edgegw::format_iso8601_utc(i->start_ms));
-    if (i->end_ms) out << fmt::format(R"(,"end":"{}")", edgegw::format_iso8601_utc(i->end_ms));
-    if (i->cue_from_ms)
-      out << fmt::format(R"(,"out":"{}")", edgegw::format_iso8601_utc(i->cue_from_ms));
-    if (i->cue_ms) {
-      const bool toilet = i->kind == IncidentKind::fall_night;
-      out << fmt::format(R"(,"{}":"{}")", toilet ? "toilet" : "back",
-                         edgegw::format_iso8601_utc(i->cue_ms));
-    }
-    out << "}\n";
+    edgegw::JsonWriter w;
+    w.begin_object();
+    w.key("subject").value(i->subject);
+    w.key("sensor").value(i->sensor);
+    w.key("kind").value(to_string(i->kind));
+    w.key("class").value(class_name(i->kind));
+    w.key("start").time(i->start_ms);
+    if (i->end_ms) w.key("end").time(i->end_ms);
+    if (i->cue_from_ms) w.key("out").time(i->cue_from_ms);
+    if (i->cue_ms) w.key(i->kind == IncidentKind::fall_night ? "toilet" : "back").time(i->cue_ms);
+    w.end_object();
+    out << w.str() << '\n';
   }
 }
 

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "drivers/timestamp.h"
+#include "util/json.h"
 
 namespace fleetsim {
 
@@ -29,20 +30,29 @@ void write_inventory(std::ostream& out, const SimConfig& c, const Fleet& fleet) 
 }
 
 void write_meta(std::ostream& out, const RunMeta& m) {
-  out << fmt::format(
-      "{{\"households\":{},\"facades\":{},\"buildings\":{},\"days\":{},\"start\":\"{}\",\"end\":\"{"
-      "}\","
-      "\"seed\":{},\"report_minutes\":{},\"messages\":{},\n\"baseline\":[",
-      m.households, m.facades, m.buildings, m.days, edgegw::format_iso8601_utc(m.start_ms),
-      edgegw::format_iso8601_utc(m.end_ms), m.seed, m.report_minutes, m.messages);
-  for (size_t i = 0; i < m.baseline.size(); ++i) {
-    const BaselineAlert& a = m.baseline[i];
-    out << fmt::format(
-        "{}\n{{\"subject\":\"{}\",\"sensor\":\"{}\",\"event\":\"{}\",\"detect\":\"{}\"}}",
-        i ? "," : "", a.subject, a.sensor, edgegw::format_iso8601_utc(a.event_ms),
-        edgegw::format_iso8601_utc(a.detect_ms));
+  edgegw::JsonWriter w;
+  w.begin_object();
+  w.key("households").value(m.households);
+  w.key("facades").value(m.facades);
+  w.key("buildings").value(m.buildings);
+  w.key("days").value(m.days);
+  w.key("start").time(m.start_ms);
+  w.key("end").time(m.end_ms);
+  w.key("seed").value(m.seed);
+  w.key("report_minutes").value(m.report_minutes);
+  w.key("messages").value(m.messages);
+  w.key("baseline").begin_array();
+  for (const BaselineAlert& a : m.baseline) {
+    w.begin_object();
+    w.key("subject").value(a.subject);
+    w.key("sensor").value(a.sensor);
+    w.key("event").time(a.event_ms);
+    w.key("detect").time(a.detect_ms);
+    w.end_object();
   }
-  out << "]}\n";
+  w.end_array();
+  w.end_object();
+  out << w.str() << '\n';
 }
 
 }  // namespace fleetsim
