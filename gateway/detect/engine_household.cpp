@@ -159,6 +159,19 @@ void Engine::night_exit_deadline(uint32_t door, int64_t due, std::vector<Alert>&
     schedule(door, DeadlineKind::night_exit, confirm);
     return;
   }
+  // A use reported in the meter's report that spans the exit may have come just before it
+  // (the toilet before going out) or just after (back inside, or never gone): wait for the
+  // meter's next report, whose interval lies wholly after the exit, before deciding.
+  for (uint32_t m : h.meters) {
+    const WaterState& w = sensors_[m].water;
+    if (w.period_ms <= 0 || w.last_change_ms <= opened || w.last_time_ms - w.period_ms >= opened)
+      continue;
+    const int64_t next_report = w.last_time_ms + w.period_ms + w.period_ms / 4;
+    if (next_report > due) {
+      schedule(door, DeadlineKind::night_exit, next_report);
+      return;
+    }
+  }
   const bool guest = guest_may_leave(h, opened);
   h.night_exit_ms = 0;
   h.guest_possible = false;

@@ -392,3 +392,25 @@ TEST_CASE("W1 after an early night: a late rising is not missing activity, a fal
   REQUIRE(dw1 != nullptr);
   CHECK(dw1->detect_time_ms == kT0 + 28 * kHour);
 }
+
+TEST_CASE("D3: a use in the report spanning a night exit waits for the next report to decide") {
+  // 15-minute meter; someone uses water around 00:50, the door opens at 00:53 (local).
+  auto night = [](Home& h, double use_after) {
+    h.quiet(kT0 + 22 * kHour, kT0 + 24 * kHour + 45 * kMin);
+    h.door(kT0 + 24 * kHour + 53 * kMin, false);
+    h.door(kT0 + 24 * kHour + 54 * kMin, true);
+    h.water(kT0 + 25 * kHour, 0.017);                  // 00:45-01:00: before or after the exit?
+    h.water(kT0 + 25 * kHour + 15 * kMin, use_after);  // 01:00-01:15: wholly after it
+    h.quiet(kT0 + 25 * kHour + 30 * kMin, kT0 + 26 * kHour);
+  };
+  Home guest_left;  // the person is home: the next report shows use
+  night(guest_left, 0.001);
+  CHECK(guest_left.count(Rule::D3) == 0);
+
+  Home went_out;  // the toilet, then out: the next report shows none
+  night(went_out, 0);
+  const Alert* d3 = first(went_out, Rule::D3);
+  REQUIRE(d3 != nullptr);
+  CHECK(d3->event_time_ms == kT0 + 24 * kHour + 53 * kMin);
+  CHECK(d3->detect_time_ms <= kT0 + 25 * kHour + 30 * kMin);  // one report later than 01:13
+}
