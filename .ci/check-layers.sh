@@ -22,6 +22,7 @@ floors='
 7 gateway/uplink/
 8 gateway/gateway.
 8 gateway/observer.
+8 gateway/query.
 8 gateway/service_notify.
 9 gateway/status/
 10 gateway/cli/

@@ -6,8 +6,8 @@
 #include <fmt/format.h>
 
 #include "drivers/timestamp.h"
-#include "util/log.h"
 #include "gateway/store/state_store.h"
+#include "util/log.h"
 
 namespace edgegw {
 
@@ -264,23 +264,6 @@ void Gateway::reload_refused(const std::string& error) {
 bool Gateway::set_away(std::string_view household, int64_t until_ms) {
   std::lock_guard lock(mu_);
   return pipeline_.engine().set_away(household, until_ms);
-}
-
-GatewayStatus Gateway::status() const {
-  GatewayStatus s;
-  {
-    std::lock_guard lock(mu_);
-    s.counters = pipeline_.counters();
-    s.watermark_ms = pipeline_.engine().watermark_ms();
-    s.sensors = pipeline_.engine().sensor_count();
-    s.storage = storage_;
-  }
-  s.outbox = outbox_.stats();
-  s.uplink = uplink_.stats();
-  s.ingest = ingest_.stats();
-  s.dead_letters = dead_letters_.count();
-  s.deadletter_write_errors = dead_letters_.write_errors();
-  return s;
 }
 
 }  // namespace edgegw

@@ -1,7 +1,7 @@
 // gateway.h: the running gateway: wires ingest -> pipeline (decode, detect) -> outbox -> uplink
 // around one RocksDB database; ticks every second (event time in wall-clock mode, and the retry
 // of writes a storage error held back). It reports what happens to an observer (observer.h).
-// Status queries read through status(), inspect(), config(), outbox() and dead_letters().
+// The status views read it through its read-only queries (query.h), implemented in query.cpp.
 #pragma once
 
 #include <map>
@@ -15,6 +15,7 @@
 #include "gateway/ingest/ingest.h"
 #include "gateway/ingest/pipeline.h"
 #include "gateway/observer.h"
+#include "gateway/query.h"
 #include "gateway/store/db.h"
 #include "gateway/store/deadletters.h"
 #include "gateway/store/fault.h"
@@ -25,29 +26,7 @@
 
 namespace edgegw {
 
-// Whether the database takes writes (gateway.cpp, Gateway::commit).
-struct StorageHealth {
-  std::string error;               // the last write's error; empty while writes work
-  int64_t failing_since_ms = 0;    // wall clock of the first failure of this episode
-  uint64_t failed_writes = 0;      // since start
-  uint64_t held_alerts = 0;        // raised, waiting in memory for the disk
-  uint64_t dropped_alerts = 0;     // held alerts dropped past kMaxHeldAlerts (since start)
-  uint64_t unexpected_errors = 0;  // exceptions caught around a message or a tick
-};
-
-struct GatewayStatus {
-  PipelineCounters counters;
-  OutboxStats outbox;
-  UplinkStats uplink;
-  IngestStats ingest;
-  uint64_t dead_letters = 0;
-  uint64_t deadletter_write_errors = 0;
-  StorageHealth storage;
-  int64_t watermark_ms = 0;
-  size_t sensors = 0;
-};
-
-class Gateway {
+class Gateway : public GatewayQuery {
  public:
   explicit Gateway(const Config& config);  // opens the database; throws on failure
   ~Gateway();
@@ -64,19 +43,22 @@ class Gateway {
   // One message, as the ingest delivers it; public so that tests and replays can drive it.
   void handle_message(std::string_view topic, std::string_view payload);
 
-  GatewayStatus status() const;
+  // GatewayQuery (query.h): copies for the status views, safe from any thread.
+  GatewayStatus status() const override;
+  RunningConfig running_config() const override;
+  int64_t now_ms() const override;
+  SensorTable sensors() const override;
+  std::optional<SensorExplanation> sensor(const std::string& id) const override;
+  std::optional<HouseholdView> household(const std::string& id) const override;
+  std::vector<Alert> outbox_oldest(size_t max_count) const override;
+  std::vector<DeadLetter> dead_letters_newest(size_t limit) const override;
+  uint64_t dead_letter_count() const override;
 
   // Config reload (SIGHUP): applies rules, inventory and log limits live, keeping all detector
   // state; reports the changed keys that need a restart (see gateway/config_diff.h).
   ReloadResult reload(const Config& next);
   // A new config file was refused (it did not load); counted and shown by `edgegw status`.
   void reload_refused(const std::string& error);
-  // Runs f(pipeline, live config) under the gateway lock, for status queries: keep f short.
-  template <typename F>
-  decltype(auto) inspect(F&& f) const {
-    std::lock_guard lock(mu_);
-    return f(pipeline_, live_config_);
-  }
   // Away mode for a household until `until_ms` (0 clears); false for an unknown household.
   bool set_away(std::string_view household, int64_t until_ms);
   const Config& config() const { return config_; }  // as started
@@ -112,7 +94,7 @@ class Gateway {
   bool stopped_ = false;
   std::map<std::string, std::string> page_cache_;  // EDGEGW_LOSE_UNSYNCED only (fault.h)
   FaultPoints fault_;
-  Config live_config_;  // config_ plus live reloads; guarded by mu_
+  Config live_config_;                   // config_ plus live reloads; guarded by mu_
   GatewayObserver* observer_ = nullptr;  // guarded by mu_
   PipelineOutcome outcome_;              // reused per message, for the observer; guarded by mu_
   Uplink uplink_;

@@ -105,8 +105,14 @@ int cmd_run(const RunOptions& opts) {
 
   try {
     Gateway gateway(config);
-    // The status service observes the gateway; it serves before the brokers connect.
-    StatusService status(gateway, config);
+    // The status service observes the gateway and reads it through its queries (query.h); it
+    // serves before the brokers connect.
+    StatusService status(
+        gateway,
+        [&gateway](std::string_view household, int64_t until_ms) {
+          return gateway.set_away(household, until_ms);
+        },
+        config);
     gateway.set_observer(&status);
     // However this scope ends, the gateway stops (its last commit may still report to the
     // status service) and lets go of the observer before the status service goes.

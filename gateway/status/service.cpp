@@ -8,7 +8,6 @@
 #include "drivers/registry.h"
 #include "drivers/timestamp.h"
 #include "gateway/alert/alert_codec.h"
-#include "gateway/gateway.h"
 #include "gateway/status/views.h"
 #include "gateway/store/deadletters.h"
 #include "util/json.h"
@@ -36,8 +35,9 @@ std::vector<std::string> split_path(std::string_view path) {
 
 }  // namespace
 
-StatusService::StatusService(Gateway& gateway, const Config& config)
+StatusService::StatusService(const GatewayQuery& gateway, SetAway set_away, const Config& config)
     : gateway_(gateway),
+      set_away_(std::move(set_away)),
       server_options_{config.status_socket(), config.status.http_port},
       gateway_id_(config.gateway_id),
       started_(std::chrono::steady_clock::now()),
@@ -193,7 +193,7 @@ HttpResponse StatusService::handle(const HttpRequest& req) {
         return error_response(
             404, "expected /household/<id>/away?until=... or /household/<id>/away/clear");
       }
-      if (!gateway_.set_away(parts[1], until))
+      if (!set_away_(parts[1], until))
         return error_response(404, fmt::format("unknown household '{}'", parts[1]));
       log_info("status", until ? fmt::format("household {} away until {}", parts[1],
                                              format_iso8601_utc(until))

@@ -3,12 +3,14 @@
 // logging of rejected messages, the tail stream, reload bookkeeping, and the status server
 // that answers the CLI and Prometheus. The gateway calls the observer hooks on its hot path
 // (under its lock); they cost a few counter updates unless a tail client is connected. The
-// views read the gateway through its read-only queries (status(), inspect(), ...).
+// views read the gateway through its read-only queries (gateway/query.h); the one change the
+// service makes, away mode, goes through a function the owner hands it.
 #pragma once
 
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -19,6 +21,7 @@
 #include "gateway/config.h"
 #include "gateway/config_diff.h"
 #include "gateway/observer.h"
+#include "gateway/query.h"
 #include "gateway/status/alert_log.h"
 #include "gateway/status/http.h"
 #include "gateway/status/metrics.h"
@@ -27,8 +30,6 @@
 #include "util/log.h"
 
 namespace edgegw {
-
-class Gateway;
 
 // Per-second samples of the totals, for rates over the last minute.
 struct RateWindow {
@@ -45,8 +46,12 @@ struct ReloadStats {
 
 class StatusService : public GatewayObserver {
  public:
+  // Away mode for a household until `until_ms` (0 clears); false for an unknown household
+  // (POST /household/<id>/away; Gateway::set_away).
+  using SetAway = std::function<bool(std::string_view household, int64_t until_ms)>;
+
   // Observes nothing until the owner calls gateway.set_observer(&service) (cli/cmd_run.cpp).
-  StatusService(Gateway& gateway, const Config& config);
+  StatusService(const GatewayQuery& gateway, SetAway set_away, const Config& config);
   ~StatusService() override;
   StatusService(const StatusService&) = delete;
   StatusService& operator=(const StatusService&) = delete;
@@ -77,7 +82,8 @@ class StatusService : public GatewayObserver {
   void tick();
   void tail_message(const MessageEvent& event);
 
-  Gateway& gateway_;
+  const GatewayQuery& gateway_;
+  const SetAway set_away_;
   const StatusServerOptions server_options_;
   const std::string gateway_id_;
   const std::chrono::steady_clock::time_point started_;

@@ -8,7 +8,6 @@
 #include <fmt/format.h>
 
 #include "drivers/registry.h"
-#include "gateway/gateway.h"
 #include "gateway/status/service.h"
 #include "gateway/status/views.h"
 #include "util/json.h"
@@ -33,12 +32,6 @@ double age_seconds(int64_t now_ms, int64_t then_ms) {
   return then_ms == 0 ? 0.0 : static_cast<double>(now_ms - then_ms) / 1000;
 }
 
-// The outbox's age is measured on the clock its times are on: event time with clock = "event".
-int64_t outbox_now(const Gateway& gw) {
-  if (gw.config().clock == ClockMode::wall) return wall_clock_ms();
-  return gw.inspect([](const Pipeline& p, const Config&) { return p.engine().watermark_ms(); });
-}
-
 }  // namespace
 
 DiskUsage disk_usage(const std::string& data_dir) {
@@ -57,20 +50,20 @@ DiskUsage disk_usage(const std::string& data_dir) {
   return d;
 }
 
-std::vector<std::string> health_problems(const Gateway& gw, const StatusService& svc,
+std::vector<std::string> health_problems(const GatewayQuery& gw, const StatusService& svc,
                                          int64_t wall_ms) {
   std::vector<std::string> p;
   const GatewayStatus s = gw.status();
-  const int max_age_s =
-      gw.inspect([](const Pipeline&, const Config& c) { return c.status.unhealthy_outbox_age_s; });
+  const RunningConfig c = gw.running_config();
+  const int max_age_s = c.unhealthy_outbox_age_s;
   if (!s.ingest.connected)
-    p.push_back(fmt::format("ingest broker {} not connected{}", gw.config().ingest.url,
+    p.push_back(fmt::format("ingest broker {} not connected{}", c.ingest_url,
                             s.ingest.last_error.empty() ? "" : ": " + s.ingest.last_error));
   if (!s.uplink.connected && s.outbox.depth > 0)
-    p.push_back(fmt::format("uplink {} not connected and {} alerts waiting{}",
-                            gw.config().uplink.broker.url, s.outbox.depth,
+    p.push_back(fmt::format("uplink {} not connected and {} alerts waiting{}", c.uplink_url,
+                            s.outbox.depth,
                             s.uplink.last_error.empty() ? "" : ": " + s.uplink.last_error));
-  const double age = s.outbox.depth ? age_seconds(outbox_now(gw), s.outbox.oldest_detect_ms) : 0;
+  const double age = s.outbox.depth ? age_seconds(gw.now_ms(), s.outbox.oldest_detect_ms) : 0;
   if (age > max_age_s)
     p.push_back(fmt::format("oldest alert waiting {:.0f} s (limit {} s)", age, max_age_s));
   if (s.outbox.max_bytes && s.outbox.bytes * 10 > s.outbox.max_bytes * 9)
@@ -95,7 +88,7 @@ std::vector<std::string> health_problems(const Gateway& gw, const StatusService&
                     s.storage.dropped_alerts));
   if (!s.uplink.storage_error.empty())
     p.push_back(fmt::format("uplink cannot read or trim the outbox: {}", s.uplink.storage_error));
-  const DiskUsage d = disk_usage(gw.config().data_dir);
+  const DiskUsage d = disk_usage(c.data_dir);
   if (d.total_bytes && d.free_bytes * 20 < d.total_bytes)
     p.push_back(fmt::format("disk almost full: {} MB free", d.free_bytes >> 20));
   (void)svc;
@@ -103,13 +96,14 @@ std::vector<std::string> health_problems(const Gateway& gw, const StatusService&
   return p;
 }
 
-std::string status_json(const Gateway& gw, const StatusService& svc) {
-  const Config& c = gw.config();
+std::string status_json(const GatewayQuery& gw, const StatusService& svc) {
+  const RunningConfig c = gw.running_config();
   const GatewayStatus s = gw.status();
   const int64_t wall = wall_clock_ms();
   const auto problems = health_problems(gw, svc, wall);
-  int64_t now = 0;
-  const auto rows = collect_sensors(gw, now);
+  const SensorTable table = gw.sensors();
+  const auto& rows = table.rows;
+  const int64_t now = table.now_ms;
   size_t silent = 0, unassigned = 0;
   for (const SensorRow& r : rows)
     silent += r.silent, unassigned += r.subject_kind == SubjectKind::Sensor;
@@ -131,7 +125,7 @@ std::string status_json(const Gateway& gw, const StatusService& svc) {
   w.key("ingest")
       .begin_object()
       .key("url")
-      .value(c.ingest.url)
+      .value(c.ingest_url)
       .key("connected")
       .value(s.ingest.connected)
       .key("reconnects")
@@ -142,9 +136,9 @@ std::string status_json(const Gateway& gw, const StatusService& svc) {
   w.key("uplink")
       .begin_object()
       .key("url")
-      .value(c.uplink.broker.url)
+      .value(c.uplink_url)
       .key("topic")
-      .value(c.uplink_topic())
+      .value(c.uplink_topic)
       .key("connected")
       .value(s.uplink.connected)
       .key("reconnects")
@@ -197,7 +191,7 @@ std::string status_json(const Gateway& gw, const StatusService& svc) {
     w.key(to_string(static_cast<DecodeErrorCode>(i))).value(s.counters.rejected_by_reason[i]);
   w.end_object().end_object();
 
-  const int64_t onow = s.outbox.depth ? outbox_now(gw) : 0;
+  const int64_t onow = s.outbox.depth ? gw.now_ms() : 0;
   w.key("outbox")
       .begin_object()
       .key("depth")
@@ -244,9 +238,9 @@ std::string status_json(const Gateway& gw, const StatusService& svc) {
   return w.take();
 }
 
-std::string metrics_text(const Gateway& gw, const StatusService& svc) {
+std::string metrics_text(const GatewayQuery& gw, const StatusService& svc) {
   const GatewayStatus s = gw.status();
-  const Config& c = gw.config();
+  const RunningConfig c = gw.running_config();
   PromWriter m;
   m.family("edgegw_build_info", "gauge", "Version and gateway id.");
   m.sample("edgegw_build_info",
@@ -293,7 +287,7 @@ std::string metrics_text(const Gateway& gw, const StatusService& svc) {
   m.family("edgegw_outbox_oldest_age_seconds", "gauge",
            "Age of the oldest waiting alert (0 when empty).");
   m.sample("edgegw_outbox_oldest_age_seconds", "",
-           s.outbox.depth ? age_seconds(outbox_now(gw), s.outbox.oldest_detect_ms) : 0.0);
+           s.outbox.depth ? age_seconds(gw.now_ms(), s.outbox.oldest_detect_ms) : 0.0);
   m.family("edgegw_outbox_evicted_total", "counter", "Alerts evicted because the outbox was full.");
   m.sample("edgegw_outbox_evicted_total", "", s.outbox.evicted);
   m.family("edgegw_uplink_connected", "gauge", "1 when connected to the upstream broker.");

@@ -10,7 +10,6 @@
 #include "drivers/reading_json.h"
 #include "drivers/timestamp.h"
 #include "gateway/alert/alert_codec.h"
-#include "gateway/gateway.h"
 #include "gateway/status/service.h"
 #include "gateway/uplink/outbox_report.h"
 #include "util/json.h"
@@ -19,26 +18,10 @@ namespace edgegw {
 
 namespace {
 
-constexpr int64_t kMinuteMs = 60 * 1000;
-
 // A dead letter's time, topic, reason and detail, into the open object.
 void rejection_fields(JsonWriter& w, const DeadLetter& d) {
   w.key("time").time(d.arrival_ms).key("topic").value(d.topic);
   w.key("reason").value(d.reason).key("detail").value(d.detail);
-}
-
-int64_t gateway_now(const Config& c, const Engine& e) {
-  return c.clock == ClockMode::wall ? wall_clock_ms() : e.watermark_ms();
-}
-
-// When the detector would call this sensor silent (mirrors rule S1; 0 = no estimate yet).
-int64_t silent_after(const RulesConfig& rules, const SensorState& s) {
-  if (s.health.last_seen_ms == 0) return 0;
-  if (s.kind == SensorKind::door) return s.health.last_seen_ms + rules.s1_door_silence_s * 1000;
-  if (s.kind == SensorKind::water && s.water.period_ms > 0)
-    return s.health.last_seen_ms +
-           std::max<int64_t>(rules.s1_meter_missed_reports * s.water.period_ms, 15 * kMinuteMs);
-  return 0;
 }
 
 size_t limit_param(const HttpRequest& req, size_t fallback) {
@@ -74,55 +57,6 @@ std::string open_alert_names_json(OpenAlerts open) {
   return w.take();
 }
 
-std::vector<SensorRow> collect_sensors(const Gateway& gw, int64_t& now_ms) {
-  return gw.inspect([&](const Pipeline& p, const Config& c) {
-    const Engine& e = p.engine();
-    now_ms = gateway_now(c, e);
-    std::vector<SensorRow> rows;
-    rows.reserve(e.sensor_count());
-    for (const std::string& id : e.sensor_ids()) {
-      const SensorState* s = e.sensor(id);
-      if (!s) continue;
-      SensorRow r;
-      r.id = id;
-      r.kind = s->kind;
-      const Subject subject = e.subject_of(id);
-      r.subject_kind = subject.kind;
-      if (subject.kind != SubjectKind::Sensor) r.subject = std::string(subject.id);
-      r.seen = s->health.last_seen_ms != 0;
-      r.last_seen_ms = s->health.last_seen_ms;
-      r.silent_after_ms = silent_after(c.rules, *s);
-      r.open = s->open;
-      r.silent = (s->open & bit(AlertKind::SensorSilent)) ||
-                 (r.silent_after_ms != 0 && now_ms > r.silent_after_ms);
-      r.last_total_m3 = s->water.last_total_m3;
-      r.contact_closed = s->door.contact_closed;
-      rows.push_back(std::move(r));
-    }
-    // Inventory sensors that never reported: silent from the start.
-    auto add_unseen = [&](const std::string& id, SensorKind kind, SubjectKind sk,
-                          const std::string& subject) {
-      if (e.sensor(id)) return;
-      SensorRow r;
-      r.id = id;
-      r.kind = kind;
-      r.subject_kind = sk;
-      r.subject = subject;
-      r.silent = true;
-      rows.push_back(std::move(r));
-    };
-    for (const Household& h : c.inventory.households) {
-      for (const auto& m : h.meters) add_unseen(m, SensorKind::water, SubjectKind::Household, h.id);
-      for (const auto& d : h.doors) add_unseen(d, SensorKind::door, SubjectKind::Household, h.id);
-    }
-    for (const FacadeSite& f : c.inventory.facades)
-      add_unseen(f.sensor, SensorKind::facade, SubjectKind::Building, f.building);
-    std::sort(rows.begin(), rows.end(),
-              [](const SensorRow& a, const SensorRow& b) { return a.id < b.id; });
-    return rows;
-  });
-}
-
 std::string sensor_row_json(const SensorRow& r, int64_t now_ms) {
   JsonWriter w;
   w.begin_object().key("sensor").value(r.id).key("kind").value(sensor_kind_name(r.kind));
@@ -155,9 +89,10 @@ std::string sensor_row_json(const SensorRow& r, int64_t now_ms) {
   return w.take();
 }
 
-HttpResponse sensors_view(const Gateway& gw, const HttpRequest& req) {
-  int64_t now = 0;
-  const auto rows = collect_sensors(gw, now);
+HttpResponse sensors_view(const GatewayQuery& gw, const HttpRequest& req) {
+  const SensorTable table = gw.sensors();
+  const auto& rows = table.rows;
+  const int64_t now = table.now_ms;
   const bool silent_only = !req.param("silent").empty() && req.param("silent") != "0";
   const bool unassigned_only = !req.param("unassigned").empty() && req.param("unassigned") != "0";
   const std::string kind = req.param("kind");
@@ -228,21 +163,20 @@ std::string explanation_json(std::string_view id, const std::optional<SensorExpl
 }
 }  // namespace
 
-HttpResponse sensor_view(const Gateway& gw, const StatusService& svc, const std::string& id) {
-  int64_t now = 0;
-  const auto rows = collect_sensors(gw, now);
+HttpResponse sensor_view(const GatewayQuery& gw, const StatusService& svc, const std::string& id) {
+  const SensorTable table = gw.sensors();
+  const auto& rows = table.rows;
+  const int64_t now = table.now_ms;
   auto it = std::find_if(rows.begin(), rows.end(), [&](const SensorRow& r) { return r.id == id; });
   if (it == rows.end()) return error_response(404, fmt::format("unknown sensor '{}'", id));
-  const std::string explain = explanation_json(
-      id,
-      gw.inspect([&](const Pipeline& p, const Config&) { return p.engine().explain_sensor(id); }));
+  const std::string explain = explanation_json(id, gw.sensor(id));
   AlertQuery q;
   q.sensor = id;
   q.limit = 20;
   const auto alerts = svc.alerts().query(q);
   // Rejected messages that name the sensor in their topic (most bridges put the id there).
   std::vector<DeadLetter> rejected;
-  for (auto& d : gw.dead_letters().list(1000))
+  for (auto& d : gw.dead_letters_newest(1000))
     if (d.topic.find(id) != std::string::npos) rejected.push_back(std::move(d));
   if (rejected.size() > 10) rejected.erase(rejected.begin(), rejected.end() - 10);
 
@@ -250,7 +184,7 @@ HttpResponse sensor_view(const Gateway& gw, const StatusService& svc, const std:
   w.begin_object().key("now").time(now).key("sensor").raw(sensor_row_json(*it, now));
   w.key("detector").raw(it->seen ? explain : std::string("null"));
   w.key("recent_alerts");
-  alerts_array(w, gw.config().gateway_id, alerts);
+  alerts_array(w, gw.running_config().gateway_id, alerts);
   w.key("recent_rejections").begin_array();
   for (const DeadLetter& d : rejected) {
     w.begin_object();
@@ -261,28 +195,13 @@ HttpResponse sensor_view(const Gateway& gw, const StatusService& svc, const std:
   return json_response(w.take());
 }
 
-HttpResponse household_view(const Gateway& gw, const StatusService& svc, const std::string& id) {
-  struct Copy {
-    bool found = false;
-    HouseholdState state;
-    int64_t now = 0;
-    bool out = false;
-    int64_t outing_limit_ms = 0;
-  };
-  const Copy c = gw.inspect([&](const Pipeline& p, const Config& cfg) {
-    Copy out;
-    out.now = gateway_now(cfg, p.engine());
-    if (const HouseholdState* h = p.engine().household(id)) {
-      out.found = true;
-      out.state = *h;
-      out.out = p.engine().probably_out(*h);
-      out.outing_limit_ms = p.engine().outing_limit_ms(*h);
-    }
-    return out;
-  });
-  if (!c.found) return error_response(404, fmt::format("unknown household '{}'", id));
-  int64_t now = 0;
-  const auto rows = collect_sensors(gw, now);
+HttpResponse household_view(const GatewayQuery& gw, const StatusService& svc,
+                            const std::string& id) {
+  const std::optional<HouseholdView> c = gw.household(id);
+  if (!c) return error_response(404, fmt::format("unknown household '{}'", id));
+  const SensorTable table = gw.sensors();
+  const auto& rows = table.rows;
+  const int64_t now = table.now_ms;
   AlertQuery q;
   q.subject = id;
   q.open_only = true;
@@ -291,8 +210,8 @@ HttpResponse household_view(const Gateway& gw, const StatusService& svc, const s
   q.limit = 20;
   const auto recent = svc.alerts().query(q);
 
-  const Household& p = c.state.profile;
-  const bool away = p.away_until_ms > c.now;
+  const Household& p = c->state.profile;
+  const bool away = p.away_until_ms > c->now_ms;
   std::vector<std::string> why;
   if (away)
     why.push_back(
@@ -306,28 +225,28 @@ HttpResponse household_view(const Gateway& gw, const StatusService& svc, const s
   if (why.empty()) why.push_back("no rule condition holds: activity is within the thresholds");
 
   JsonWriter w;
-  w.begin_object().key("household").value(p.id).key("now").time(c.now);
+  w.begin_object().key("household").value(p.id).key("now").time(c->now_ms);
   w.key("living_alone").value(p.living_alone).key("utc_offset_min").value(p.utc_offset_min);
   w.key("quiet_hours")
       .value(fmt::format("{:02}:{:02}-{:02}:{:02}", p.quiet_start_min / 60, p.quiet_start_min % 60,
                          p.quiet_end_min / 60, p.quiet_end_min % 60));
   w.key("away").value(away).key("away_until").time(away ? p.away_until_ms : 0);
-  w.key("last_water_use").time(c.state.last_water_use_ms);
-  w.key("last_door_activity").time(c.state.last_door_activity_ms);
-  w.key("no_sign_of_life_open").value(c.state.c1_open);
+  w.key("last_water_use").time(c->state.last_water_use_ms);
+  w.key("last_door_activity").time(c->state.last_door_activity_ms);
+  w.key("no_sign_of_life_open").value(c->state.c1_open);
   // The learned rhythm and presence behind H1, W1 and the outing hold (engine_household.cpp).
-  const HouseholdState& hs = c.state;
-  w.key("presence").value(c.out ? "out" : "home");
-  w.key("outing_since").time(c.out ? hs.outing_start_ms : 0);
+  const HouseholdState& hs = c->state;
+  w.key("presence").value(c->out ? "out" : "home");
+  w.key("outing_since").time(c->out ? hs.outing_start_ms : 0);
   w.key("last_return").time(hs.last_return_ms);
   w.key("learned_days").value(static_cast<int64_t>(model_days(hs.model)));
   w.key("last_sign_of_life").time(hs.last_sign_ms);
   w.key("quiet_now_h")
-      .value(hs.last_sign_ms ? static_cast<double>(c.now - hs.last_sign_ms) / 3.6e6 : 0.0);
+      .value(hs.last_sign_ms ? static_cast<double>(c->now_ms - hs.last_sign_ms) / 3.6e6 : 0.0);
   w.key("usual_quiet_h").value(static_cast<double>(hs.usual_quiet_ms) / 3.6e6);
   w.key("h1_due").time(hs.quiet_deadline_ms);
-  w.key("outing_started").time(c.out ? hs.outing_start_ms : 0);
-  w.key("outing_limit_h").value(static_cast<double>(c.outing_limit_ms) / 3.6e6);
+  w.key("outing_started").time(c->out ? hs.outing_start_ms : 0);
+  w.key("outing_limit_h").value(static_cast<double>(c->outing_limit_ms) / 3.6e6);
   w.key("why").begin_array();
   for (const auto& s : why) w.value(s);
   w.end_array();
@@ -335,15 +254,16 @@ HttpResponse household_view(const Gateway& gw, const StatusService& svc, const s
   for (const SensorRow& r : rows)
     if (r.subject == id && r.subject_kind == SubjectKind::Household) w.raw(sensor_row_json(r, now));
   w.end_array();
+  const std::string gateway_id = gw.running_config().gateway_id;
   w.key("open_alerts");
-  alerts_array(w, gw.config().gateway_id, open);
+  alerts_array(w, gateway_id, open);
   w.key("recent_alerts");
-  alerts_array(w, gw.config().gateway_id, recent);
+  alerts_array(w, gateway_id, recent);
   w.end_object();
   return json_response(w.take());
 }
 
-HttpResponse alerts_view(const Gateway& gw, const StatusService& svc, const HttpRequest& req) {
+HttpResponse alerts_view(const GatewayQuery& gw, const StatusService& svc, const HttpRequest& req) {
   AlertQuery q;
   q.open_only = !req.param("open").empty() && req.param("open") != "0";
   q.subject = req.param("subject");
@@ -360,22 +280,19 @@ HttpResponse alerts_view(const Gateway& gw, const StatusService& svc, const Http
   w.begin_object().key("open_only").value(q.open_only).key("since").time(q.since_ms);
   w.key("open_count").value(static_cast<uint64_t>(svc.alerts().open_count()));
   w.key("alerts");
-  alerts_array(w, gw.config().gateway_id, alerts);
+  alerts_array(w, gw.running_config().gateway_id, alerts);
   w.end_object();
   return json_response(w.take());
 }
 
-HttpResponse outbox_view(const Gateway& gw, const HttpRequest& req) {
+HttpResponse outbox_view(const GatewayQuery& gw, const HttpRequest& req) {
   const GatewayStatus s = gw.status();
-  const int64_t now =
-      gw.config().clock == ClockMode::wall
-          ? wall_clock_ms()
-          : gw.inspect([](const Pipeline& p, const Config&) { return p.engine().watermark_ms(); });
-  const auto waiting = gw.outbox().peek(limit_param(req, 20), 1 << 20);
+  const int64_t now = gw.now_ms();
+  const auto waiting = gw.outbox_oldest(limit_param(req, 20));
   JsonWriter w;
   w.begin_object().key("report").raw(outbox_report_json(s.outbox, &s.uplink, now));
   w.key("oldest");
-  alerts_array(w, gw.config().gateway_id, waiting);
+  alerts_array(w, gw.running_config().gateway_id, waiting);
   w.end_object();
   return json_response(w.take());
 }
@@ -397,9 +314,9 @@ std::string deadletters_json(const std::vector<DeadLetter>& list, uint64_t count
   return w.take();
 }
 
-HttpResponse deadletters_view(const Gateway& gw, const HttpRequest& req) {
+HttpResponse deadletters_view(const GatewayQuery& gw, const HttpRequest& req) {
   return json_response(
-      deadletters_json(gw.dead_letters().list(limit_param(req, 50)), gw.dead_letters().count()));
+      deadletters_json(gw.dead_letters_newest(limit_param(req, 50)), gw.dead_letter_count()));
 }
 
 }  // namespace edgegw

@@ -1,0 +1,145 @@
+// query.cpp: the gateway's answers to the status views' queries (query.h), copied under its lock.
+#include <algorithm>
+
+#include "gateway/gateway.h"
+#include "util/time.h"
+
+namespace edgegw {
+
+namespace {
+
+constexpr int64_t kMinuteMs = 60 * 1000;
+
+int64_t gateway_now(ClockMode clock, const Engine& e) {
+  return clock == ClockMode::wall ? wall_clock_ms() : e.watermark_ms();
+}
+
+// When the detector would call this sensor silent (mirrors rule S1; 0 = no estimate yet).
+int64_t silent_after(const RulesConfig& rules, const SensorState& s) {
+  if (s.health.last_seen_ms == 0) return 0;
+  if (s.kind == SensorKind::door) return s.health.last_seen_ms + rules.s1_door_silence_s * 1000;
+  if (s.kind == SensorKind::water && s.water.period_ms > 0)
+    return s.health.last_seen_ms +
+           std::max<int64_t>(rules.s1_meter_missed_reports * s.water.period_ms, 15 * kMinuteMs);
+  return 0;
+}
+
+}  // namespace
+
+GatewayStatus Gateway::status() const {
+  GatewayStatus s;
+  {
+    std::lock_guard lock(mu_);
+    s.counters = pipeline_.counters();
+    s.watermark_ms = pipeline_.engine().watermark_ms();
+    s.sensors = pipeline_.engine().sensor_count();
+    s.storage = storage_;
+  }
+  s.outbox = outbox_.stats();
+  s.uplink = uplink_.stats();
+  s.ingest = ingest_.stats();
+  s.dead_letters = dead_letters_.count();
+  s.deadletter_write_errors = dead_letters_.write_errors();
+  return s;
+}
+
+RunningConfig Gateway::running_config() const {
+  RunningConfig r;
+  r.gateway_id = config_.gateway_id;
+  r.clock = config_.clock;
+  r.data_dir = config_.data_dir;
+  r.ingest_url = config_.ingest.url;
+  r.uplink_url = config_.uplink.broker.url;
+  r.uplink_topic = config_.uplink_topic();
+  std::lock_guard lock(mu_);
+  r.unhealthy_outbox_age_s = live_config_.status.unhealthy_outbox_age_s;
+  return r;
+}
+
+int64_t Gateway::now_ms() const {
+  if (config_.clock == ClockMode::wall) return wall_clock_ms();
+  std::lock_guard lock(mu_);
+  return pipeline_.engine().watermark_ms();
+}
+
+SensorTable Gateway::sensors() const {
+  std::lock_guard lock(mu_);
+  const Engine& e = pipeline_.engine();
+  const Config& c = live_config_;
+  SensorTable t;
+  t.now_ms = gateway_now(c.clock, e);
+  std::vector<SensorRow>& rows = t.rows;
+  rows.reserve(e.sensor_count());
+  for (const std::string& id : e.sensor_ids()) {
+    const SensorState* s = e.sensor(id);
+    if (!s) continue;
+    SensorRow r;
+    r.id = id;
+    r.kind = s->kind;
+    const Subject subject = e.subject_of(id);
+    r.subject_kind = subject.kind;
+    if (subject.kind != SubjectKind::Sensor) r.subject = std::string(subject.id);
+    r.seen = s->health.last_seen_ms != 0;
+    r.last_seen_ms = s->health.last_seen_ms;
+    r.silent_after_ms = silent_after(c.rules, *s);
+    r.open = s->open;
+    r.silent = (s->open & bit(AlertKind::SensorSilent)) ||
+               (r.silent_after_ms != 0 && t.now_ms > r.silent_after_ms);
+    r.last_total_m3 = s->water.last_total_m3;
+    r.contact_closed = s->door.contact_closed;
+    rows.push_back(std::move(r));
+  }
+  // Inventory sensors that never reported: silent from the start.
+  auto add_unseen = [&](const std::string& id, SensorKind kind, SubjectKind sk,
+                        const std::string& subject) {
+    if (e.sensor(id)) return;
+    SensorRow r;
+    r.id = id;
+    r.kind = kind;
+    r.subject_kind = sk;
+    r.subject = subject;
+    r.silent = true;
+    rows.push_back(std::move(r));
+  };
+  for (const Household& h : c.inventory.households) {
+    for (const auto& m : h.meters) add_unseen(m, SensorKind::water, SubjectKind::Household, h.id);
+    for (const auto& d : h.doors) add_unseen(d, SensorKind::door, SubjectKind::Household, h.id);
+  }
+  for (const FacadeSite& f : c.inventory.facades)
+    add_unseen(f.sensor, SensorKind::facade, SubjectKind::Building, f.building);
+  std::sort(rows.begin(), rows.end(),
+            [](const SensorRow& a, const SensorRow& b) { return a.id < b.id; });
+  return t;
+}
+
+std::optional<SensorExplanation> Gateway::sensor(const std::string& id) const {
+  std::lock_guard lock(mu_);
+  return pipeline_.engine().explain_sensor(id);
+}
+
+std::optional<HouseholdView> Gateway::household(const std::string& id) const {
+  std::lock_guard lock(mu_);
+  const Engine& e = pipeline_.engine();
+  const HouseholdState* h = e.household(id);
+  if (!h) return std::nullopt;
+  HouseholdView v;
+  v.state = *h;
+  v.now_ms = gateway_now(live_config_.clock, e);
+  v.out = e.probably_out(*h);
+  v.outing_limit_ms = e.outing_limit_ms(*h);
+  return v;
+}
+
+std::vector<Alert> Gateway::outbox_oldest(size_t max_count) const {
+  return outbox_.peek(max_count, 1 << 20);
+}
+
+std::vector<DeadLetter> Gateway::dead_letters_newest(size_t limit) const {
+  return dead_letters_.list(limit);
+}
+
+uint64_t Gateway::dead_letter_count() const {
+  return dead_letters_.count();
+}
+
+}  // namespace edgegw
