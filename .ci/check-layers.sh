@@ -58,4 +58,10 @@ awk -v floors="$floors" '
   }
   END { exit bad }
 ' <<<"$includes" || { echo "check-layers: an include points up a floor (README, Architecture)" >&2; exit 1; }
+# status/ observes the gateway (observer.h) and reads it through its queries (query.h), never
+# through the Gateway itself.
+if grep -rn '#include "gateway/gateway.h"' gateway/status; then
+  echo "check-layers: status/ reads the gateway through gateway/query.h, not gateway.h" >&2
+  exit 1
+fi
 echo "check-layers: every include points down"
