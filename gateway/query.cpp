@@ -8,20 +8,8 @@ namespace edgegw {
 
 namespace {
 
-constexpr int64_t kMinuteMs = 60 * 1000;
-
 int64_t gateway_now(ClockMode clock, const Engine& e) {
   return clock == ClockMode::wall ? wall_clock_ms() : e.watermark_ms();
-}
-
-// When the detector would call this sensor silent (mirrors rule S1; 0 = no estimate yet).
-int64_t silent_after(const RulesConfig& rules, const SensorState& s) {
-  if (s.health.last_seen_ms == 0) return 0;
-  if (s.kind == SensorKind::door) return s.health.last_seen_ms + rules.s1_door_silence_s * 1000;
-  if (s.kind == SensorKind::water && s.water.period_ms > 0)
-    return s.health.last_seen_ms +
-           std::max<int64_t>(rules.s1_meter_missed_reports * s.water.period_ms, 15 * kMinuteMs);
-  return 0;
 }
 
 }  // namespace
@@ -81,7 +69,7 @@ SensorTable Gateway::sensors() const {
     if (subject.kind != SubjectKind::Sensor) r.subject = std::string(subject.id);
     r.seen = s->health.last_seen_ms != 0;
     r.last_seen_ms = s->health.last_seen_ms;
-    r.silent_after_ms = silent_after(c.rules, *s);
+    r.silent_after_ms = silence_due(c.rules, *s);
     r.open = s->open;
     r.silent = (s->open & bit(AlertKind::SensorSilent)) ||
                (r.silent_after_ms != 0 && t.now_ms > r.silent_after_ms);

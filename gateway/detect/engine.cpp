@@ -443,7 +443,7 @@ std::string Engine::load_record(std::string_view key, std::string_view value) {
       if (s.door.open_since_ms)
         schedule(idx, DeadlineKind::door_left_open, s.door.open_since_ms + rules_.d4_open_s * 1000);
     }
-    if (const int64_t due = silence_due(s)) schedule(idx, DeadlineKind::sensor_silent, due);
+    if (const int64_t due = silence_due(rules_, s)) schedule(idx, DeadlineKind::sensor_silent, due);
   } else if (key.starts_with("h/")) {
     auto it = household_index_.find(key.substr(2));
     if (it == household_index_.end()) return {};  // no longer in the inventory

@@ -77,6 +77,10 @@ struct StateRecord {
   std::string key, value;
 };
 
+// When rule S1 calls this sensor silent: its last report plus the door's silence or the
+// meter's missed reports (0 = no estimate yet: never seen, or a meter's period unknown).
+int64_t silence_due(const RulesConfig& rules, const SensorState& s);
+
 class Engine {
  public:
   Engine(const RulesConfig& rules, const Inventory& inventory);
@@ -162,7 +166,6 @@ class Engine {
   void health_reading(uint32_t idx, const Reading& r, std::vector<Alert>& out);
   void door_deadline(uint32_t idx, int64_t due, std::vector<Alert>& out);
   void silence_deadline(uint32_t idx, int64_t due, std::vector<Alert>& out);
-  int64_t silence_due(const SensorState& s) const;
   void link_households();
 
   RulesConfig rules_;
