@@ -97,6 +97,7 @@ uint32_t Engine::index_of(std::string_view id, SensorKind kind) {
   }
   sensors_.push_back(s);
   dirty_.push_back(1);
+  dirty_sensors_.push_back(static_cast<uint32_t>(dirty_.size() - 1));
   return idx;
 }
 
@@ -188,14 +189,14 @@ bool Engine::suppressed(uint32_t idx, const Alert& a) const {
 void Engine::raise(uint32_t idx, Alert a, std::vector<Alert>& out) {
   SensorState& s = sensors_[idx];
   const OpenAlerts b = bit(a.kind);
-  if (!(s.held & b)) dirty_[idx] = 1;
+  if (!(s.held & b)) mark_dirty(idx);
   s.held |= b;
   if ((s.open & b) || suppressed(idx, a)) return;
   // W2 already sent for this silence (both released at once when a hold ends, as after a long
   // absence): W1 would say less about the same silence; it stays held, not sent.
   if (a.rule == Rule::W1 && (s.open & bit(AlertKind::NoWaterUse24h))) return;
   s.open |= b;
-  dirty_[idx] = 1;
+  mark_dirty(idx);
   if (a.rule == Rule::W1 && s.household != kNoHousehold) {
     out.push_back(a);
     update_c1(s.household, idx, a.detect_time_ms, out);
@@ -210,7 +211,7 @@ void Engine::clear(uint32_t idx, AlertKind kind, Rule rule, int64_t at_ms,
   const OpenAlerts b = bit(kind);
   if (!(s.held & b)) return;
   s.held &= ~b;
-  dirty_[idx] = 1;
+  mark_dirty(idx);
   if (!(s.open & b)) return;
   s.open &= ~b;
   Alert a = make(idx, rule, kind, Audience::Care, Severity::Info, at_ms, at_ms, 0, 0, 0);
@@ -383,11 +384,15 @@ void Engine::records_for(std::string_view sensor_id, std::vector<StateRecord>& o
 
 std::vector<StateRecord> Engine::take_dirty_records() {
   std::vector<StateRecord> out;
-  for (uint32_t i = 0; i < sensors_.size(); ++i) {
+  // Ascending index order, as a scan would give; a sensor loaded from a checkpoint after it
+  // was listed is no longer dirty.
+  std::sort(dirty_sensors_.begin(), dirty_sensors_.end());
+  for (uint32_t i : dirty_sensors_) {
     if (!dirty_[i]) continue;
     dirty_[i] = 0;
     records_for(ids_[i], out);
   }
+  dirty_sensors_.clear();
   std::sort(dirty_households_.begin(), dirty_households_.end());
   dirty_households_.erase(std::unique(dirty_households_.begin(), dirty_households_.end()),
                           dirty_households_.end());
@@ -407,13 +412,13 @@ void Engine::restart_windows(int64_t from_ms) {
       for (QuietWindow* w : {&s.water.w1, &s.water.w2})
         if (w->anchor_time_ms != 0 && w->anchor_time_ms < from_ms) {
           w->anchor_time_ms = from_ms;
-          dirty_[i] = 1;
+          mark_dirty(i);
         }
     } else if (s.kind == SensorKind::door && s.door.last_opening_ms != 0 &&
                s.door.last_opening_ms < from_ms) {
       s.door.last_opening_ms = from_ms;  // the pending D1/D2 deadline re-arms from it
       schedule(i, DeadlineKind::door_no_opening, from_ms + rules_.d1_window_s * 1000);
-      dirty_[i] = 1;
+      mark_dirty(i);
     }
   }
 }

@@ -173,7 +173,15 @@ class Engine {
   StringMap<uint32_t> index_;     // sensor id -> index
   std::vector<std::string> ids_;  // index -> sensor id
   std::vector<SensorState> sensors_;
+  // Changed since the last take_dirty_records(): a flag per sensor and the list of those set
+  // (a checkpoint after every message must not scan every sensor).
   std::vector<uint8_t> dirty_;
+  std::vector<uint32_t> dirty_sensors_;
+  void mark_dirty(uint32_t i) {
+    if (dirty_[i]) return;
+    dirty_[i] = 1;
+    dirty_sensors_.push_back(i);
+  }
   std::vector<HouseholdState> households_;
   StringMap<uint32_t> household_index_;
   StringMap<Subject> facade_buildings_;  // facade sensor -> building (ids owned by inventory_)

@@ -17,7 +17,7 @@ void Engine::door_reading(uint32_t idx, const Reading& r, std::vector<Alert>& ou
   // The opening already counted at this very time, delivered again (a QoS 1 redelivery after
   // a restart, behind the closing that followed it): counting it twice would flip in and out.
   if (closed == 0 && t == d.last_opening_ms) return;
-  dirty_[idx] = 1;
+  mark_dirty(idx);
   d.last_event_ms = t;
   if (closed == d.contact_closed) return;  // a report without a change
   const bool opened = closed == 0;

@@ -59,7 +59,7 @@ void Engine::facade_reading(uint32_t idx, const Reading& r, std::vector<Alert>& 
   FacadeState& f = s.facade;
   const FacadePhase phase = r.facade.phase;
   if (r.facade.rain || phase == FacadePhase::unknown || phase == FacadePhase::night) return;
-  dirty_[idx] = 1;
+  mark_dirty(idx);
   const Patch p = !r.facade.regions.empty() ? strongest_region(r.facade.regions, rules_.f1_min_dt_c)
                                             : frame_patch(r.facade.frame_c, rules_.f1_min_dt_c);
   const int64_t t = r.time_ms;

@@ -40,7 +40,7 @@ void Engine::health_reading(uint32_t idx, const Reading& r, std::vector<Alert>& 
   const int64_t t = r.time_ms;
   if (t < h.last_seen_ms) return;
   h.last_seen_ms = t;
-  dirty_[idx] = 1;
+  mark_dirty(idx);
   if (r.availability == Availability::offline) {
     raise(idx,
           make(idx, Rule::S1, AlertKind::SensorSilent, Audience::Maintenance, Severity::Warning, t,
@@ -111,7 +111,7 @@ void Engine::on_rejected(std::string_view sensor_id, int64_t time_ms, std::vecto
     h.garbage_count = 0;
   }
   ++h.garbage_count;
-  dirty_[idx] = 1;
+  mark_dirty(idx);
   if (h.garbage_count >= static_cast<uint32_t>(rules_.s2_garbage_per_day))
     raise(idx,
           make(idx, Rule::S2, AlertKind::GarbagePayloads, Audience::Maintenance, Severity::Warning,

@@ -41,7 +41,7 @@ void Engine::water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& o
   const double total = r.water.total_m3;
   if (std::isnan(total)) return;
   if (w.last_time_ms != 0 && r.time_ms <= w.last_time_ms) return;  // late or duplicate
-  dirty_[idx] = 1;
+  mark_dirty(idx);
   const int64_t t = r.time_ms;
   const bool first = std::isnan(w.last_total_m3);
   // A report after missing ones (lost on the air, an outage, a broker that dropped them): its
