@@ -24,6 +24,7 @@ set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 EDGEGW=${EDGEGW:-$REPO/build/bin/edgegw}
 BENCH_BIN=${BENCH_BIN:-$REPO/build-bench/bin}
+BARE=${BARE:-bench_bare_subscriber}  # or bench_bare_subscriber_c: the floor on Paho C directly
 METERS=100000
 ROUNDS=10
 QOS=0
@@ -51,7 +52,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 STORM_METERS=${STORM_METERS:-$METERS}
-for f in "$EDGEGW" "$BENCH_BIN/bench_publish" "$BENCH_BIN/bench_bare_subscriber"; do
+for f in "$EDGEGW" "$BENCH_BIN/bench_publish" "$BENCH_BIN/$BARE"; do
   [ -x "$f" ] || { echo "ingest.sh: missing $f (bench/README.md)" >&2; exit 2; }
 done
 MOSQUITTO=$(command -v mosquitto || echo /usr/sbin/mosquitto)
@@ -176,7 +177,7 @@ stop_gateway() {
   wait "$GW" || true
   forget "$GW"
 }
-clean_session() { "$BENCH_BIN/bench_bare_subscriber" "${SUB[@]}" --client-id "$1" --clean >/dev/null; }
+clean_session() { "$BENCH_BIN/$BARE" "${SUB[@]}" --client-id "$1" --clean >/dev/null; }
 
 # Polls the gateway until it handled $2 messages or stalled for 10 s after the publisher ended
 # (a broker drop; 120 s while none came): sets G_COUNT, G_T_LAST (ms) and G_CPU_LAST (ticks) at
@@ -211,7 +212,7 @@ run_live() {
   local phase=$1 mode=$2 meters=$3 rounds=$4 rate=$5 total=$(($3 * $4)) out pub b0 b1
   log "$phase: bare subscriber, $meters meters x $rounds rounds ($mode, QoS $QOS)"
   rm -f "$WORK/ready"
-  "$BENCH_BIN/bench_bare_subscriber" "${SUB[@]}" --client-id "bench-bare-$phase" \
+  "$BENCH_BIN/$BARE" "${SUB[@]}" --client-id "bench-bare-$phase" \
     --expect "$total" --idle-exit-ms 15000 --ready-file "$WORK/ready" >"$WORK/bare-$phase.out" &
   local bare=$!
   PIDS+=("$bare")
@@ -289,7 +290,7 @@ run_backlog() {
   local meters=$1 rounds=$2 total=$(($1 * $2)) out published
   log "backlog: bare subscriber, $meters meters x $rounds rounds at QoS 1 while it is stopped"
   rm -f "$WORK/ready"
-  "$BENCH_BIN/bench_bare_subscriber" "${SUB[@]}" --client-id bench-bare-backlog \
+  "$BENCH_BIN/$BARE" "${SUB[@]}" --client-id bench-bare-backlog \
     --ready-file "$WORK/ready" >/dev/null &
   local bare=$!
   PIDS+=("$bare")
@@ -299,7 +300,7 @@ run_backlog() {
   forget "$bare"
   "$BENCH_BIN/bench_publish" "${PUB[@]}" --meters "$meters" --rounds "$rounds" --qos 1 \
     --client-id bench-pub-backlog-bare >"$WORK/pub-backlog-bare.out"
-  "$BENCH_BIN/bench_bare_subscriber" "${SUB[@]}" --client-id bench-bare-backlog \
+  "$BENCH_BIN/$BARE" "${SUB[@]}" --client-id bench-bare-backlog \
     --expect "$total" --idle-exit-ms 5000 >"$WORK/bare-backlog.out"
   clean_session bench-bare-backlog
   out=$WORK/bare-backlog.out
