@@ -381,19 +381,36 @@ void Engine::records_for(std::string_view sensor_id, std::vector<StateRecord>& o
   }
 }
 
-std::vector<StateRecord> Engine::take_dirty_records() {
+std::vector<StateRecord> Engine::take_dirty_records(size_t max_records) {
   std::vector<StateRecord> out;
-  for (uint32_t i = 0; i < sensors_.size(); ++i) {
-    if (!dirty_[i]) continue;
-    dirty_[i] = 0;
-    records_for(ids_[i], out);
+  // Called after every message: the flags are scanned eight at a time (at 100,000 sensors a
+  // byte-by-byte scan was most of a reading's cost).
+  const size_t n = sensors_.size();
+  size_t i = 0;
+  while (i < n && out.size() < max_records) {
+    uint64_t word = 1;
+    if (i + sizeof word <= n) std::memcpy(&word, dirty_.data() + i, sizeof word);
+    if (word == 0) {
+      i += sizeof word;
+      continue;
+    }
+    if (dirty_[i]) {
+      dirty_[i] = 0;
+      records_for(ids_[i], out);
+    }
+    ++i;
   }
+  bool all_taken = i >= n;
   std::sort(dirty_households_.begin(), dirty_households_.end());
   dirty_households_.erase(std::unique(dirty_households_.begin(), dirty_households_.end()),
                           dirty_households_.end());
-  for (uint32_t hi : dirty_households_) out.push_back(household_record(households_[hi]));
-  dirty_households_.clear();
-  if (watermark_dirty_) {
+  size_t h = 0;
+  for (; h < dirty_households_.size() && out.size() < max_records; ++h)
+    out.push_back(household_record(households_[dirty_households_[h]]));
+  dirty_households_.erase(dirty_households_.begin(),
+                          dirty_households_.begin() + static_cast<ptrdiff_t>(h));
+  all_taken = all_taken && dirty_households_.empty();
+  if (watermark_dirty_ && all_taken && out.size() < max_records) {
     out.push_back({"w", encode_watermark(watermark_ms_)});
     watermark_dirty_ = false;
   }
