@@ -465,9 +465,11 @@ has_phase live && echo "Live: $METERS meters x $ROUNDS rounds at QoS $QOS, $pace
 has_phase storm && echo "Storm: $STORM_METERS x $STORM_ROUNDS, an S2 meter alarm raised or cleared by every message."
 has_phase backlog && echo "Backlog: $METERS x $ROUNDS at QoS 1 into the stopped consumer's persistent session."
 echo "checkpoint_interval_s = $CHECKPOINT_S (shipped: 10)."
-echo
-echo "| figure | bare subscriber | edgegw | edgegw/bare |"
-echo "|---|---|---|---|"
+if has_phase live || has_phase storm || has_phase backlog; then
+  echo
+  echo "| figure | bare subscriber | edgegw | edgegw/bare |"
+  echo "|---|---|---|---|"
+fi
 for p in live storm backlog; do
   has_phase "$p" || continue
   n=${R[$p.published]}
