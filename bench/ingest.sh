@@ -2,23 +2,30 @@
 # bench/ingest.sh: edgegw against the floor, side by side, in one run. Owns the whole run: its
 # own Mosquitto with the shipped configuration (deploy/mosquitto/edgegw.conf and edgegw.acl,
 # only the port and file paths replaced, as tests/integration/test_local_broker.cpp does), a
-# config and inventory for the N meters, and three phases, each first for bench_bare_subscriber
-# (the gateway's MQTT session, counting and discarding) and then for the real `edgegw run`:
+# config and inventory for the N meters, and phases, the first three each first for
+# bench_bare_subscriber (the gateway's MQTT session, counting and discarding) and then for the
+# real `edgegw run`:
 #   live:    N meters x R rounds published as fast as possible (QoS 0 by default, delivered at
 #            QoS 1 as the shipped broker does), consumer connected;
 #   storm:   every message raises or clears an S2 meter alarm (one alert per message);
 #   backlog: consumer stopped, R rounds published at QoS 1 into its persistent session, then
-#            started: time to drain.
+#            started: time to drain;
+#   restart: (edgegw only, not in the default phases) time from `edgegw run` to serving with an
+#            empty database, then with N meters' checkpoint (after a clean stop, after kill -9);
+#   latency: (edgegw only, not in the default phases) alerts' publish-to-upstream latency, p50
+#            and p99, under a paced background (--latency-rate, default 10,000/s), one message
+#            in 1,000 raising an alert; uplink linger_ms at its default (20) and at 0.
 # Measures CPU seconds per message (utime+stime between the first and the last message), messages
 # per second, peak RSS (VmHWM), and prints a markdown table with edgegw/bare ratios.
 #
 #   bench/ingest.sh [--meters N] [--rounds R] [--quick] [--qos 0|1] [--checkpoint-s S]
 #                   [--storm-meters N] [--storm-rounds R] [--live-rate MSG_PER_S]
-#                   [--phases live,storm,backlog] [--keep]
+#                   [--phases live,storm,backlog,restart,latency] [--keep]
+#                   [--latency-rate MSG_PER_S] [--latency-s S]
 #
 # --quick is --meters 10000 --rounds 10. --live-rate paces the live publisher (default: as fast
 # as the broker takes them, which outruns edgegw: bench/README.md). Needs build/bin/edgegw
-# (EDGEGW=...) and build-bench/bin/bench_{publish,bare_subscriber} (BENCH_BIN=...).
+# (EDGEGW=...) and build-bench/bin/bench_{publish,bare_subscriber,alert_latency} (BENCH_BIN=...).
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -33,6 +40,9 @@ STORM_METERS=
 STORM_ROUNDS=2
 SPACING_S=10
 LIVE_RATE=0
+LATENCY_RATE=10000
+LATENCY_S=30
+LATENCY_ALERT_EVERY=1000
 PHASES=live,storm,backlog
 KEEP=0
 while [ $# -gt 0 ]; do
@@ -45,14 +55,17 @@ while [ $# -gt 0 ]; do
     --storm-meters) STORM_METERS=$2; shift 2 ;;
     --storm-rounds) STORM_ROUNDS=$2; shift 2 ;;
     --live-rate) LIVE_RATE=$2; shift 2 ;;
+    --latency-rate) LATENCY_RATE=$2; shift 2 ;;
+    --latency-s) LATENCY_S=$2; shift 2 ;;
     --phases) PHASES=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
     *) echo "ingest.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
 STORM_METERS=${STORM_METERS:-$METERS}
-for f in "$EDGEGW" "$BENCH_BIN/bench_publish" "$BENCH_BIN/$BARE"; do
+for f in "$EDGEGW" "$BENCH_BIN/bench_publish" "$BENCH_BIN/$BARE" \
+  "$BENCH_BIN/bench_alert_latency"; do
   [ -x "$f" ] || { echo "ingest.sh: missing $f (bench/README.md)" >&2; exit 2; }
 done
 MOSQUITTO=$(command -v mosquitto || echo /usr/sbin/mosquitto)
@@ -338,11 +351,102 @@ run_backlog() {
   clean_session "edgegw-$id-ingest"
 }
 
+# Starts the gateway and polls its status socket every 10 ms: S_SERVE = ms from the start to
+# the first answer (the socket serves once the checkpoint is restored and the database open),
+# S_CONN = ms to edgegw_ingest_connected 1 (the ingest session subscribed), S_CPU = CPU s then.
+time_to_serving() {
+  local id=$1 t0 text
+  S_SERVE=timeout S_CONN=timeout
+  t0=$(now_ms)
+  start_gateway "$id"
+  for _ in $(seq 3000); do
+    if text=$(curl -s --max-time 1 --unix-socket "$WORK/$id/edgegw.sock" \
+      http://localhost/metrics 2>/dev/null); then
+      [ "$S_SERVE" = timeout ] && S_SERVE=$(($(now_ms) - t0))
+      if awk '$1 == "edgegw_ingest_connected" && $2 == 1 { f = 1 } END { exit !f }' \
+        <<<"$text"; then
+        S_CONN=$(($(now_ms) - t0))
+        break
+      fi
+    fi
+    kill -0 "$GW" 2>/dev/null || { cat "$WORK/$id.log" >&2; exit 1; }
+    sleep 0.01
+  done
+  S_CPU=$(calc "$(cpu_ticks "$GW") / $CLK_TCK")
+}
+# run_restart METERS: edgegw only: a start on an empty database, then N meters' readings (one
+# each) to fill the checkpoint, then a clean restart and a restart after kill -9 (same boot:
+# no power-cut path), each timed from `edgegw run` to serving.
+run_restart() {
+  local meters=$1 id=bench-restart kind
+  gateway_config "$id" >/dev/null
+  log "restart: edgegw, empty database, then $meters meters of checkpoint"
+  time_to_serving "$id"
+  R[restart.empty.serve]=$S_SERVE R[restart.empty.conn]=$S_CONN R[restart.empty.cpu]=$S_CPU
+  stop_gateway
+  rm -rf "${WORK:?}/$id"
+  clean_session "edgegw-$id-ingest"
+  start_gateway "$id"
+  wait_connected "$id"
+  "$BENCH_BIN/bench_publish" "${PUB[@]}" --meters "$meters" --rounds 1 \
+    --client-id bench-pub-restart >/dev/null &
+  local pub=$!
+  PIDS+=("$pub")
+  watch_gateway "$id" "$meters" "$pub"
+  wait "$pub" || true
+  forget "$pub"
+  R[restart.filled]=$G_COUNT
+  stop_gateway
+  for kind in clean kill9; do
+    time_to_serving "$id"
+    R[restart.$kind.serve]=$S_SERVE R[restart.$kind.conn]=$S_CONN R[restart.$kind.cpu]=$S_CPU
+    R[restart.$kind.sensors]=$(metric "$id" edgegw_sensors)
+    if [ "$kind" = clean ]; then
+      kill -KILL "$GW"
+      wait "$GW" || true
+      forget "$GW"
+    else
+      stop_gateway
+    fi
+  done
+  R[restart.db_kb]=$(du -sk "$WORK/$id/db" | cut -f1)
+  clean_session "edgegw-$id-ingest"
+}
+
+# run_latency METERS: edgegw only: alerts' publish-to-upstream latency under a paced background
+# of LATENCY_RATE readings/s over the N meters (bench_alert_latency), linger_ms at its default
+# and at 0.
+run_latency() {
+  local meters=$1 linger id
+  for linger in default 0; do
+    id=bench-latency-$linger
+    gateway_config "$id" >/dev/null
+    [ "$linger" = default ] || echo "linger_ms = $linger" >>"$WORK/$id.toml"  # [uplink] is last
+    log "latency: edgegw, linger_ms $linger, $LATENCY_RATE readings/s for $LATENCY_S s"
+    start_gateway "$id"
+    wait_connected "$id"
+    local c0
+    c0=$(cpu_ticks "$GW")
+    "$BENCH_BIN/bench_alert_latency" --url "$URL" \
+      --pub-password-file "$WORK/wmbusmeters.password" \
+      --sub-password-file "$WORK/edgegw.password" --uplink-topic "edgegw/$id/alerts" \
+      --meters "$meters" --rate "$LATENCY_RATE" --seconds "$LATENCY_S" \
+      --alert-every "$LATENCY_ALERT_EVERY" >"$WORK/latency-$linger.out"
+    R[latency.$linger]=$(cat "$WORK/latency-$linger.out")
+    R[latency.$linger.cpu]=$(calc "($(cpu_ticks "$GW") - $c0) / $CLK_TCK")
+    R[latency.$linger.messages]=$(metric "$id" edgegw_messages_total)
+    stop_gateway
+    clean_session "edgegw-$id-ingest"
+  done
+}
+
 log "work dir $WORK, broker $URL, edgegw $EDGEGW"
 has_phase() { [[ ",$PHASES," == *",$1,"* ]]; }
 if has_phase live; then run_live live normal "$METERS" "$ROUNDS" "$LIVE_RATE"; fi
 if has_phase storm; then run_live storm storm "$STORM_METERS" "$STORM_ROUNDS" 0; fi
 if has_phase backlog; then run_backlog "$METERS" "$ROUNDS"; fi
+if has_phase restart; then run_restart "$METERS"; fi
+if has_phase latency; then run_latency "$METERS"; fi
 
 # --- the table --------------------------------------------------------------------------------
 per_us() { calc "1e6 * $1 / ($2 + 1e-9)" | awk '{ printf "%.1f", $1 }'; }
@@ -362,9 +466,11 @@ has_phase live && echo "Live: $METERS meters x $ROUNDS rounds at QoS $QOS, $pace
 has_phase storm && echo "Storm: $STORM_METERS x $STORM_ROUNDS, an S2 meter alarm raised or cleared by every message."
 has_phase backlog && echo "Backlog: $METERS x $ROUNDS at QoS 1 into the stopped consumer's persistent session."
 echo "checkpoint_interval_s = $CHECKPOINT_S (shipped: 10)."
-echo
-echo "| figure | bare subscriber | edgegw | edgegw/bare |"
-echo "|---|---|---|---|"
+if has_phase live || has_phase storm || has_phase backlog; then
+  echo
+  echo "| figure | bare subscriber | edgegw | edgegw/bare |"
+  echo "|---|---|---|---|"
+fi
 for p in live storm backlog; do
   has_phase "$p" || continue
   n=${R[$p.published]}
@@ -396,6 +502,34 @@ if has_phase storm; then
     "messages, ${R[storm.edgegw.sent]} acknowledged upstream (all of them" \
     "${R[storm.edgegw.upstream_secs]} s after the first publish), outbox" \
     "${R[storm.edgegw.outbox]}, evicted ${R[storm.edgegw.evicted]}."
+fi
+if has_phase restart; then
+  echo
+  echo "Restart: edgegw run to serving, $METERS households in the inventory; the checkpoint of" \
+    "${R[restart.filled]} meters (database $((${R[restart.db_kb]} / 1024)) MB), polled every 10 ms."
+  echo
+  echo "| start | to the status socket's first answer, ms | to ingest subscribed, ms | CPU s by then | sensors restored |"
+  echo "|---|---|---|---|---|"
+  for k in empty clean kill9; do
+    case $k in
+      empty) what="empty database" ;;
+      clean) what="after a clean stop" ;;
+      kill9) what="after kill -9" ;;
+    esac
+    printf '| %s | %s | %s | %s | %s |\n' "$what" "${R[restart.$k.serve]}" "${R[restart.$k.conn]}" \
+      "${R[restart.$k.cpu]}" "${R[restart.$k.sensors]:-0}"
+  done
+fi
+if has_phase latency; then
+  echo
+  echo "Alert latency: $LATENCY_RATE readings/s of $METERS meters for $LATENCY_S s, one in" \
+    "$LATENCY_ALERT_EVERY the first reading of a new meter with an alarm (one S2 alert each);" \
+    "from its publish to the AlertBatch's arrival on the uplink topic (same broker)."
+  echo
+  for l in default 0; do
+    echo "- linger_ms $l: ${R[latency.$l]} (edgegw handled ${R[latency.$l.messages]} messages," \
+      "$(per_us "${R[latency.$l.cpu]}" "${R[latency.$l.messages]}") us CPU each)"
+  done
 fi
 if has_phase backlog; then
   echo "edgegw backlog: start-up without a backlog ${R[backlog.edgegw.startup_cpu]} CPU s," \

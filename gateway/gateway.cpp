@@ -38,6 +38,9 @@ Gateway::Gateway(const Config& config)
                                   "cut?): quiet windows restart at {}{}",
                                   format_iso8601_utc(from),
                                   config_.clock == ClockMode::wall ? "" : " or the next reading"));
+    // Every sensor's restarted window on disk (synced, in bounded batches) before any reading.
+    std::vector<Alert> none;
+    commit(none, /*sync=*/true);
   }
 }
 
@@ -99,7 +102,11 @@ void Gateway::commit(std::vector<Alert>& alerts, bool sync) {
   if (config_.checkpoint_interval_s == 0 ||
       t0 - last_sync_ >= std::chrono::seconds(config_.checkpoint_interval_s))
     sync = true;
-  std::vector<StateRecord> records = pipeline_.engine().take_dirty_records();
+  // With alerts: every changed record, in the alerts' one batch. Without: at most
+  // kRecordsPerWrite per batch, the rest in further batches below.
+  Engine& engine = pipeline_.engine();
+  std::vector<StateRecord> records =
+      engine.take_dirty_records(alerts.empty() ? kRecordsPerWrite : SIZE_MAX);
   if (!storage_.error.empty()) {
     hold(alerts, records);
     if (t0 < next_retry_) return;
@@ -111,6 +118,15 @@ void Gateway::commit(std::vector<Alert>& alerts, bool sync) {
     sync = true;
   }
   try {
+    // A state-only commit of more than kRecordsPerWrite records (a deadline sweep or restarted
+    // windows touching every sensor) is several bounded batches, written one after the other
+    // before this returns (so before the reading is acknowledged: a kill -9 loses none of it).
+    // Only the last carries the watermark (take_dirty_records) and the sync, which syncs the
+    // WAL before it: after a power cut, a restored watermark has every record up to it.
+    while (alerts.empty() && records.size() >= kRecordsPerWrite) {
+      write(alerts, records, /*sync=*/false, t0);
+      records = engine.take_dirty_records(kRecordsPerWrite);
+    }
     write(alerts, records, sync, t0);
   } catch (const std::exception& e) {
     storage_failed(e.what());

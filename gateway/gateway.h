@@ -75,6 +75,8 @@ class Gateway : public GatewayQuery {
   // Alerts held in memory while the disk fails, at most (about 30 MB); older ones are dropped
   // and counted past it.
   static constexpr size_t kMaxHeldAlerts = 100000;
+  // Detector records per state-only write batch (about 1 MB at 200-300 bytes a record).
+  static constexpr size_t kRecordsPerWrite = 4096;
   void tick_loop();
 
   const Config config_;

@@ -13,7 +13,6 @@
 
 #include <algorithm>
 #include <cstddef>
-#include <cstring>
 
 #include <fmt/format.h>
 
@@ -382,23 +381,31 @@ void Engine::records_for(std::string_view sensor_id, std::vector<StateRecord>& o
   }
 }
 
-std::vector<StateRecord> Engine::take_dirty_records() {
+std::vector<StateRecord> Engine::take_dirty_records(size_t max_records) {
   std::vector<StateRecord> out;
-  // Ascending index order, as a scan would give; a sensor loaded from a checkpoint after it
-  // was listed is no longer dirty.
+  // Ascending index order, as a scan would give (the list, not a scan: this runs after every
+  // message); a sensor loaded from a checkpoint after it was listed is no longer dirty.
   std::sort(dirty_sensors_.begin(), dirty_sensors_.end());
-  for (uint32_t i : dirty_sensors_) {
+  size_t taken = 0;
+  for (; taken < dirty_sensors_.size() && out.size() < max_records; ++taken) {
+    const uint32_t i = dirty_sensors_[taken];
     if (!dirty_[i]) continue;
     dirty_[i] = 0;
     records_for(ids_[i], out);
   }
-  dirty_sensors_.clear();
+  dirty_sensors_.erase(dirty_sensors_.begin(),
+                       dirty_sensors_.begin() + static_cast<ptrdiff_t>(taken));
+  bool all_taken = dirty_sensors_.empty();
   std::sort(dirty_households_.begin(), dirty_households_.end());
   dirty_households_.erase(std::unique(dirty_households_.begin(), dirty_households_.end()),
                           dirty_households_.end());
-  for (uint32_t hi : dirty_households_) out.push_back(household_record(households_[hi]));
-  dirty_households_.clear();
-  if (watermark_dirty_) {
+  size_t h = 0;
+  for (; h < dirty_households_.size() && out.size() < max_records; ++h)
+    out.push_back(household_record(households_[dirty_households_[h]]));
+  dirty_households_.erase(dirty_households_.begin(),
+                          dirty_households_.begin() + static_cast<ptrdiff_t>(h));
+  all_taken = all_taken && dirty_households_.empty();
+  if (watermark_dirty_ && all_taken && out.size() < max_records) {
     out.push_back({"w", encode_watermark(watermark_ms_)});
     watermark_dirty_ = false;
   }

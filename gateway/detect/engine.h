@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -124,8 +125,12 @@ class Engine {
   std::optional<SensorExplanation> explain_sensor(std::string_view sensor_id) const;
 
   // Checkpoint: records of everything changed since the last call (sensors, households,
-  // watermark); and restoring from such records at start.
-  std::vector<StateRecord> take_dirty_records();
+  // watermark); and restoring from such records at start. At most about `max_records` records
+  // per call (a sensor's record comes with its household's, so one more at most); what is left
+  // stays dirty for the next call. The watermark record comes only in the call that leaves
+  // nothing dirty, after every record changed up to it: written in call order, a record "w" on
+  // disk means every change up to that watermark is on disk before it.
+  std::vector<StateRecord> take_dirty_records(size_t max_records = SIZE_MAX);
   // Returns why a record was not loaded (it names the record), or empty; the sensor or
   // household it was for starts afresh (state_codec.h: the format and its versions).
   std::string load_record(std::string_view key, std::string_view value);
