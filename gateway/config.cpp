@@ -212,6 +212,7 @@ void read_cjt188(TableReader& r, const toml::table& t, Cjt188Options& o) {
 
 void read_inventory_tables(TableReader& top, Inventory& inv) {
   if (const toml::array* hs = top.table_array("household")) {
+    inv.households.reserve(inv.households.size() + hs->size());  // not two copies at the peak
     for (const auto& node : *hs) {
       TableReader r(*node.as_table(), top.origin(), "household.");
       Household h;

@@ -61,7 +61,7 @@ class Gateway : public GatewayQuery {
   void reload_refused(const std::string& error);
   // Away mode for a household until `until_ms` (0 clears); false for an unknown household.
   bool set_away(std::string_view household, int64_t until_ms);
-  const Config& config() const { return config_; }  // as started
+  const Config& config() const { return config_; }  // as started, without the inventory
   const Outbox& outbox() const { return outbox_; }
   const DeadLetters& dead_letters() const { return dead_letters_; }
 
@@ -79,7 +79,7 @@ class Gateway : public GatewayQuery {
   static constexpr size_t kRecordsPerWrite = 4096;
   void tick_loop();
 
-  const Config config_;
+  Config config_;  // as started, less the inventory (in live_config_, one copy)
   std::unique_ptr<Db> db_;
   Outbox outbox_;
   DeadLetters dead_letters_;

@@ -31,17 +31,17 @@ void Engine::reconfigure(const RulesConfig& rules, const Inventory& inventory) {
   // Keep runtime household state (away mode, last activity) across a reload.
   std::vector<HouseholdState> old = std::move(households_);
   StringMap<uint32_t> old_index = std::move(household_index_);
-  inventory_ = inventory;
+  facades_ = inventory.facades;
   households_.clear();
   household_index_.clear();
   household_of_sensor_.clear();
   facade_buildings_.clear();
   // Sized once: growing by doubling would hold two copies at the peak (100,000 households).
-  size_t inventory_sensors = inventory_.facades.size();
-  for (const Household& h : inventory_.households)
+  size_t inventory_sensors = inventory.facades.size();
+  for (const Household& h : inventory.households)
     inventory_sensors += h.meters.size() + h.doors.size();
-  households_.reserve(inventory_.households.size());
-  household_index_.reserve(inventory_.households.size());
+  households_.reserve(inventory.households.size());
+  household_index_.reserve(inventory.households.size());
   household_of_sensor_.reserve(inventory_sensors);
   if (sensors_.capacity() < inventory_sensors) {
     sensors_.reserve(inventory_sensors);
@@ -49,7 +49,7 @@ void Engine::reconfigure(const RulesConfig& rules, const Inventory& inventory) {
     dirty_.reserve(inventory_sensors);
     index_.reserve(inventory_sensors);
   }
-  for (const Household& h : inventory_.households) {
+  for (const Household& h : inventory.households) {
     HouseholdState hs;
     if (auto it = old_index.find(h.id); it != old_index.end()) {
       hs = std::move(old[it->second]);  // runtime state and the learned model carry over
@@ -59,13 +59,15 @@ void Engine::reconfigure(const RulesConfig& rules, const Inventory& inventory) {
     } else {
       hs.profile = h;
     }
+    hs.listed_meters = static_cast<uint32_t>(h.meters.size());
+    hs.listed_doors = static_cast<uint32_t>(h.doors.size());
     const uint32_t hi = static_cast<uint32_t>(households_.size());
     household_index_[h.id] = hi;
     for (const auto& m : h.meters) household_of_sensor_[m] = hi;
     for (const auto& d : h.doors) household_of_sensor_[d] = hi;
     households_.push_back(std::move(hs));
   }
-  for (const FacadeSite& f : inventory_.facades)
+  for (const FacadeSite& f : facades_)
     facade_buildings_[f.sensor] = Subject{SubjectKind::Building, f.building};
   link_households();
 }
@@ -153,7 +155,7 @@ bool Engine::guest_may_leave(const HouseholdState& h, int64_t t) const {
 
 // Out, by the passages: an odd number of them since the last sign of life at home.
 bool Engine::probably_out(const HouseholdState& h) const {
-  return !h.profile.doors.empty() && h.presence == Presence::out;
+  return h.listed_doors != 0 && h.presence == Presence::out;
 }
 
 bool Engine::suppressed(uint32_t idx, const Alert& a) const {
@@ -173,7 +175,7 @@ bool Engine::suppressed(uint32_t idx, const Alert& a) const {
       }
       // At home: D1/D2 wait while water was used after the last opening (someone is well).
       if (a.rule == Rule::D1 || a.rule == Rule::D2)
-        return !h.profile.meters.empty() && h.last_water_use_ms > a.event_time_ms;
+        return h.listed_meters != 0 && h.last_water_use_ms > a.event_time_ms;
       // W1 and W2 count quiet at home: an outing is not part of their windows.
       if (a.rule == Rule::W1 && h.last_return_ms > a.event_time_ms)
         return a.detect_time_ms - h.last_return_ms < rules_.w1_window_s * 1000;
@@ -235,7 +237,7 @@ void Engine::clear(uint32_t idx, AlertKind kind, Rule rule, int64_t at_ms,
 // after an early night ends before that; a person on the floor does not).
 void Engine::update_c1(uint32_t hi, uint32_t meter, int64_t at_ms, std::vector<Alert>& out) {
   HouseholdState& h = households_[hi];
-  if (h.profile.doors.empty()) return;
+  if (h.listed_doors == 0) return;
   bool w1_open = false;
   for (uint32_t m : h.meters)  // W1, or the W2 that superseded it
     w1_open |=

@@ -42,7 +42,7 @@ struct Subject {
 enum class Presence : uint8_t { home, out, unsure };
 
 struct HouseholdState {
-  Household profile;
+  HouseholdProfile profile;
   std::vector<uint32_t> meters, doors;  // sensor indexes
   int64_t last_water_use_ms = 0;        // latest W1 anchor of its meters (the report's time)
   int64_t last_water_use_from_ms = 0;   // the report before it: the use happened in between
@@ -61,6 +61,8 @@ struct HouseholdState {
   int64_t parity_error_ms = 0;    // last time water contradicted the passage count
   int64_t night_exit_ms = 0;      // an opening in quiet hours awaiting D3's confirmation
   HouseholdModel model;
+  // How many meters and doors the inventory lists (meters and doors above: those seen so far).
+  uint32_t listed_meters = 0, listed_doors = 0;
 };
 
 // What the detector knows of one sensor: its state, where its alerts go, and why alerts it
@@ -174,9 +176,9 @@ class Engine {
   void link_households();
 
   RulesConfig rules_;
-  Inventory inventory_;
-  StringMap<uint32_t> index_;     // sensor id -> index
-  std::vector<std::string> ids_;  // index -> sensor id
+  std::vector<FacadeSite> facades_;  // the inventory's (households are in households_)
+  StringMap<uint32_t> index_;        // sensor id -> index
+  std::vector<std::string> ids_;     // index -> sensor id
   std::vector<SensorState> sensors_;
   // Changed since the last take_dirty_records(): a flag per sensor and the list of those set
   // (a checkpoint after every message must not scan every sensor).
@@ -189,7 +191,7 @@ class Engine {
   }
   std::vector<HouseholdState> households_;
   StringMap<uint32_t> household_index_;
-  StringMap<Subject> facade_buildings_;  // facade sensor -> building (ids owned by inventory_)
+  StringMap<Subject> facade_buildings_;  // facade sensor -> building (ids owned by facades_)
   StringMap<uint32_t> household_of_sensor_;
   DeadlineQueue deadlines_;
   int64_t watermark_ms_ = 0;

@@ -34,7 +34,7 @@ namespace edgegw {
 void Engine::note_sign_of_life(HouseholdState& h, int64_t t) {
   h.last_sign_ms = std::max(h.last_sign_ms, t);
   t = h.last_sign_ms;
-  const Household& p = h.profile;
+  const HouseholdProfile& p = h.profile;
   const int offset = p.utc_offset_min;
   auto limit = [&](int64_t from, int64_t& usual) -> int64_t {
     usual = model_usual_quiet_after(h.model, from, offset, rules_.h1_min_days);
@@ -182,7 +182,7 @@ void Engine::night_exit_deadline(uint32_t door, int64_t due, std::vector<Alert>&
   if (guest)
     for (uint32_t m : h.meters)
       if (sensors_[m].water.last_change_ms > opened) return;
-  const Household& p = h.profile;
+  const HouseholdProfile& p = h.profile;
   const int minute = local_minute_of_day(opened, p.utc_offset_min);
   const int64_t night = local_day(
       opened + (minute >= p.quiet_start_min && p.quiet_start_min > p.quiet_end_min ? kDayMs : 0),

@@ -8,15 +8,20 @@
 
 namespace edgegw {
 
-struct Household {
+// A household's profile: the inventory entry without its sensor lists, what the detector keeps
+// of it (engine.h: HouseholdState; the sensors are in the engine's index, once).
+struct HouseholdProfile {
   std::string id;  // pseudonym; the only household name that leaves the box
-  std::vector<std::string> meters;
-  std::vector<std::string> doors;
   bool living_alone = true;
   int utc_offset_min = 480;       // local time = UTC + offset (China Standard Time by default)
   int quiet_start_min = 22 * 60;  // quiet hours, local minutes after midnight; may wrap midnight
   int quiet_end_min = 6 * 60;
   int64_t away_until_ms = 0;  // away mode (hospital, visiting family) pauses care rules
+};
+
+struct Household : HouseholdProfile {
+  std::vector<std::string> meters;
+  std::vector<std::string> doors;
 };
 
 struct FacadeSite {

@@ -456,6 +456,8 @@ bool decode_household_state(std::string_view value, HouseholdState& h, std::stri
   s.profile.away_until_ms = away;
   s.meters = std::move(h.meters);
   s.doors = std::move(h.doors);
+  s.listed_meters = h.listed_meters;
+  s.listed_doors = h.listed_doors;
   h = std::move(s);
   return true;
 }

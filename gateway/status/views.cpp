@@ -210,7 +210,7 @@ HttpResponse household_view(const GatewayQuery& gw, const StatusService& svc,
   q.limit = 20;
   const auto recent = svc.alerts().query(q);
 
-  const Household& p = c->state.profile;
+  const HouseholdProfile& p = c->state.profile;
   const bool away = p.away_until_ms > c->now_ms;
   std::vector<std::string> why;
   if (away)

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <rocksdb/cache.h>
 #include <rocksdb/table.h>
+#include <rocksdb/write_buffer_manager.h>
 
 namespace edgegw {
 
@@ -20,10 +21,12 @@ constexpr const char* kFamilies[] = {"outbox", "state", "deadletters", "meta"};
 
 rocksdb::ColumnFamilyOptions family_options(const std::shared_ptr<rocksdb::Cache>& cache) {
   rocksdb::ColumnFamilyOptions o;
-  o.write_buffer_size = 4 << 20;
+  o.write_buffer_size = kFamilyWriteBufferBytes;
   o.max_write_buffer_number = 2;
   rocksdb::BlockBasedTableOptions t;
   t.block_cache = cache;
+  // Index and filter blocks in the cache, not held by each open table file outside the budget.
+  t.cache_index_and_filter_blocks = true;
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
   return o;
 }
@@ -34,8 +37,10 @@ std::string db_path(const std::string& data_dir) {
   return (std::filesystem::path(data_dir) / "db").string();
 }
 
-rocksdb::DBOptions db_options() {
+rocksdb::DBOptions db_options(const std::shared_ptr<rocksdb::Cache>& cache) {
   rocksdb::DBOptions opts;
+  // Every family's memtables within kMemtableBytes, charged to the block cache (db.h).
+  opts.write_buffer_manager = std::make_shared<rocksdb::WriteBufferManager>(kMemtableBytes, cache);
   opts.create_if_missing = true;
   opts.create_missing_column_families = true;
   opts.max_background_jobs = 2;
@@ -86,8 +91,8 @@ void ensure_incarnation(Db& db, bool read_only) {
 std::unique_ptr<Db> open(const std::string& data_dir, bool read_only) {
   const std::string path = db_path(data_dir);
   if (!read_only) std::filesystem::create_directories(path);
-  auto cache = rocksdb::NewLRUCache(8 << 20);
-  const rocksdb::DBOptions opts = db_options();
+  auto cache = rocksdb::NewLRUCache(kRocksDbCacheBytes);
+  const rocksdb::DBOptions opts = db_options(cache);
   const auto descs = descriptors(cache);
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
@@ -152,9 +157,9 @@ void repair_db(const std::string& data_dir) {
   const std::string path = db_path(data_dir);
   if (!std::filesystem::exists(path))
     throw std::runtime_error(fmt::format("no database at {}", path));
-  auto cache = rocksdb::NewLRUCache(8 << 20);
+  auto cache = rocksdb::NewLRUCache(kRocksDbCacheBytes);
   const auto descs = descriptors(cache);
-  check(rocksdb::RepairDB(path, db_options(), descs, family_options(cache)),
+  check(rocksdb::RepairDB(path, db_options(cache), descs, family_options(cache)),
         fmt::format("repairing {}", path));
 }
 

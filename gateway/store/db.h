@@ -2,6 +2,7 @@
 // outbox (alerts waiting for upstream), state (detector checkpoints), deadletters, meta.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -35,9 +36,21 @@ struct DbDamagedError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Opens (creating if needed) the database under data_dir. Small caches: the budget is 64 MB
-// RSS for the whole gateway. Throws DbDamagedError for a damaged database, std::runtime_error
-// naming the path on any other failure.
+// RocksDB's memory, stated once (db.cpp applies it; bench/README.md "Memory" has the figures).
+// The gateway runs under systemd MemoryMax=256M and aims at 32 MB RSS for 100,000 meters, so
+// RocksDB gets a fixed budget whatever the fleet size:
+//  - kRocksDbCacheBytes: one LRU block cache shared by every column family, with the table
+//    readers' index and filter blocks charged to it;
+//  - kMemtableBytes: all column families' memtables together (a WriteBufferManager charged to
+//    that same cache, so memtables and cached blocks share the one budget): mutable memtables
+//    past 7/8 of it make the next write flush (RocksDB 7.8, WriteBufferManager::ShouldFlush);
+//  - kFamilyWriteBufferBytes: one family's memtable before it is flushed on its own.
+inline constexpr size_t kRocksDbCacheBytes = 8u << 20;
+inline constexpr size_t kMemtableBytes = 4u << 20;
+inline constexpr size_t kFamilyWriteBufferBytes = 2u << 20;
+
+// Opens (creating if needed) the database under data_dir, within the budget above. Throws
+// DbDamagedError for a damaged database, std::runtime_error naming the path on any other failure.
 std::unique_ptr<Db> open_db(const std::string& data_dir);
 
 // Below this much free space the gateway writes nothing: a write that meets a full disk inside
