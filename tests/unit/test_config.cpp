@@ -1,8 +1,11 @@
 // test_config.cpp: config files are read key by key; bad ones are refused with line and key.
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <iterator>
+
+#include <fmt/format.h>
 
 #include "gateway/config.h"
 
@@ -120,4 +123,64 @@ TEST_CASE("the documented example config (deploy/edgegw.toml) loads, every key i
   const Config c = load_config(std::string(EDGEGW_SOURCE_DIR) + "/deploy/edgegw.toml");
   CHECK(c.rules.w1_window_s == 12 * 3600);
   CHECK(c.drivers.cjt188.status.count == 3);
+}
+
+namespace {
+
+// A district-sized inventory file: `n` households of 5 lines and a blank; `extra` is added as
+// a line of household `bad` (the file's line numbers are computed here, independently).
+std::string write_inventory(int n, int bad, const std::string& extra) {
+  const std::string path =
+      (std::filesystem::temp_directory_path() / "edgegw-test-inventory.toml").string();
+  std::ofstream out(path);
+  out << "# site inventory\n\n";
+  for (int i = 0; i < n; ++i) {
+    out << "[[household]]\nid = \"hh-" << i << "\"\nmeters = [\"m-" << i << "\"]\n"
+        << "doors = [\"d-" << i << "\"]\nutc_offset = \"+08:00\"\n";
+    if (i == bad) out << extra << "\n";
+    out << "\n";
+  }
+  out << "[[facade]]\nsensor = \"f-1\"\nbuilding = \"b-1\"\n";
+  return path;
+}
+
+std::string inventory_error(const std::string& path) {
+  Inventory inv;
+  try {
+    load_inventory(path, inv);
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("a district's inventory file is read whole, in order, with the file's line numbers") {
+  // More tables than one parse piece (load_inventory cuts every 1,024), so pieces join.
+  const int n = 3000;
+  const std::string path = write_inventory(n, -1, "");
+  Inventory inv;
+  load_inventory(path, inv);
+  REQUIRE(inv.households.size() == static_cast<size_t>(n));
+  for (int i : {0, 1023, 1024, 1025, 2047, 2048, n - 1}) {
+    CHECK(inv.households[i].id == "hh-" + std::to_string(i));
+    CHECK(inv.households[i].meters == std::vector<std::string>{"m-" + std::to_string(i)});
+    CHECK(inv.households[i].doors == std::vector<std::string>{"d-" + std::to_string(i)});
+    CHECK(inv.households[i].utc_offset_min == 480);
+  }
+  REQUIRE(inv.facades.size() == 1);
+  CHECK(inv.facades[0].building == "b-1");
+
+  // Household 2500's header is on line 3 + 6 * 2500; its sixth line is the extra one.
+  const int extra_line = 3 + 6 * 2500 + 5;
+  CHECK(inventory_error(write_inventory(n, 2500, "colour = \"red\"")) ==
+        fmt::format("{}:{}: key 'household.colour': unknown key", path, extra_line));
+  const std::string syntax = inventory_error(write_inventory(n, 2500, "id2 = = 1"));
+  CHECK(syntax.rfind(fmt::format("{}:{}:", path, extra_line), 0) == 0);
+  // A header other than [[household]] / [[facade]] (here a sub-table) is read as one piece,
+  // with TOML's own meaning: refused by key as before.
+  CHECK(inventory_error(write_inventory(n, 2500, "[household.extra]\nx = 1")) ==
+        fmt::format("{}:{}: key 'household.extra': unknown key", path, extra_line));
+  std::filesystem::remove(path);
 }
