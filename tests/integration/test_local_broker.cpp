@@ -76,10 +76,12 @@ class PackagedBroker {
   ~PackagedBroker() { stop(); }
 
   void start() {
+    const size_t log_from = file_size_or_zero(dir_ + "/mosquitto.log");
     process_ = std::make_unique<Process>(
         std::vector<std::string>{"/usr/sbin/mosquitto", "-c", dir_ + "/mosquitto.conf"},
         dir_ + "/mosquitto.log");
-    REQUIRE_MESSAGE(wait_for_port(port_, 10000), read_text(dir_ + "/mosquitto.log"));
+    REQUIRE_MESSAGE(wait_for_mosquitto(*process_, dir_ + "/mosquitto.log", log_from, port_, 10000),
+                    read_text(dir_ + "/mosquitto.log"));
   }
   void stop() {
     if (process_) process_->stop();

@@ -11,8 +11,11 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <thread>
+
+#include <fmt/format.h>
 
 namespace edgegw::test {
 
@@ -60,9 +63,48 @@ bool wait_for_port(int port, int timeout_ms) {
   return false;
 }
 
+size_t file_size_or_zero(const std::string& path) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  return ec ? 0 : static_cast<size_t>(size);
+}
+
+bool wait_for_mosquitto(Process& process, const std::string& log_file, size_t log_from, int port,
+                        int timeout_ms) {
+  const bool logged_running = wait_until(
+      [&] {
+        if (!process.running()) return true;  // exited: stop waiting, and fail below
+        std::ifstream in(log_file);
+        in.seekg(static_cast<std::streamoff>(log_from));
+        const std::string text((std::istreambuf_iterator<char>(in)),
+                               std::istreambuf_iterator<char>());
+        return text.find(" running") != std::string::npos;
+      },
+      timeout_ms);
+  return logged_running && process.running() && wait_for_port(port, timeout_ms);
+}
+
+namespace {
+std::string read_log(const std::string& path) {
+  std::ifstream in(path);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+}  // namespace
+
 Broker::Broker(const std::string& dir, const std::string& extra_config)
-    : dir_(dir), port_(free_port()) {
+    : dir_(dir), extra_config_(extra_config) {
   std::filesystem::create_directories(dir_);
+  // A port another test took between free_port() and our bind: another port (a few tries).
+  for (int attempt = 1;; ++attempt) {
+    port_ = free_port();
+    write_config();
+    if (try_start()) return;
+    if (attempt == 5) break;
+  }
+  throw std::runtime_error("mosquitto did not start: " + read_log(dir_ + "/mosquitto.log"));
+}
+
+void Broker::write_config() {
   std::ofstream conf(dir_ + "/mosquitto.conf");
   // As root, mosquitto would switch to the "mosquitto" user, who cannot write our temp dir.
   if (geteuid() == 0) conf << "user root\n";
@@ -73,9 +115,7 @@ Broker::Broker(const std::string& dir, const std::string& extra_config)
        << "autosave_interval 1\n"
        << "max_queued_messages 1000000\n"
        << "max_inflight_messages 100\n"
-       << extra_config;
-  conf.close();
-  start();
+       << extra_config_;
 }
 
 Broker::~Broker() {
@@ -84,19 +124,23 @@ Broker::~Broker() {
 
 void Broker::start() {
   if (process_ && process_->running()) return;
+  if (!try_start())
+    throw std::runtime_error(fmt::format("mosquitto did not start again on port {}: {}", port_,
+                                         read_log(dir_ + "/mosquitto.log")));
+}
+
+bool Broker::try_start() {
   const char* candidates[] = {"/usr/sbin/mosquitto", "/usr/bin/mosquitto",
                               "/usr/local/sbin/mosquitto"};
   std::string bin;
   for (const char* c : candidates)
     if (std::filesystem::exists(c)) bin = c;
   if (bin.empty()) throw std::runtime_error("mosquitto not installed");
-  process_ = std::make_unique<Process>(
-      std::vector<std::string>{bin, "-c", dir_ + "/mosquitto.conf"}, dir_ + "/mosquitto.log");
-  if (!wait_for_port(port_, 10000)) {
-    std::ifstream log(dir_ + "/mosquitto.log");
-    std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
-    throw std::runtime_error("mosquitto did not start: " + text);
-  }
+  const std::string log = dir_ + "/mosquitto.log";
+  const size_t log_from = file_size_or_zero(log);
+  process_ =
+      std::make_unique<Process>(std::vector<std::string>{bin, "-c", dir_ + "/mosquitto.conf"}, log);
+  return wait_for_mosquitto(*process_, log, log_from, port_, 10000);
 }
 
 void Broker::stop() {

@@ -109,9 +109,10 @@ TlsBroker::TlsBroker(const std::string& dir, const TlsFiles& files, const std::s
   }
   const std::string bin =
       find_program({"/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto"});
+  const size_t log_from = file_size_or_zero(dir + "/mosquitto.log");
   process_ = std::make_unique<Process>(std::vector<std::string>{bin, "-c", dir + "/mosquitto.conf"},
                                        dir + "/mosquitto.log");
-  if (!wait_for_port(port_, 10000)) {
+  if (!wait_for_mosquitto(*process_, dir + "/mosquitto.log", log_from, port_, 10000)) {
     std::ifstream log(dir + "/mosquitto.log");
     std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
     throw std::runtime_error("TLS mosquitto did not start: " + text);
