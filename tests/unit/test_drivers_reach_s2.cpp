@@ -133,7 +133,7 @@ TEST_CASE("the vendor's words survive the outbox encoding, upstream and the JSON
   CHECK(alert_to_json("gw-1", plain).find("detail") == std::string::npos);
 }
 
-TEST_CASE("meter: reports without a register keep the meter seen; silence still found") {
+TEST_CASE("meter: reports without a register keep the meter seen, silence still found") {
   Gw gw;
   // Four 15-minute reports with a register teach the period...
   for (int q = 0; q < 4; ++q) {

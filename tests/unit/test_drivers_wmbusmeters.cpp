@@ -213,7 +213,7 @@ TEST_CASE("wmbusmeters: long flag lists up to max_status_bytes, beyond is refuse
   CHECK(d.status->detail.find("1024") != std::string::npos);
 }
 
-TEST_CASE("wmbusmeters: driver (new) or meter (old) names the model; battery_y") {
+TEST_CASE("wmbusmeters: driver (new) or meter (old) names the model, battery_y") {
   Decoded d;
   decode(d, "wmbusmeters/x", R"({"id":"1","driver":"kamwater","total_m3":2,"battery_y":0.5})");
   REQUIRE_FALSE(d.status);

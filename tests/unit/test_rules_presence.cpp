@@ -297,7 +297,7 @@ TEST_CASE("learned rhythm: an early riser's daily market trip at 05:30 is not wa
   CHECK(m.count(Rule::D3) == d3_first_week);
 }
 
-TEST_CASE("D3: a guest let in by day may leave at night; an exit long after is the person's") {
+TEST_CASE("D3: a guest let in by day may leave at night, an exit long after is the person's") {
   Home h;
   h.water(kT0 + 9 * kHour, 0.02);
   h.quiet(kT0 + 9 * kHour + 15 * kMin, kT0 + 10 * kHour);

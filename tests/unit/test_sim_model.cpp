@@ -249,7 +249,7 @@ TEST_CASE("sim: households differ - wake and bed times, outings, meters") {
   CHECK(hourly < 130);
 }
 
-TEST_CASE("sim: a normal routine uses water on every day at home; night doors are confounders") {
+TEST_CASE("sim: a normal routine uses water on every day at home, night doors are confounders") {
   SimConfig c = small_config(11);
   c.days = 30;
   std::map<Activity, int> seen;
@@ -323,7 +323,7 @@ TEST_CASE("sim: nights away and hospital stays: door out, no water for days, doo
   CHECK(stays > 5);
 }
 
-TEST_CASE("sim: a quarter of the meters report hourly; radio outages silence a meter for hours") {
+TEST_CASE("sim: a quarter of the meters report hourly, radio outages silence a meter for hours") {
   SimConfig c = small_config(21);
   c.households = 40;
   c.days = 10;

@@ -142,7 +142,7 @@ TEST_CASE("every field of a sensor record survives the round trip, for each kind
   CHECK(back->facade.patch_y == 9);
 }
 
-TEST_CASE("a checkpoint record that does not parse is refused by name; the rest still loads") {
+TEST_CASE("a checkpoint record that does not parse is refused by name, the rest still loads") {
   Home h;
   std::string value = encode_sensor_state(SensorState{});
   CHECK(h.engine.load_record("s/wm-1", value.substr(0, value.size() - 3)) ==
