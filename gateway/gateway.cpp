@@ -19,9 +19,7 @@ Gateway::Gateway(const Config& config)
       pipeline_(config_, &dead_letters_),
       live_config_(config_),
       uplink_(config_, outbox_),
-      ingest_(config_, [this](const std::string& topic, const std::string& payload) {
-        handle_message(topic, payload);
-      }) {
+      ingest_(config_, [this](std::span<const InboundMessage> batch) { handle_batch(batch); }) {
   // The engine and live_config_ have the inventory: a third copy would cost 17 MB per 100,000
   // households (bench/README.md "Memory").
   config_.inventory = Inventory{};
@@ -90,8 +88,8 @@ void Gateway::stop() {
   uplink_.stop();
 }
 
-// The one commit path, under mu_, after every message and every tick, before the broker's
-// callback returns (so before Paho acknowledges the reading):
+// The one commit path, under mu_, after every batch of messages and every tick, before the
+// ingest acknowledges the batch's readings:
 //  - alerts: the alerts and every changed detector record in one synced write, so that state
 //    saying "raised" never exists without its alert, nor an alert without its state;
 //  - no alerts: the changed records in one WAL write, unsynced (the OS keeps it through a
@@ -160,9 +158,10 @@ void Gateway::write(std::vector<Alert>& alerts, const std::vector<StateRecord>& 
   for (const StateRecord& r : records)
     check(batch.Put(db_->state, r.key, r.value), "batching the detector state");
   if (!alerts.empty()) {
-    fault_.reach("alerts.before_write");
+    fault_.reach("alerts.before_write", alerts.size());
     outbox_.append(alerts, &batch);  // synced, and the WAL before it with it
-    fault_.reach("alerts.after_write");
+    fault_.reach("alerts.after_write", alerts.size());
+    unwritten_messages_ = 0;
     last_sync_ = t0;
     unsynced_ = false;
     if (observer_) observer_->on_stored(alerts, std::chrono::steady_clock::now() - t0);
@@ -172,17 +171,19 @@ void Gateway::write(std::vector<Alert>& alerts, const std::vector<StateRecord>& 
   }
   if (batch.Count() > 0 && !sync && fault_.lose_unsynced()) {
     // Power-cut simulation (test builds): held where a power cut loses it, until the next sync.
-    fault_.reach("state.before_write");
+    fault_.reach("state.before_write", unwritten_messages_);
     for (const StateRecord& r : records) page_cache_[r.key] = r.value;
-    fault_.reach("state.after_write");
+    fault_.reach("state.after_write", unwritten_messages_);
+    unwritten_messages_ = 0;
     return;
   }
   if (batch.Count() > 0) {
-    fault_.reach("state.before_write");
+    fault_.reach("state.before_write", unwritten_messages_);
     rocksdb::WriteOptions wo;
     wo.sync = sync;
     check(db_->db->Write(wo, &batch), "writing the detector state");
-    fault_.reach("state.after_write");
+    fault_.reach("state.after_write", unwritten_messages_);
+    unwritten_messages_ = 0;
     unsynced_ = !sync;
   } else if (sync && unsynced_) {
     // A synced write syncs the WAL before it. (Not DB::SyncWAL(): after a failed write it asserts
@@ -224,20 +225,36 @@ void Gateway::storage_failed(const std::string& error) {
 }
 
 void Gateway::handle_message(std::string_view topic, std::string_view payload) {
+  const InboundMessage one{topic, payload};
+  handle_batch(std::span<const InboundMessage>(&one, 1));
+}
+
+// A batch's messages go through the pipeline one by one, then one commit stores the alerts of
+// all of them (one synced write however many raised one) before the ingest acknowledges them.
+void Gateway::handle_batch(std::span<const InboundMessage> batch) {
   const int64_t arrival = config_.clock == ClockMode::wall ? wall_clock_ms() : 0;
   std::lock_guard lock(mu_);
-  const auto t0 = std::chrono::steady_clock::now();
+  unwritten_messages_ += batch.size();
+  for (const InboundMessage& m : batch) {
+    const auto t0 = std::chrono::steady_clock::now();
+    try {
+      pipeline_.handle(m.topic, m.payload, arrival, alerts_, observer_ ? &outcome_ : nullptr,
+                       m.sent_size);
+      if (observer_)
+        observer_->on_message(MessageEvent{m.topic, m.payload, outcome_, pipeline_.counters(),
+                                           std::chrono::steady_clock::now() - t0});
+    } catch (const std::exception& e) {
+      // Nothing may escape into the ingest's thread (the batch would come again, and fail again).
+      ++storage_.unexpected_errors;
+      log_error("gateway",
+                fmt::format("message on '{}' ({} bytes): {}", m.topic, m.payload.size(), e.what()));
+    }
+  }
   try {
-    pipeline_.handle(topic, payload, arrival, alerts_, observer_ ? &outcome_ : nullptr);
-    if (observer_)
-      observer_->on_message(MessageEvent{topic, payload, outcome_, pipeline_.counters(),
-                                         std::chrono::steady_clock::now() - t0});
     commit(alerts_);
   } catch (const std::exception& e) {
-    // Nothing may escape into Paho's thread (std::terminate, then the same message again).
     ++storage_.unexpected_errors;
-    log_error("gateway",
-              fmt::format("message on '{}' ({} bytes): {}", topic, payload.size(), e.what()));
+    log_error("gateway", fmt::format("storing a batch of {} messages: {}", batch.size(), e.what()));
   }
 }
 

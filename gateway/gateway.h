@@ -40,8 +40,10 @@ class Gateway : public GatewayQuery {
   void start();  // connects to both brokers (retrying in the background)
   void stop();   // stops ingest first, then ticks and the uplink; state stays on disk
 
-  // One message, as the ingest delivers it; public so that tests and replays can drive it.
-  void handle_message(std::string_view topic, std::string_view payload);
+  // Messages as the ingest delivers them: each through the pipeline, then one commit for all
+  // (their alerts in one synced write). Public so that tests and replays can drive them.
+  void handle_batch(std::span<const InboundMessage> batch);
+  void handle_message(std::string_view topic, std::string_view payload);  // a batch of one
 
   // GatewayQuery (query.h): copies for the status views, safe from any thread.
   GatewayStatus status() const override;
@@ -96,6 +98,7 @@ class Gateway : public GatewayQuery {
   bool stopped_ = false;
   std::map<std::string, std::string> page_cache_;  // EDGEGW_LOSE_UNSYNCED only (fault.h)
   FaultPoints fault_;
+  uint64_t unwritten_messages_ = 0;      // messages since the last write, for the fault points
   Config live_config_;                   // config_ plus live reloads; guarded by mu_
   GatewayObserver* observer_ = nullptr;  // guarded by mu_
   PipelineOutcome outcome_;              // reused per message, for the observer; guarded by mu_

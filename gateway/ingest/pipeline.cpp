@@ -39,13 +39,15 @@ std::string_view sensor_of_topic(std::string_view topic) {
 }
 
 void Pipeline::reject(std::string_view topic, std::string_view payload, int64_t arrival_ms,
-                      DecodeError error, std::vector<Alert>& alerts, PipelineOutcome* outcome) {
+                      DecodeError error, std::vector<Alert>& alerts, PipelineOutcome* outcome,
+                      size_t sent_size) {
   ++counters_.rejected_by_reason[static_cast<size_t>(error.code)];
   const size_t before = alerts.size();
   engine_.on_rejected(sensor_of_topic(topic), arrival_ms, alerts);
   counters_.alerts += alerts.size() - before;
   if (dead_letters_)
-    dead_letters_->add(arrival_ms, topic, to_string(error.code), error.detail, payload);
+    dead_letters_->add(arrival_ms, topic, to_string(error.code), error.detail, payload,
+                       std::max(sent_size, payload.size()));
   if (outcome) {
     outcome->kind = PipelineOutcome::Kind::rejected;
     outcome->reason = to_string(error.code);
@@ -54,7 +56,7 @@ void Pipeline::reject(std::string_view topic, std::string_view payload, int64_t 
 }
 
 void Pipeline::handle(std::string_view topic, std::string_view payload, int64_t arrival_ms,
-                      std::vector<Alert>& alerts, PipelineOutcome* outcome) {
+                      std::vector<Alert>& alerts, PipelineOutcome* outcome, size_t sent_size) {
   ++counters_.messages;
   if (outcome) {
     outcome->kind = PipelineOutcome::Kind::reading;
@@ -71,6 +73,14 @@ void Pipeline::handle(std::string_view topic, std::string_view payload, int64_t 
     return;
   }
   if (outcome) outcome->driver = driver;
+  if (sent_size > payload.size()) {
+    reject(topic, payload, arrival,
+           DecodeError{DecodeErrorCode::too_large,
+                       fmt::format("payload of {} bytes exceeds the limit of {}", sent_size,
+                                   limits_.max_payload_bytes)},
+           alerts, outcome, sent_size);
+    return;
+  }
   Reading reading;
   DecodeStatus status = decode_with(*driver, topic, payload, limits_, scratch_, reading, drivers_);
   if (!status) status = validate_reading(reading, arrival, limits_);
@@ -83,10 +93,11 @@ void Pipeline::handle(std::string_view topic, std::string_view payload, int64_t 
   if (outcome) outcome->reading = reading;
   if (engine_.sensor_count() >= max_sensors_ && !engine_.sensor(reading.sensor_id)) {
     ++counters_.sensor_limit;
-    std::string detail = fmt::format(
-        "new sensor '{}' refused: the table is full (limits.max_sensors = {})", reading.sensor_id,
-        max_sensors_);
-    if (dead_letters_) dead_letters_->add(arrival, topic, "sensor_limit", detail, payload);
+    std::string detail =
+        fmt::format("new sensor '{}' refused: the table is full (limits.max_sensors = {})",
+                    reading.sensor_id, max_sensors_);
+    if (dead_letters_)
+      dead_letters_->add(arrival, topic, "sensor_limit", detail, payload, payload.size());
     if (outcome) {
       outcome->kind = PipelineOutcome::Kind::sensor_limit;
       outcome->reason = "sensor_limit";

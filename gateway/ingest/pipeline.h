@@ -26,7 +26,7 @@ struct PipelineCounters {
   std::array<uint64_t, kDecodeErrorCodes> rejected_by_reason{};
   uint64_t messages = 0;
   uint64_t alerts = 0;
-  uint64_t sensor_limit = 0;  // readings of new sensors refused: the table was full
+  uint64_t sensor_limit = 0;       // readings of new sensors refused: the table was full
   uint64_t placeholder_times = 0;  // accepted readings whose device sent a "no time" placeholder
   uint64_t without_register = 0;   // accepted meter reports with no register (sign of life only)
 };
@@ -66,9 +66,10 @@ class Pipeline {
 
   // Handles one message that arrived at `arrival_ms` (wall clock, or 0 in event-clock mode).
   // Appends the alerts it raises to `alerts` (ids not yet assigned); says what became of the
-  // message in `outcome` when given.
+  // message in `outcome` when given. `sent_size`, when larger than the payload, is the size of
+  // a payload the ingest cut (too large: refused, with that size).
   void handle(std::string_view topic, std::string_view payload, int64_t arrival_ms,
-              std::vector<Alert>& alerts, PipelineOutcome* outcome = nullptr);
+              std::vector<Alert>& alerts, PipelineOutcome* outcome = nullptr, size_t sent_size = 0);
 
   // Advances event time (wall-clock mode calls this every second).
   void tick(int64_t now_ms, std::vector<Alert>& alerts) {
@@ -81,7 +82,8 @@ class Pipeline {
 
  private:
   void reject(std::string_view topic, std::string_view payload, int64_t arrival_ms,
-              DecodeError error, std::vector<Alert>& alerts, PipelineOutcome* outcome);
+              DecodeError error, std::vector<Alert>& alerts, PipelineOutcome* outcome,
+              size_t sent_size = 0);
 
   std::vector<Route> routes_;
   DecodeLimits limits_;

@@ -63,14 +63,14 @@ DeadLetters::DeadLetters(Db& db, uint32_t max_entries) : db_(db), max_entries_(m
 }
 
 void DeadLetters::add(int64_t arrival_ms, std::string_view topic, std::string_view reason,
-                      std::string_view detail, std::string_view payload) {
+                      std::string_view detail, std::string_view payload, size_t payload_size) {
   DeadLetter d;
   d.arrival_ms = arrival_ms;
   d.topic = topic.substr(0, kDeadLetterTextBytes);
   d.reason = reason;
   d.detail = detail.substr(0, kDeadLetterTextBytes);
   d.payload_head = payload.substr(0, kPayloadHeadBytes);
-  d.payload_size = static_cast<uint32_t>(payload.size());
+  d.payload_size = static_cast<uint32_t>(std::min<size_t>(payload_size, UINT32_MAX));
   std::lock_guard lock(mu_);
   rocksdb::WriteBatch batch;
   const uint64_t seq = next_seq_;

@@ -28,10 +28,11 @@ class DeadLetters {
  public:
   DeadLetters(Db& db, uint32_t max_entries);
 
-  // Stores one rejected message (not synced: losing the last few on a crash is acceptable).
+  // Stores one rejected message (not synced: losing the last few on a crash is acceptable);
+  // `payload_size` is its size as sent (the ingest cuts a payload too large to keep).
   // Never throws: a storage error drops this dead letter, counted by write_errors().
   void add(int64_t arrival_ms, std::string_view topic, std::string_view reason,
-           std::string_view detail, std::string_view payload);
+           std::string_view detail, std::string_view payload, size_t payload_size);
 
   // Newest last; at most `limit` of the most recent.
   std::vector<DeadLetter> list(size_t limit) const;

@@ -1,8 +1,12 @@
 // fault.h: fault injection at the gateway's write boundaries, for tests that must kill the
 // process exactly between two writes (a random kill loop rarely lands there). A process started
-// with EDGEGW_KILL_AT=<point>:<n> sends itself SIGKILL the n-th time (from 1) it reaches
-// <point>. Compiled in only when EDGEGW_FAULT_INJECTION is defined (CMake option of the same
-// name: ON for the test build, OFF for packages); otherwise reach() does nothing.
+// with EDGEGW_KILL_AT=<point>:<n> sends itself SIGKILL at <point> when its count reaches n
+// (from 1): alerts points count alerts (the write that holds the n-th alert), state points the
+// messages the writes are for (the write for the n-th message), trim points the trims. Counting
+// alerts and messages, not writes, keeps a point at the same place in a test's stream however
+// the ingest batched the messages. Compiled in only when EDGEGW_FAULT_INJECTION is defined (CMake
+// option of the same name: ON for the test build, OFF for packages); otherwise reach() does
+// nothing.
 //
 // Points (gateway/gateway.cpp, gateway/uplink/uplink.cpp):
 //   alerts.before_write  alerts and the state that raised them about to be written (synced)
@@ -26,11 +30,15 @@ namespace edgegw {
 class FaultPoints {
  public:
   FaultPoints();  // reads EDGEGW_KILL_AT, EDGEGW_LOSE_UNSYNCED (test builds only)
-  void reach(std::string_view point) {
+  // Reached `point` for `count` more of what it counts.
+  void reach(std::string_view point, uint64_t count = 1) {
 #ifdef EDGEGW_FAULT_INJECTION
-    if (!point_.empty() && point == point_ && ++seen_ == at_) kill_now();
+    if (point_.empty() || point != point_ || count == 0) return;
+    seen_ += count;
+    if (seen_ >= at_ && seen_ - count < at_) kill_now();
 #else
     (void)point;
+    (void)count;
 #endif
   }
   bool lose_unsynced() const {

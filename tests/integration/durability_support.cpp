@@ -2,6 +2,7 @@
 #include "tests/integration/durability_support.h"
 
 #include <doctest/doctest.h>
+#include <sys/stat.h>
 #include <fmt/format.h>
 
 #include <deque>
@@ -153,6 +154,11 @@ std::string log_tail(const std::string& path, size_t lines) {
   std::string out = path + ":\n";
   for (const auto& l : tail) out += l + "\n";
   return out;
+}
+
+void write_secret(const std::string& path, const std::string& text, unsigned mode) {
+  write_file(path, text);
+  REQUIRE(::chmod(path.c_str(), static_cast<mode_t>(mode)) == 0);
 }
 
 }  // namespace edgegw::test

@@ -73,6 +73,9 @@ struct IdCheck {
 };
 IdCheck check_ids(const std::vector<Alert>& alerts);
 
+// Writes `text` to `path` with file mode `mode` (a password file: 0600).
+void write_secret(const std::string& path, const std::string& text, unsigned mode);
+
 // Waits until `needle` occurs at least `count` times in the file at `path`; false on timeout.
 bool wait_for_log(const std::string& path, const std::string& needle, size_t count, int timeout_ms);
 

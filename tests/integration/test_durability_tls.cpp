@@ -37,11 +37,6 @@ password_file = "{}"
                      table, url, ca, f.client_cert, f.client_key, password_file);
 }
 
-void write_secret(const std::string& path, const std::string& text, mode_t mode) {
-  write_file(path, text);
-  REQUIRE(::chmod(path.c_str(), mode) == 0);
-}
-
 }  // namespace
 
 TEST_CASE("durability: TLS with client certificates and passwords to both brokers") {
