@@ -45,8 +45,10 @@ std::runtime_error sys_error(const std::string& what) {
   return std::runtime_error(fmt::format("{}: {}", what, std::strerror(errno)));
 }
 
-// Connects within `timeout` to the first address of host:port that answers.
-Socket connect_tcp(const std::string& host, uint16_t port, std::chrono::milliseconds timeout) {
+// Connects within `timeout` to the first address of host:port that answers; an invalid
+// Socket when `wake_fd` became readable first (a stop).
+Socket connect_tcp(const std::string& host, uint16_t port, std::chrono::milliseconds timeout,
+                   int wake_fd) {
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
@@ -63,8 +65,12 @@ Socket connect_tcp(const std::string& host, uint16_t port, std::chrono::millisec
     }
     int rc = ::connect(s.fd, a->ai_addr, a->ai_addrlen);
     if (rc != 0 && errno == EINPROGRESS) {
-      pollfd p{s.fd, POLLOUT, 0};
-      rc = ::poll(&p, 1, static_cast<int>(timeout.count()));
+      pollfd p[2] = {{s.fd, POLLOUT, 0}, {wake_fd, POLLIN, 0}};
+      rc = ::poll(p, 2, static_cast<int>(timeout.count()));
+      if (rc > 0 && (p[1].revents & POLLIN) != 0) {
+        ::freeaddrinfo(found);
+        return Socket{};
+      }
       if (rc == 0) {
         last_error = "connect timed out";
         continue;
@@ -124,7 +130,8 @@ class Session {
         buf_(64 * 1024) {}
 
   void run(const std::function<void()>& on_connected, const std::function<void()>& on_subscribed) {
-    sock_ = connect_tcp(o_.host, o_.port, o_.connect_timeout);
+    sock_ = connect_tcp(o_.host, o_.port, o_.connect_timeout, wake_fd_);
+    if (sock_.fd < 0) return;  // stopped while connecting
     send(wire::encode_connect(
         {o_.client_id, /*clean_session=*/false, o_.keepalive_s, o_.username,
          o_.password ? std::optional<std::string_view>(*o_.password) : std::nullopt}));
