@@ -20,9 +20,10 @@ Gateway::Gateway(const Config& config)
       live_config_(config_),
       uplink_(config_, outbox_),
       ingest_(config_, [this](std::span<const InboundMessage> batch) { handle_batch(batch); }) {
-  // The engine and live_config_ have the inventory: a third copy would cost 17 MB per 100,000
+  // The engine holds the inventory (ids interned): a copy here would cost 17 MB per 100,000
   // households (bench/README.md "Memory").
   config_.inventory = Inventory{};
+  live_config_.inventory = Inventory{};
   // A restart continues where the detector stopped: open alerts, quiet periods, deadlines.
   restore_engine_state(*db_, pipeline_.engine());
   if (begin_run(*db_, current_boot_id())) {
@@ -282,6 +283,7 @@ ReloadResult Gateway::reload(const Config& next) {
   try {
     pipeline_.engine().reconfigure(next.rules, next.inventory);
     live_config_ = apply_live(live_config_, next);
+    live_config_.inventory = Inventory{};  // the engine has it
     result.applied = true;
   } catch (const std::exception& e) {
     result.error = e.what();

@@ -99,7 +99,7 @@ class Gateway : public GatewayQuery {
   std::map<std::string, std::string> page_cache_;  // EDGEGW_LOSE_UNSYNCED only (fault.h)
   FaultPoints fault_;
   uint64_t unwritten_messages_ = 0;      // messages since the last write, for the fault points
-  Config live_config_;                   // config_ plus live reloads; guarded by mu_
+  Config live_config_;  // config_ plus live reloads, less the inventory; guarded by mu_
   GatewayObserver* observer_ = nullptr;  // guarded by mu_
   PipelineOutcome outcome_;              // reused per message, for the observer; guarded by mu_
   Uplink uplink_;

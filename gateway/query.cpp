@@ -58,11 +58,12 @@ SensorTable Gateway::sensors() const {
   t.now_ms = gateway_now(c.clock, e);
   std::vector<SensorRow>& rows = t.rows;
   rows.reserve(e.sensor_count());
-  for (const std::string& id : e.sensor_ids()) {
+  for (uint32_t i = 0; i < e.sensor_count(); ++i) {
+    const std::string_view id = e.sensor_id(i);
     const SensorState* s = e.sensor(id);
     if (!s) continue;
     SensorRow r;
-    r.id = id;
+    r.id = std::string(id);
     r.kind = s->kind;
     const Subject subject = e.subject_of(id);
     r.subject_kind = subject.kind;
@@ -78,22 +79,22 @@ SensorTable Gateway::sensors() const {
     rows.push_back(std::move(r));
   }
   // Inventory sensors that never reported: silent from the start.
-  auto add_unseen = [&](const std::string& id, SensorKind kind, SubjectKind sk,
-                        const std::string& subject) {
+  auto add_unseen = [&](std::string_view id, SensorKind kind, SubjectKind sk,
+                        std::string_view subject) {
     if (e.sensor(id)) return;
     SensorRow r;
-    r.id = id;
+    r.id = std::string(id);
     r.kind = kind;
     r.subject_kind = sk;
-    r.subject = subject;
+    r.subject = std::string(subject);
     r.silent = true;
     rows.push_back(std::move(r));
   };
-  for (const Household& h : c.inventory.households) {
-    for (const auto& m : h.meters) add_unseen(m, SensorKind::water, SubjectKind::Household, h.id);
-    for (const auto& d : h.doors) add_unseen(d, SensorKind::door, SubjectKind::Household, h.id);
+  for (uint32_t n = 0; n < e.listed_sensor_count(); ++n) {
+    const Engine::ListedSensor l = e.listed_sensor(n);
+    add_unseen(l.id, l.kind, SubjectKind::Household, l.household);
   }
-  for (const FacadeSite& f : c.inventory.facades)
+  for (const FacadeSite& f : e.facades())
     add_unseen(f.sensor, SensorKind::facade, SubjectKind::Building, f.building);
   std::sort(rows.begin(), rows.end(),
             [](const SensorRow& a, const SensorRow& b) { return a.id < b.id; });

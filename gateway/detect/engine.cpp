@@ -30,29 +30,36 @@ void Engine::reconfigure(const RulesConfig& rules, const Inventory& inventory) {
   rules_ = rules;
   // Keep runtime household state (away mode, last activity) across a reload.
   std::vector<HouseholdState> old = std::move(households_);
-  StringMap<uint32_t> old_index = std::move(household_index_);
+  IdTable old_ids = std::move(household_ids_);
   facades_ = inventory.facades;
   households_.clear();
-  household_index_.clear();
-  household_of_sensor_.clear();
+  household_ids_ = IdTable{};
+  listed_ids_ = IdTable{};
+  listed_.clear();
   facade_buildings_.clear();
   // Sized once: growing by doubling would hold two copies at the peak (100,000 households).
-  size_t inventory_sensors = inventory.facades.size();
-  for (const Household& h : inventory.households)
-    inventory_sensors += h.meters.size() + h.doors.size();
+  size_t listed = 0, listed_chars = 0, household_chars = 0;
+  for (const Household& h : inventory.households) {
+    household_chars += h.id.size();
+    for (const auto* ids : {&h.meters, &h.doors}) {
+      listed += ids->size();
+      for (const std::string& id : *ids) listed_chars += id.size();
+    }
+  }
   households_.reserve(inventory.households.size());
-  household_index_.reserve(inventory.households.size());
-  household_of_sensor_.reserve(inventory_sensors);
+  household_ids_.reserve(inventory.households.size(), household_chars);
+  listed_ids_.reserve(listed, listed_chars);
+  listed_.reserve(listed);
+  const size_t inventory_sensors = listed + inventory.facades.size();
   if (sensors_.capacity() < inventory_sensors) {
     sensors_.reserve(inventory_sensors);
-    ids_.reserve(inventory_sensors);
     dirty_.reserve(inventory_sensors);
-    index_.reserve(inventory_sensors);
+    sensor_ids_.reserve(inventory_sensors, listed_chars);
   }
   for (const Household& h : inventory.households) {
     HouseholdState hs;
-    if (auto it = old_index.find(h.id); it != old_index.end()) {
-      hs = std::move(old[it->second]);  // runtime state and the learned model carry over
+    if (const uint32_t before = old_ids.find(h.id); before != IdTable::kNone) {
+      hs = std::move(old[before]);  // runtime state and the learned model carry over
       const int64_t away = hs.profile.away_until_ms;
       hs.profile = h;
       if (hs.profile.away_until_ms == 0) hs.profile.away_until_ms = away;
@@ -61,11 +68,22 @@ void Engine::reconfigure(const RulesConfig& rules, const Inventory& inventory) {
     }
     hs.listed_meters = static_cast<uint32_t>(h.meters.size());
     hs.listed_doors = static_cast<uint32_t>(h.doors.size());
-    const uint32_t hi = static_cast<uint32_t>(households_.size());
-    household_index_[h.id] = hi;
-    for (const auto& m : h.meters) household_of_sensor_[m] = hi;
-    for (const auto& d : h.doors) household_of_sensor_[d] = hi;
-    households_.push_back(std::move(hs));
+    // An id listed twice: the last listing wins (for the household and for a sensor).
+    const uint32_t hi = household_ids_.intern(h.id);
+    if (hi == households_.size())
+      households_.push_back(std::move(hs));
+    else
+      households_[hi] = std::move(hs);
+    for (const auto* ids : {&h.meters, &h.doors}) {
+      const SensorKind kind = ids == &h.doors ? SensorKind::door : SensorKind::water;
+      for (const std::string& id : *ids) {
+        const uint32_t n = listed_ids_.intern(id);
+        if (n == listed_.size())
+          listed_.push_back({hi, kind});
+        else
+          listed_[n] = {hi, kind};
+      }
+    }
   }
   for (const FacadeSite& f : facades_)
     facade_buildings_[f.sensor] = Subject{SubjectKind::Building, f.building};
@@ -75,8 +93,7 @@ void Engine::reconfigure(const RulesConfig& rules, const Inventory& inventory) {
 void Engine::link_households() {
   for (auto& h : households_) h.meters.clear(), h.doors.clear();
   for (uint32_t i = 0; i < sensors_.size(); ++i) {
-    auto it = household_of_sensor_.find(ids_[i]);
-    sensors_[i].household = it == household_of_sensor_.end() ? kNoHousehold : it->second;
+    sensors_[i].household = listed_household(sensor_ids_.at(i));
     if (sensors_[i].household == kNoHousehold) continue;
     auto& h = households_[sensors_[i].household];
     (sensors_[i].kind == SensorKind::door ? h.doors : h.meters).push_back(i);
@@ -84,16 +101,13 @@ void Engine::link_households() {
 }
 
 uint32_t Engine::index_of(std::string_view id, SensorKind kind) {
-  if (auto it = index_.find(id); it != index_.end()) return it->second;
-  const uint32_t idx = static_cast<uint32_t>(sensors_.size());
-  index_.emplace(std::string(id), idx);
-  ids_.emplace_back(id);
+  const uint32_t idx = sensor_ids_.intern(id);
+  if (idx < sensors_.size()) return idx;
   SensorState s;
   s.kind = kind;
-  auto h = household_of_sensor_.find(id);
-  if (h != household_of_sensor_.end()) {
-    s.household = h->second;
-    auto& hs = households_[h->second];
+  if (const uint32_t h = listed_household(id); h != kNoHousehold) {
+    s.household = h;
+    auto& hs = households_[h];
     (kind == SensorKind::door ? hs.doors : hs.meters).push_back(idx);
   }
   sensors_.push_back(s);
@@ -103,20 +117,20 @@ uint32_t Engine::index_of(std::string_view id, SensorKind kind) {
 }
 
 Subject Engine::subject_of(std::string_view sensor_id) const {
-  if (auto it = household_of_sensor_.find(sensor_id); it != household_of_sensor_.end())
-    return Subject{SubjectKind::Household, households_[it->second].profile.id};
+  if (const uint32_t h = listed_household(sensor_id); h != kNoHousehold)
+    return Subject{SubjectKind::Household, households_[h].profile.id};
   if (auto it = facade_buildings_.find(sensor_id); it != facade_buildings_.end()) return it->second;
   return Subject{SubjectKind::Sensor, sensor_id};
 }
 
 const SensorState* Engine::sensor(std::string_view id) const {
-  auto it = index_.find(id);
-  return it == index_.end() ? nullptr : &sensors_[it->second];
+  const uint32_t i = sensor_ids_.find(id);
+  return i == IdTable::kNone ? nullptr : &sensors_[i];
 }
 
 const HouseholdState* Engine::household(std::string_view id) const {
-  auto it = household_index_.find(id);
-  return it == household_index_.end() ? nullptr : &households_[it->second];
+  const uint32_t i = household_ids_.find(id);
+  return i == IdTable::kNone ? nullptr : &households_[i];
 }
 
 Alert Engine::make(uint32_t idx, Rule rule, AlertKind kind, Audience audience, Severity severity,
@@ -128,10 +142,11 @@ Alert Engine::make(uint32_t idx, Rule rule, AlertKind kind, Audience audience, S
   a.audience = audience;
   a.severity = severity;
   a.state = AlertState::Raised;
-  const Subject subject = subject_of(ids_[idx]);
+  const std::string_view sensor_id = sensor_ids_.at(idx);
+  const Subject subject = subject_of(sensor_id);
   a.subject_kind = subject.kind;
   a.subject = std::string(subject.id);
-  a.sensor_id = ids_[idx];
+  a.sensor_id = std::string(sensor_id);
   a.event_time_ms = event_ms;
   a.detect_time_ms = detect_ms;
   a.observed = observed;
@@ -334,18 +349,18 @@ void Engine::on_reading(const Reading& r, std::vector<Alert>& out, int64_t wall_
 }
 
 bool Engine::set_away(std::string_view household, int64_t until_ms) {
-  auto it = household_index_.find(household);
-  if (it == household_index_.end()) return false;
-  households_[it->second].profile.away_until_ms = until_ms;
-  dirty_households_.push_back(it->second);
+  const uint32_t i = household_ids_.find(household);
+  if (i == IdTable::kNone) return false;
+  households_[i].profile.away_until_ms = until_ms;
+  dirty_households_.push_back(i);
   return true;
 }
 
 std::optional<SensorExplanation> Engine::explain_sensor(std::string_view id) const {
-  auto it = index_.find(id);
-  if (it == index_.end()) return std::nullopt;
+  const uint32_t i = sensor_ids_.find(id);
+  if (i == IdTable::kNone) return std::nullopt;
   SensorExplanation e;
-  e.state = sensors_[it->second];
+  e.state = sensors_[i];
   const Subject subject = subject_of(id);
   e.subject_kind = subject.kind;
   e.subject = std::string(subject.id);
@@ -373,9 +388,9 @@ StateRecord household_record(const HouseholdState& h) {
 }  // namespace
 
 void Engine::records_for(std::string_view sensor_id, std::vector<StateRecord>& out) const {
-  auto it = index_.find(sensor_id);
-  if (it == index_.end()) return;
-  const SensorState& s = sensors_[it->second];
+  const uint32_t i = sensor_ids_.find(sensor_id);
+  if (i == IdTable::kNone) return;
+  const SensorState& s = sensors_[i];
   out.push_back({"s/" + std::string(sensor_id), encode_sensor_state(s)});
   if (s.household != kNoHousehold) {
     const HouseholdState& h = households_[s.household];
@@ -393,7 +408,7 @@ std::vector<StateRecord> Engine::take_dirty_records(size_t max_records) {
     const uint32_t i = dirty_sensors_[taken];
     if (!dirty_[i]) continue;
     dirty_[i] = 0;
-    records_for(ids_[i], out);
+    records_for(sensor_ids_.at(i), out);
   }
   dirty_sensors_.erase(dirty_sensors_.begin(),
                        dirty_sensors_.begin() + static_cast<ptrdiff_t>(taken));
@@ -459,9 +474,9 @@ std::string Engine::load_record(std::string_view key, std::string_view value) {
     }
     if (const int64_t due = silence_due(rules_, s)) schedule(idx, DeadlineKind::sensor_silent, due);
   } else if (key.starts_with("h/")) {
-    auto it = household_index_.find(key.substr(2));
-    if (it == household_index_.end()) return {};  // no longer in the inventory
-    HouseholdState& h = households_[it->second];
+    const uint32_t i = household_ids_.find(key.substr(2));
+    if (i == IdTable::kNone) return {};  // no longer in the inventory
+    HouseholdState& h = households_[i];
     if (!decode_household_state(value, h, error))
       return fmt::format("checkpoint record {}: {}", key, error);
     if (h.last_sign_ms) note_sign_of_life(h, h.last_sign_ms);

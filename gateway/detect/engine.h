@@ -17,6 +17,7 @@
 #include "gateway/alert/alert.h"
 #include "gateway/detect/deadlines.h"
 #include "gateway/detect/household_model.h"
+#include "gateway/detect/id_table.h"
 #include "gateway/detect/inventory.h"
 #include "gateway/detect/rules_config.h"
 #include "gateway/detect/sensor_state.h"
@@ -113,7 +114,21 @@ class Engine {
   Subject subject_of(std::string_view sensor_id) const;
   size_t sensor_count() const { return sensors_.size(); }
   const SensorState* sensor(std::string_view sensor_id) const;
-  const std::vector<std::string>& sensor_ids() const { return ids_; }
+  // The sensors seen, by index (0 .. sensor_count() - 1).
+  std::string_view sensor_id(uint32_t index) const { return sensor_ids_.at(index); }
+  // The inventory's meters and doors, seen or not (0 .. listed_sensor_count() - 1), and its
+  // facades.
+  struct ListedSensor {
+    std::string_view id;
+    SensorKind kind;
+    std::string_view household;
+  };
+  size_t listed_sensor_count() const { return listed_ids_.size(); }
+  ListedSensor listed_sensor(uint32_t n) const {
+    const Listed& l = listed_[n];
+    return {listed_ids_.at(n), l.kind, households_[l.household].profile.id};
+  }
+  const std::vector<FacadeSite>& facades() const { return facades_; }
   const HouseholdState* household(std::string_view id) const;
   // What the household's presence and learned rhythm say (edgegw household, alert evidence):
   // whether an opening may be a guest leaving, whether the person is probably out, and how
@@ -177,8 +192,7 @@ class Engine {
 
   RulesConfig rules_;
   std::vector<FacadeSite> facades_;  // the inventory's (households are in households_)
-  StringMap<uint32_t> index_;        // sensor id -> index
-  std::vector<std::string> ids_;     // index -> sensor id
+  IdTable sensor_ids_;               // sensor id <-> index into sensors_
   std::vector<SensorState> sensors_;
   // Changed since the last take_dirty_records(): a flag per sensor and the list of those set
   // (a checkpoint after every message must not scan every sensor).
@@ -190,9 +204,19 @@ class Engine {
     dirty_sensors_.push_back(i);
   }
   std::vector<HouseholdState> households_;
-  StringMap<uint32_t> household_index_;
+  IdTable household_ids_;                // household id <-> index into households_
   StringMap<Subject> facade_buildings_;  // facade sensor -> building (ids owned by facades_)
-  StringMap<uint32_t> household_of_sensor_;
+  // The inventory's meters and doors (seen or not): number -> kind and household.
+  struct Listed {
+    uint32_t household;
+    SensorKind kind;
+  };
+  IdTable listed_ids_;
+  std::vector<Listed> listed_;
+  uint32_t listed_household(std::string_view sensor_id) const {
+    const uint32_t n = listed_ids_.find(sensor_id);
+    return n == IdTable::kNone ? kNoHousehold : listed_[n].household;
+  }
   DeadlineQueue deadlines_;
   int64_t watermark_ms_ = 0;
   bool watermark_dirty_ = false;

@@ -101,9 +101,8 @@ void Engine::health_reading(uint32_t idx, const Reading& r, std::vector<Alert>& 
 }
 
 void Engine::on_rejected(std::string_view sensor_id, int64_t time_ms, std::vector<Alert>& out) {
-  auto it = index_.find(sensor_id);
-  if (it == index_.end() || time_ms <= 0) return;  // unknown ids cannot grow the table
-  const uint32_t idx = it->second;
+  const uint32_t idx = sensor_ids_.find(sensor_id);
+  if (idx == IdTable::kNone || time_ms <= 0) return;  // unknown ids cannot grow the table
   HealthState& h = sensors_[idx].health;
   const int64_t day = local_day(time_ms, 0);
   if (day != h.garbage_day) {
