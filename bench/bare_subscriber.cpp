@@ -1,7 +1,8 @@
 // bare_subscriber.cpp: bench_bare_subscriber, the floor that bench/ingest.sh measures edgegw
-// against: the gateway's MQTT session without the gateway. A Paho C++ async client with the
-// same filters (drivers' default routes), QoS 1 subscriptions and persistent session as
-// gateway/ingest/ingest.cpp, whose message callback counts and discards. It exits after
+// against, as the issue set it: a Paho C++ async client with the gateway's filters (drivers'
+// default routes), QoS 1 subscriptions and persistent session, whose message callback counts
+// and discards. (The gateway itself subscribes to the local broker with its own MQTT client,
+// gateway/mqtt/subscriber_session.h; Paho only for a TLS broker.) It exits after
 // --expect messages, after --idle-exit-ms without one, or on SIGTERM/SIGINT, and prints one
 // line: count, wall time of the first and last message, CPU seconds of the process between
 // them, peak RSS. --clean only discards the persistent session of --client-id.

@@ -17,7 +17,7 @@ namespace edgegw {
 class Gateway;
 
 // What the watchdog looks at, taken from Gateway::status() (which needs the pipeline lock: a
-// message callback or tick stuck in the detector or the store blocks the sample itself, and
+// batch of readings or tick stuck in the detector or the store blocks the sample itself, and
 // then no ping is sent).
 struct PipelineSample {
   int64_t steady_ms = 0;  // when taken (monotonic)

@@ -176,6 +176,9 @@ TEST_CASE("a district's inventory file is read whole, in order, with the file's 
   const int extra_line = 3 + 6 * 2500 + 5;
   CHECK(inventory_error(write_inventory(n, 2500, "colour = \"red\"")) ==
         fmt::format("{}:{}: key 'household.colour': unknown key", path, extra_line));
+  // An error in the first piece names its line too.
+  CHECK(inventory_error(write_inventory(n, 100, "colour = \"red\"")) ==
+        fmt::format("{}:{}: key 'household.colour': unknown key", path, 3 + 6 * 100 + 5));
   const std::string syntax = inventory_error(write_inventory(n, 2500, "id2 = = 1"));
   CHECK(syntax.rfind(fmt::format("{}:{}:", path, extra_line), 0) == 0);
   // A header other than [[household]] / [[facade]] (here a sub-table) is read as one piece,
