@@ -10,7 +10,7 @@ seconds=${FUZZ_SECONDS:-30}
 cxx=${FUZZ_CXX:-$(command -v clang++-14 || command -v clang++ || true)}
 [ -n "$cxx" ] || { echo "run.sh: clang++ not found (apt-get install clang-14 libclang-rt-14-dev)" >&2; exit 2; }
 fixtures=$root/tests/fixtures
-targets=(wmbusmeters cjt188 zigbee2mqtt facade native)
+targets=(wmbusmeters cjt188 zigbee2mqtt facade native mqtt_wire)
 
 cmake -S "$root" -B "$build" -DEDGEGW_FUZZ=ON -DEDGEGW_BENCH=OFF \
       -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
@@ -29,6 +29,7 @@ corpus[cjt188]=$(seed cjt188 "$fixtures"/water/*.hex "$fixtures"/bad/cjt188-*)
 corpus[zigbee2mqtt]=$(seed zigbee2mqtt "$fixtures"/door/* "$fixtures"/bad/z2m-*)
 corpus[facade]=$(seed facade "$fixtures"/facade/* "$fixtures"/bad/facade-*)
 corpus[native]=$(seed native "$fixtures"/bad/native-*)
+corpus[mqtt_wire]=$(seed mqtt_wire "$root"/tests/fuzz/seeds/mqtt_wire/*)
 EDGEGW_FUZZ_WRITE_SEEDS=${corpus[native]} "$build/bin/fuzz_native" -runs=0 "${corpus[native]}" \
   >/dev/null 2>&1
 
