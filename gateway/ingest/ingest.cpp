@@ -132,9 +132,13 @@ void Ingest::run_native_session() {
                                          filters_.size()));
         });
   } catch (const std::exception& e) {
-    if (subscribed)
+    if (!subscribed) {
+      failed(e.what());
+    } else {  // one line for a break, not also "cannot connect"
       log_warn("ingest", fmt::format("connection to {} lost: {}", broker_.url, e.what()));
-    failed(e.what());
+      std::lock_guard lock(mu_);
+      stats_.last_error = e.what();
+    }
   }
   lost_ = true;
 }
