@@ -262,6 +262,12 @@ double ScoreResult::per_1000(double n) const {
   return household_days > 0 ? n * 1000.0 / household_days : 0;
 }
 
+size_t ScoreResult::false_escalations() const {
+  return static_cast<size_t>(std::count_if(false_care.begin(), false_care.end(), [](const auto& f) {
+    return f.alert.alert.state == AlertState::Escalated;
+  }));
+}
+
 double ScoreResult::false_care_rate() const {
   return per_1000(static_cast<double>(false_care.size()));
 }
@@ -341,8 +347,10 @@ ScoreResult score(const ScoreInput& in) {
 
   for (const ReceivedAlert& ra : in.alerts) {
     const edgegw::Alert& a = ra.alert;
-    if (a.state != AlertState::Raised) continue;
+    if (a.state == AlertState::Cleared) continue;
     if (a.audience == Audience::Care) {
+      // An escalation of an open case (W2 after W1, C1) is a message to the community worker
+      // too: counted as a false alert when nothing explains it, and shown apart.
       if (!explained(in, a.subject, a.rule, &a, a.detect_time_ms))
         r.false_care.push_back({ra, attribute(activities, a.subject, a.rule,
                                               std::min(a.event_time_ms, a.detect_time_ms) - kHourMs,
@@ -408,6 +416,7 @@ std::string score_json(const ScoreInput& in, const ScoreResult& r) {
   w.end_object();
   w.key("false_care_alerts").value(static_cast<uint64_t>(r.false_care.size()));
   w.key("false_care_per_1000_household_days").value(rounded(r.false_care_rate(), 3));
+  w.key("false_care_escalations").value(static_cast<uint64_t>(r.false_escalations()));
   w.key("false_care_by_rule");
   counts_json(w, by_rule);
   w.key("false_care_by_confounder").begin_object();
@@ -487,8 +496,10 @@ std::string score_table(const ScoreInput& in, const ScoreResult& r) {
   out +=
       fmt::format("\ncare incidents found within 24 h: {}/{}\n", r.care_detected, r.care_injected);
   out += fmt::format(
-      "false care alerts: {} ({:.2f} per 1,000 household-days); W1-only baseline: {} ({:.2f})\n",
-      r.false_care.size(), r.false_care_rate(), r.baseline_false, r.baseline_false_rate());
+      "false care alerts: {} ({:.2f} per 1,000 household-days; {} of them escalations of an "
+      "open case); W1-only baseline: {} ({:.2f})\n",
+      r.false_care.size(), r.false_care_rate(), r.false_escalations(), r.baseline_false,
+      r.baseline_false_rate());
   std::map<std::string, int> by_rule;
   for (const auto& f : r.false_care) ++by_rule[std::string(rule_name(f.alert.alert.rule))];
   out += "  by rule:";

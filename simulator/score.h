@@ -80,6 +80,7 @@ struct ScoreResult {
   std::vector<IncidentFinding> findings;  // one per injected incident, in truth order
   int baseline_alerts = 0, baseline_false = 0;
   int baseline_false_by[kActivities + 1] = {};
+  size_t false_escalations() const;    // of false_care, escalations of an open case
   double false_care_rate() const;      // per 1,000 household-days
   double baseline_false_rate() const;  // per 1,000 household-days
   double per_1000(double n) const;

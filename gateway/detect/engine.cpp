@@ -9,6 +9,9 @@
 //  - W1 with the door silent since the last water use: W1 is sent and escalated to C1
 //    ("no sign of life", critical).
 //  - D1/D2 while water was used after the last opening: someone is home and well; held.
+//  - One no-activity case per household (W1, W2, H1, D1, D2, C1): while one is open, another
+//    of no higher severity is held (D1 beside W1, W1 after H1); a worse one is sent with state
+//    Escalated (W2 after W1, C1). The community worker gets one silence once, and its worsening.
 #include "gateway/detect/engine.h"
 
 #include <algorithm>
@@ -208,17 +211,48 @@ void Engine::raise(uint32_t idx, Alert a, std::vector<Alert>& out) {
   if (!(s.held & b)) mark_dirty(idx);
   s.held |= b;
   if ((s.open & b) || suppressed(idx, a)) return;
-  // W2 already sent for this silence (both released at once when a hold ends, as after a long
-  // absence): W1 would say less about the same silence; it stays held, not sent.
-  if (a.rule == Rule::W1 && (s.open & bit(AlertKind::NoWaterUse24h))) return;
+  // One no-activity case per household: a condition no worse than one already open for the
+  // household (D1 beside W1, W1 after H1, W1 released with the W2 that supersedes it) tells the
+  // community worker nothing new; it stays held. A worse one is sent as an escalation.
+  if (is_no_activity(a.kind) && s.household != kNoHousehold) {
+    const int open_severity = case_severity(households_[s.household]);
+    if (static_cast<int>(a.severity) <= open_severity) return;
+    if (open_severity >= 0) a.state = AlertState::Escalated;
+  }
   s.open |= b;
   mark_dirty(idx);
-  if (a.rule == Rule::W1 && s.household != kNoHousehold) {
-    out.push_back(a);
-    update_c1(s.household, idx, a.detect_time_ms, out);
-    return;
-  }
   out.push_back(std::move(a));
+}
+
+int Engine::case_severity(const HouseholdState& h) const {
+  if (h.c1_open) return static_cast<int>(Severity::Critical);
+  int worst = -1;
+  auto look = [&](uint32_t sensor) {
+    const OpenAlerts open = sensors_[sensor].open;
+    if (open & (bit(AlertKind::NoWaterUse24h) | bit(AlertKind::NoEntryExit)))
+      worst = std::max(worst, static_cast<int>(Severity::High));
+    else if (open & (bit(AlertKind::NoWaterUse12h) | bit(AlertKind::UnusualQuiet) |
+                     bit(AlertKind::NoDoorOpening)))
+      worst = std::max(worst, static_cast<int>(Severity::Warning));
+  };
+  for (uint32_t m : h.meters) look(m);
+  for (uint32_t d : h.doors) look(d);
+  return worst;
+}
+
+// The open no-activity alert that a held one was folded into, for explain_sensor.
+std::optional<AlertKind> Engine::case_alert(const HouseholdState& h) const {
+  constexpr AlertKind kinds[] = {AlertKind::NoWaterUse24h, AlertKind::NoEntryExit,
+                                 AlertKind::NoWaterUse12h, AlertKind::UnusualQuiet,
+                                 AlertKind::NoDoorOpening};
+  if (h.c1_open) return AlertKind::NoSignOfLife;
+  for (AlertKind k : kinds) {
+    for (uint32_t m : h.meters)
+      if (sensors_[m].open & bit(k)) return k;
+    for (uint32_t d : h.doors)
+      if (sensors_[d].open & bit(k)) return k;
+  }
+  return std::nullopt;
 }
 
 void Engine::clear(uint32_t idx, AlertKind kind, Rule rule, int64_t at_ms,
@@ -228,7 +262,11 @@ void Engine::clear(uint32_t idx, AlertKind kind, Rule rule, int64_t at_ms,
   if (!(s.held & b)) return;
   s.held &= ~b;
   mark_dirty(idx);
-  if (!(s.open & b)) return;
+  const bool w1_w2 = (rule == Rule::W1 || rule == Rule::W2) && s.household != kNoHousehold;
+  if (!(s.open & b)) {  // held, never sent (folded into the household's case, or suppressed)
+    if (w1_w2) update_c1(s.household, idx, at_ms, out);
+    return;
+  }
   s.open &= ~b;
   Alert a = make(idx, rule, kind, Audience::Care, Severity::Info, at_ms, at_ms, 0, 0, 0);
   a.state = AlertState::Cleared;
@@ -243,8 +281,7 @@ void Engine::clear(uint32_t idx, AlertKind kind, Rule rule, int64_t at_ms,
     default: break;
   }
   out.push_back(std::move(a));
-  if ((rule == Rule::W1 || rule == Rule::W2) && s.household != kNoHousehold)
-    update_c1(s.household, idx, at_ms, out);
+  if (w1_w2) update_c1(s.household, idx, at_ms, out);
 }
 
 // C1 escalates W1: it holds while a meter of the household has W1 open, no door opened since
@@ -253,10 +290,10 @@ void Engine::clear(uint32_t idx, AlertKind kind, Rule rule, int64_t at_ms,
 void Engine::update_c1(uint32_t hi, uint32_t meter, int64_t at_ms, std::vector<Alert>& out) {
   HouseholdState& h = households_[hi];
   if (h.listed_doors == 0) return;
-  bool w1_open = false;
-  for (uint32_t m : h.meters)  // W1, or the W2 that superseded it
+  bool w1_open = false;  // W1 or W2 holding (sent, or folded into the household's case)
+  for (uint32_t m : h.meters)
     w1_open |=
-        (sensors_[m].open & (bit(AlertKind::NoWaterUse12h) | bit(AlertKind::NoWaterUse24h))) != 0;
+        (sensors_[m].held & (bit(AlertKind::NoWaterUse12h) | bit(AlertKind::NoWaterUse24h))) != 0;
   // No door event since the last water use either: no sign of life at all.
   const int64_t silent_since = std::max(h.last_water_use_ms, h.last_door_activity_ms);
   const bool long_enough =
@@ -269,6 +306,7 @@ void Engine::update_c1(uint32_t hi, uint32_t meter, int64_t at_ms, std::vector<A
   Alert a = make(meter, Rule::C1, AlertKind::NoSignOfLife, Audience::Care, Severity::Critical,
                  silent_since, at_ms, 0, rules_.w1_threshold_m3,
                  rules_.w1_window_s + rules_.c1_after_w1_s);
+  if (holds) a.state = AlertState::Escalated;  // of the W1 (or H1, W2) case it follows
   if (!holds) {
     a.state = AlertState::Cleared;
     a.event_time_ms = at_ms;
@@ -373,6 +411,10 @@ std::optional<SensorExplanation> Engine::explain_sensor(std::string_view id) con
           fmt::format("household away until {}", format_iso8601_utc(h.profile.away_until_ms));
     else if (probably_out(h))
       e.why_held = "door opened after the last water use: probably out";
+    else if (const auto folded = case_alert(h); folded && (e.held_not_sent & kNoActivityAlerts))
+      e.why_held = fmt::format(
+          "the household's no-activity alert {} is open: one case, escalated only if it worsens",
+          fb::EnumNameAlertKind(*folded));
     else if (h.last_water_use_ms > 0)
       e.why_held = "water used after the last door opening: someone is home";
   }

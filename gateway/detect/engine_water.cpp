@@ -149,7 +149,7 @@ void Engine::water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& o
           out);
   else if (!w1_quiet)
     clear(idx, AlertKind::NoWaterUse12h, Rule::W1, t, out);
-  if (h && (s.open & (bit(AlertKind::NoWaterUse12h) | bit(AlertKind::NoWaterUse24h))))
+  if (h && (s.held & (bit(AlertKind::NoWaterUse12h) | bit(AlertKind::NoWaterUse24h))))
     update_c1(s.household, idx, t, out);
 
   // W3: continuous flow: a steady run (a leak), or a fast one (a tap left running).

@@ -80,16 +80,26 @@ struct SensorState {
   FacadeState facade;
   HealthState health;
   int64_t scheduled_due[3] = {0, 0, 0};  // pending deadline per DeadlineKind (0 = none) ...
-  int64_t night_exit_due = 0;  // ... and for DeadlineKind::night_exit
-  FlowState flow;              // W3's current run (water meters)
+  int64_t night_exit_due = 0;            // ... and for DeadlineKind::night_exit
+  FlowState flow;                        // W3's current run (water meters)
   // W3's long run (rising in every report at the slow-leak rate at least), beside the steady
   // run in WaterState (0 = none).
   int64_t slow_since_ms = 0;
   double slow_since_total = 0;
 };
 
-inline OpenAlerts bit(AlertKind k) {
+constexpr OpenAlerts bit(AlertKind k) {
   return OpenAlerts{1} << static_cast<unsigned>(k);
+}
+
+// The no-activity care alerts (W1, W2, H1, D1, D2, C1): a household has one such case at a
+// time, escalated but not repeated (Engine::raise).
+inline constexpr OpenAlerts kNoActivityAlerts =
+    bit(AlertKind::NoWaterUse12h) | bit(AlertKind::NoWaterUse24h) | bit(AlertKind::UnusualQuiet) |
+    bit(AlertKind::NoDoorOpening) | bit(AlertKind::NoEntryExit) | bit(AlertKind::NoSignOfLife);
+
+constexpr bool is_no_activity(AlertKind k) {
+  return (kNoActivityAlerts & bit(k)) != 0;
 }
 
 }  // namespace edgegw

@@ -83,10 +83,11 @@ linger_ms = 0
             R"({{"dev":"fac-{}","ts":"{}","phase":"{}","ref_c":31.1,"roi":[{{"x":12,"y":7,"w":3,"h":2,"mean_c":{:.1f},"dT_c":{:.1f},"frames":6}}]}})",
             sensor, format_iso8601_utc(t), phase, 31.1 + dt, dt));
   }
+  // What reached the operations centre for `subject`: raised or escalated, not clears.
   std::vector<Alert> alerts_for(const std::string& subject) const {
     std::vector<Alert> out;
     for (const Alert& a : upstream->alerts())
-      if (a.subject == subject && a.state == AlertState::Raised) out.push_back(a);
+      if (a.subject == subject && a.state != AlertState::Cleared) out.push_back(a);
     return out;
   }
 };
@@ -155,6 +156,7 @@ TEST_CASE("several simulated days of households and facades through a real broke
   REQUIRE(has(hh1, Rule::C1));
   for (const Alert& a : hh1)  // W1 after 12 h; C1, its escalation, 4 h later
     if (a.rule == Rule::W1 || a.rule == Rule::C1) {
+      CHECK(a.state == (a.rule == Rule::W1 ? AlertState::Raised : AlertState::Escalated));
       CHECK(a.event_time_ms == last_use_hh1);
       CHECK(a.detect_time_ms == last_use_hh1 + (a.rule == Rule::W1 ? 12 : 16) * kHour);
     }

@@ -53,7 +53,14 @@ struct Home {
   void quiet(int64_t from, int64_t to) {
     for (int64_t t = from; t <= to; t += 15 * kMin) water(t);
   }
-  size_t count(Rule rule, AlertState state = AlertState::Raised) const {
+  // Alerts of `rule` sent to the community worker: raised or escalated (a household's open
+  // no-activity case is escalated, not raised again), or those in one state.
+  size_t count(Rule rule) const {
+    return std::count_if(alerts.begin(), alerts.end(), [&](const Alert& a) {
+      return a.rule == rule && a.state != AlertState::Cleared;
+    });
+  }
+  size_t count(Rule rule, AlertState state) const {
     return std::count_if(alerts.begin(), alerts.end(),
                          [&](const Alert& a) { return a.rule == rule && a.state == state; });
   }

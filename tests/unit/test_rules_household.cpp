@@ -74,12 +74,38 @@ TEST_CASE("a hold that ends after 24 h of silence sends W2 alone: one alert, not
   CHECK(h.count(Rule::C1, AlertState::Cleared) == 1);
 }
 
-TEST_CASE("a silence at home still escalates: W1 at 12 h, then W2 at 24 h") {
+TEST_CASE("a silence at home is one case that escalates: W1 at 12 h, then C1, W2 folded in") {
   Home h;
   h.water(kT0 + 8 * kHour, 0.02);  // 08:00 local
   h.quiet(kT0 + 8 * kHour + 15 * kMin, kT0 + 33 * kHour);
-  CHECK(h.count(Rule::W1) == 1);
-  CHECK(h.count(Rule::W2) == 1);
+  CHECK(h.count(Rule::W1, AlertState::Raised) == 1);
+  CHECK(h.count(Rule::C1, AlertState::Escalated) == 1);  // critical, 16 h
+  CHECK(h.count(Rule::W2) == 0);                         // high: no worse than what is open
+  const auto meter = h.engine.explain_sensor("wm-1");
+  REQUIRE(meter);
+  CHECK((meter->held_not_sent & bit(AlertKind::NoWaterUse24h)) != 0);
+  CHECK(meter->why_held.find("NoSignOfLife is open") != std::string::npos);
+  SUBCASE("water ends the case, and every part of it") {
+    h.water(kT0 + 33 * kHour + 15 * kMin, 0.02);
+    CHECK(h.count(Rule::W1, AlertState::Cleared) == 1);
+    CHECK(h.count(Rule::C1, AlertState::Cleared) == 1);
+    CHECK(h.engine.explain_sensor("wm-1")->held_not_sent == 0);
+  }
+}
+
+TEST_CASE("a silence after a return: W1 at 12 h, W2 escalates at 24 h, D1 folded into it") {
+  Home h;
+  h.water(kT0 + 8 * kHour, 0.02);
+  h.pass(kT0 + 8 * kHour + 20 * kMin);  // out
+  h.pass(kT0 + 9 * kHour);              // back, and nothing more (no C1: the door moved)
+  h.quiet(kT0 + 8 * kHour + 15 * kMin, kT0 + 34 * kHour);
+  CHECK(h.count(Rule::W1, AlertState::Raised) == 1);
+  CHECK(h.count(Rule::W2, AlertState::Escalated) == 1);
+  CHECK(h.count(Rule::C1) == 0);
+  CHECK(h.count(Rule::D1) == 0);  // no door opening for 24 h: a warning, the case is high
+  const auto door = h.engine.explain_sensor("door-1");
+  REQUIRE(door);
+  CHECK((door->held_not_sent & bit(AlertKind::NoDoorOpening)) != 0);
 }
 TEST_CASE("D3 night exit across midnight, once per night - a late return is not one") {
   Home h;

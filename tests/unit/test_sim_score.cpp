@@ -192,6 +192,24 @@ TEST_CASE("sim score: a fall is found by a no-activity care alert raised at or a
   CHECK(alert_matches(tap, w3));
 }
 
+TEST_CASE("sim score: an escalation nothing explains is a false care alert, counted apart") {
+  ScoreInput in = input();
+  const int64_t t5 = kStart + 5 * kDayMs;  // hh-00010 has no incident
+  Alert w1 =
+      alert(Rule::W1, AlertKind::NoWaterUse12h, Audience::Care, "hh-00010", "wm-00010", t5, 1);
+  Alert w2 = alert(Rule::W2, AlertKind::NoWaterUse24h, Audience::Care, "hh-00010", "wm-00010",
+                   t5 + 12 * kHourMs, 2);
+  w2.state = AlertState::Escalated;
+  Alert cleared = w1;
+  cleared.id = 3;
+  cleared.state = AlertState::Cleared;
+  cleared.detect_time_ms = t5 + 13 * kHourMs;
+  in.alerts = {{"gw", w1}, {"gw", w2}, {"gw", cleared}};
+  const ScoreResult r = score(in);
+  CHECK(r.false_care.size() == 2);
+  CHECK(r.false_escalations() == 1);
+}
+
 TEST_CASE("sim score: nearest-rank percentiles") {
   const Delays d = percentiles({5, 1, 4, 2, 3, 6, 7, 8, 9, 10});
   CHECK(d.p50 == 5);
