@@ -1,6 +1,7 @@
 // engine_water.cpp: water-meter rules W1-W5 and the register checks of S2.
 //  W1/W2 no significant use over 12 h / 24 h (anchor method, see QuietWindow);
-//  W3 register rising in every report for >= 2 h at a minimum rate (continuous flow);
+//  W3 register rising in every report for >= 2 h at a minimum rate with a steady floor, or a
+//     tap's fast steady flow (continuous flow);
 //  W4 daily use above 2 m3 (local day); W5 use in every 30-min slot of 24 h (leak);
 //  S2 register going backwards, and a register stuck while the household's door is in use.
 #include <algorithm>
@@ -16,6 +17,32 @@ namespace {
 constexpr double kEpsilon = 1e-9;  // 0.01 written as 123.539 - 123.529 must count as 0.01
 constexpr int64_t kSlotMs = 30 * kMinuteMs;
 constexpr uint64_t kAllSlots = (uint64_t{1} << 48) - 1;
+
+// The finest decimal a register reading shows, from 1 L down to 0.1 L (a CJ/T 188 register
+// reads in 10 L steps; a wM-Bus meter in litres).
+float register_step(double total_m3) {
+  for (const double step : {0.0001, 0.001, 0.01, 0.1}) {
+    const double units = total_m3 / step;
+    if (std::abs(units - std::round(units)) > 1e-6 * std::max(1.0, std::abs(units))) continue;
+    // A multiple of `step`: is it also one of the next coarser? Then keep looking.
+    const double coarser = units / 10;
+    if (std::abs(coarser - std::round(coarser)) > 1e-6 * std::max(1.0, std::abs(coarser)))
+      return static_cast<float>(step);
+  }
+  return 0.1f;
+}
+
+// W3's floor: in w3_steady_share of the run's last 8 reports the rate is within
+// w3_steady_spread of the slowest one, or `step_rate` (two register steps per report: a
+// coarse register's 10 L steps make a steady leak read 20 or 30 L). A leak is that floor with
+// a person's bursts on top; a cleaning day or a visit is bursts only.
+bool has_floor(const FlowState& f, double step_rate, const RulesConfig& rules) {
+  constexpr int n = FlowState::kReports;
+  const float floor = *std::min_element(f.rate, f.rate + n);
+  const double band = floor + std::max(step_rate, rules.w3_steady_spread * floor);
+  const auto near = std::count_if(f.rate, f.rate + n, [&](float r) { return r <= band; });
+  return static_cast<double>(near) >= std::ceil(rules.w3_steady_share * n - 1e-9);
+}
 
 // Moves the anchor when the threshold was reached; returns whether the window is now quiet.
 bool quiet_window(QuietWindow& w, int64_t t, double total, double threshold, int64_t window_s,
@@ -85,6 +112,7 @@ void Engine::water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& o
                                                 used + kEpsilon >= rules_.w1_sign_of_life_m3));
   w.last_time_ms = t;
   w.last_total_m3 = total;
+  if (const float step = register_step(total); w.step_m3 == 0 || step < w.step_m3) w.step_m3 = step;
   if (used > kEpsilon || first) w.last_change_ms = t;
   if (h && used > kEpsilon && previous_time > h->last_any_use_from_ms) {
     households_[s.household].last_any_use_from_ms = previous_time;
@@ -227,22 +255,19 @@ void Engine::w3_flow(uint32_t idx, int64_t previous_time, double previous, doubl
     if (w.flow_since_ms == 0) {
       w.flow_since_ms = previous_time;
       w.flow_since_total = previous;
-    } else {
-      f.min_rate = w.flow_reports == 1 ? static_cast<float>(rate)
-                                       : std::min(f.min_rate, static_cast<float>(rate));
-      f.max_rate = w.flow_reports == 1 ? static_cast<float>(rate)
-                                       : std::max(f.max_rate, static_cast<float>(rate));
     }
     ++w.flow_reports;
-    f.rate[2] = f.rate[1], f.rate[1] = f.rate[0], f.rate[0] = static_cast<float>(rate);
+    std::copy_backward(f.rate, f.rate + FlowState::kReports - 1, f.rate + FlowState::kReports);
+    f.rate[0] = static_cast<float>(rate);
     f.used[1] = f.used[0], f.used[0] = static_cast<float>(used);
   }
 
-  // A leak: rising in every report for long enough (at least 4 whole reports), and steady; or,
-  // however bursty (a person's use on top of it) or slow, rising in every report this long.
-  const bool steady = w.flow_reports >= 5 &&
+  // A leak: rising in every report for long enough (8 whole reports at least: 2 h 15 min on a
+  // 15-minute meter, 9 h on an hourly one), with a floor; or, however bursty (a person's use on
+  // top of it) or slow, rising in every report this long.
+  const bool steady = w.flow_reports > FlowState::kReports &&
                       t - w.flow_since_ms >= rules_.w3_min_duration_s * 1000 &&
-                      f.max_rate <= rules_.w3_max_rate_ratio * f.min_rate;
+                      has_floor(f, 2.0 * std::max(w.step_m3, 0.001f) / hours, rules_);
   const bool sustained = t - s.slow_since_ms >= rules_.w3_sustained_s * 1000;
   // A tap left running: fast in 3 reports in a row (meters reporting every 15 min or so), or
   // a large volume over the last 2 reports of an hourly meter.

@@ -26,15 +26,18 @@ struct RulesConfig {
   int64_t w2_window_s = 24 * 3600;
   double w2_threshold_m3 = 0.01;
   // W3: continuous flow. A leak (a running cistern) is steady: the register rises in every
-  // report for this long, at least this rate, and the fastest report is at most
-  // w3_max_rate_ratio times the slowest (people are bursty; the first report of the run, which
-  // saw only part of the flow, is left out). A tap left running is fast and steady:
+  // report for this long (8 whole reports at least; the first report of the run saw only part
+  // of the flow), at least this rate, and the run has a floor: in w3_steady_share of its last
+  // 8 reports the rate is within w3_steady_spread of the slowest one, or two register steps.
+  // A person's uses are bursts on top of a leak or of nothing: a cleaning day rises in every
+  // report too, but has no floor. A tap left running is fast and steady:
   // w3_tap_rate_m3h in the last 2 reports, within 1.5x of each other, after a report of at
   // least half that (meters reporting every 15 min or so), or 2 reports totalling
   // w3_tap_volume_m3 (hourly meters).
   int64_t w3_min_duration_s = 2 * 3600;
   double w3_min_rate_m3h = 0.01;  // 10 L/h in every report; slower leaks are W5's
-  double w3_max_rate_ratio = 2.0;
+  double w3_steady_share = 0.75;
+  double w3_steady_spread = 0.2;
   // ... or, however bursty (a person's use on top of a leak) or slow (down to this rate),
   // rising in every report this long.
   int64_t w3_sustained_s = 16 * 3600;

@@ -33,13 +33,14 @@ struct WaterState {
   int64_t slot_index = 0;  // slot of bit 0 (UTC half-hours since the epoch)
   int64_t period_ms = 0;   // estimated transmit period (EWMA of report spacing)
   int64_t last_backwards_ms = 0;
+  float step_m3 = 0;  // the register's resolution: the finest decimal seen in it (0 = none yet)
 };
 
-// W3: the current run of reports in which the register rose (rates in m3/h). The first report
-// of a run saw only part of the flow and is left out of min/max.
+// W3: the current run of reports in which the register rose. The first report of a run saw
+// only part of the flow.
 struct FlowState {
-  float min_rate = 0, max_rate = 0;
-  float rate[3] = {0, 0, 0};  // the last reports' rates, newest first
+  static constexpr int kReports = 8;
+  float rate[kReports] = {};  // the run's last reports' rates (m3/h), newest first
   float used[2] = {0, 0};     // the last reports' volumes, newest first
 };
 

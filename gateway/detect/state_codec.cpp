@@ -77,7 +77,9 @@ struct Reader {
   }
 };
 
-// --- sensor state, version 4 ----------------------------------------------------------------
+// --- sensor state, versions 4 and 5 ----------------------------------------------------------
+// Version 5 adds the register's step to the water state and keeps 8 rates of the flow run
+// (version 4: its slowest and fastest rate and the last 3 rates).
 
 void write_water(Writer& w, const WaterState& s) {
   w.i64(s.last_time_ms);
@@ -96,9 +98,10 @@ void write_water(Writer& w, const WaterState& s) {
   w.i64(s.slot_index);
   w.i64(s.period_ms);
   w.i64(s.last_backwards_ms);
+  w.f32(s.step_m3);
 }
 
-void read_water(Reader& r, WaterState& s) {
+void read_water(Reader& r, WaterState& s, int version) {
   s.last_time_ms = r.i64();
   s.last_total_m3 = r.f64();
   s.last_change_ms = r.i64();
@@ -115,19 +118,21 @@ void read_water(Reader& r, WaterState& s) {
   s.slot_index = r.i64();
   s.period_ms = r.i64();
   s.last_backwards_ms = r.i64();
+  if (version >= 5) s.step_m3 = r.f32();
 }
 
 void write_flow(Writer& w, const FlowState& f) {
-  w.f32(f.min_rate);
-  w.f32(f.max_rate);
   for (float v : f.rate) w.f32(v);
   for (float v : f.used) w.f32(v);
 }
 
-void read_flow(Reader& r, FlowState& f) {
-  f.min_rate = r.f32();
-  f.max_rate = r.f32();
-  for (float& v : f.rate) v = r.f32();
+void read_flow(Reader& r, FlowState& f, int version) {
+  if (version == 4) {
+    r.f32(), r.f32();  // the run's slowest and fastest rate: W3 no longer uses them
+    for (int i = 0; i < 3; ++i) f.rate[i] = r.f32();
+  } else {
+    for (float& v : f.rate) v = r.f32();
+  }
   for (float& v : f.used) v = r.f32();
 }
 
@@ -258,8 +263,6 @@ SensorState upgrade(const SensorStateV3& o, int version) {
   s.facade.patch_y = o.facade.patch_y;
   s.health = {o.health.last_seen_ms, o.health.garbage_count, o.health.garbage_day};
   if (version >= 2) {
-    s.flow.min_rate = o.flow.min_rate;
-    s.flow.max_rate = o.flow.max_rate;
     std::copy(std::begin(o.flow.rate), std::end(o.flow.rate), std::begin(s.flow.rate));
     std::copy(std::begin(o.flow.used), std::end(o.flow.used), std::begin(s.flow.used));
   }
@@ -339,7 +342,7 @@ std::optional<SensorState> decode_sensor_state(std::string_view value, std::stri
     }
     return legacy::upgrade(old, version);
   }
-  if (version != kSensorRecordVersion) {
+  if (version != 4 && version != kSensorRecordVersion) {
     error = version < 0 ? std::string("empty sensor record")
                         : fmt::format(
                               "sensor record version {} is not known to this edgegw "
@@ -362,8 +365,8 @@ std::optional<SensorState> decode_sensor_state(std::string_view value, std::stri
   s.health.garbage_day = r.i64();
   switch (s.kind) {
     case SensorKind::water:
-      read_water(r, s.water);
-      read_flow(r, s.flow);
+      read_water(r, s.water, version);
+      read_flow(r, s.flow, version);
       s.slow_since_ms = r.i64();
       s.slow_since_total = r.f64();
       break;
@@ -371,7 +374,7 @@ std::optional<SensorState> decode_sensor_state(std::string_view value, std::stri
     case SensorKind::facade: read_facade(r, s.facade); break;
   }
   if (!r.ok || !r.in.empty()) {
-    error = fmt::format("version 4 sensor record of {} bytes is {}", value.size(),
+    error = fmt::format("version {} sensor record of {} bytes is {}", version, value.size(),
                         r.ok ? "too long" : "cut short");
     return std::nullopt;
   }

@@ -4,7 +4,7 @@
 // Every record is encoded field by field, fixed-width little-endian (util/coding.h), after a
 // version byte, so the bytes on disk do not depend on the structs' layout, padding or host:
 //
-//   "s/<sensor id>"    -> 4, kind (u8), open (u32), held (u32), health, then the kind's own
+//   "s/<sensor id>"    -> 5, kind (u8), open (u32), held (u32), health, then the kind's own
 //                         state only (water: WaterState, FlowState, W3's slow run; door:
 //                         DoorState; facade: FacadeState). Deadlines are not stored: the
 //                         engine re-arms them from the state on load.
@@ -13,6 +13,7 @@
 //
 // Versions 1-3 of the sensor record were SensorState's bytes as laid out until version 3
 // (memcpy); they still load, through a frozen copy of that layout kept in state_codec.cpp.
+// Version 4 (before the register step and W3's 8 rates) loads too.
 // A record that does not parse (unknown version, wrong length) is refused with a message that
 // names it; the caller starts that sensor or household afresh.
 #pragma once
@@ -25,7 +26,7 @@
 
 namespace edgegw {
 
-inline constexpr char kSensorRecordVersion = 4;
+inline constexpr char kSensorRecordVersion = 5;
 inline constexpr char kHouseholdRecordVersion = 2;
 
 std::string encode_sensor_state(const SensorState& s);

@@ -79,6 +79,15 @@ building = "bld-1"
   CHECK(c.inventory.facades.at(0).building == "bld-1");
 }
 
+TEST_CASE("a site config written for an older edgegw still loads: W3's retired ratio is ignored") {
+  const Config c =
+      parse_config("[rules]\nw3_max_rate_ratio = 2.0\nw3_steady_spread = 0.3\n", "gw.toml");
+  CHECK(c.rules.w3_steady_spread == 0.3);
+  CHECK(c.rules.w3_steady_share == RulesConfig{}.w3_steady_share);
+  CHECK(error_of("[rules]\nw3_steady_share = 2\n") ==
+        "gw.toml:2: key 'rules.w3_steady_share': must be between 0 and 1");
+}
+
 TEST_CASE("bad configs name the file, the line and the key") {
   CHECK(error_of("gateway_id = \"gw\"\n\nbogus = 1\n") == "gw.toml:3: key 'bogus': unknown key");
   CHECK(error_of("[rules]\nw1_window_h = \"twelve\"\n") ==

@@ -161,14 +161,14 @@ TEST_CASE("D1 fires on the watermark only when water is also quiet") {
   CHECK(h.count(Rule::D1) == 0);
 }
 
-TEST_CASE("continuous flow W3 at 2 h, not at 1 h 45 - a pause resets it") {
+TEST_CASE("continuous flow W3 after 8 whole reports of 2 h, not sooner - a pause resets it") {
   Home h;
   h.water(kT0);
-  for (int q = 1; q <= 7; ++q) h.water(kT0 + q * 15 * kMin, 0.003);
-  CHECK(h.count(Rule::W3) == 0);
-  h.water(kT0 + 8 * 15 * kMin, 0.003);
+  for (int q = 1; q <= 8; ++q) h.water(kT0 + q * 15 * kMin, 0.003);
+  CHECK(h.count(Rule::W3) == 0);  // 2 h, but the first report saw only part of the flow
+  h.water(kT0 + 9 * 15 * kMin, 0.003);
   CHECK(h.count(Rule::W3) == 1);
-  h.water(kT0 + 9 * 15 * kMin);
+  h.water(kT0 + 10 * 15 * kMin);
   CHECK(h.count(Rule::W3, AlertState::Cleared) == 1);
 }
 

