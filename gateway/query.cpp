@@ -116,6 +116,7 @@ std::optional<HouseholdView> Gateway::household(const std::string& id) const {
   v.now_ms = gateway_now(live_config_.clock, e);
   v.out = e.probably_out(*h);
   v.outing_limit_ms = e.outing_limit_ms(*h);
+  v.usual_bedtime_min = e.usual_bedtime_min(*h, v.now_ms);
   return v;
 }
 

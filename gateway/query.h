@@ -91,6 +91,7 @@ struct HouseholdView {
   int64_t now_ms = 0;    // the gateway's time
   bool out = false;      // probably out (the outing hold)
   int64_t outing_limit_ms = 0;
+  int usual_bedtime_min = -1;  // local minute of the day, -1 until learned
 };
 
 class GatewayQuery {

@@ -136,6 +136,9 @@ class Engine {
   bool guest_may_leave(const HouseholdState& h, int64_t t) const;
   bool probably_out(const HouseholdState& h) const;
   int64_t outing_limit_ms(const HouseholdState& h) const;
+  // This person's usual bedtime as of `t_ms` (local minute of the day), -1 until learned or
+  // when W1 does not learn it (w1_bedtime_learn_days = 0).
+  int usual_bedtime_min(const HouseholdState& h, int64_t t_ms) const;
   // When D3 confirms an exit at `opened` that is not followed by a return.
   int64_t night_exit_confirm_ms(const HouseholdState& h, int64_t opened) const;
   // A sensor's state and why it is or is not alerting (`edgegw sensor`); nullopt if unknown.

@@ -124,6 +124,11 @@ int64_t Engine::night_exit_confirm_ms(const HouseholdState& h, int64_t opened) c
   return opened + (dawn ? rules_.d3_dawn_confirm_s : rules_.d3_confirm_s) * 1000;
 }
 
+int Engine::usual_bedtime_min(const HouseholdState& h, int64_t t_ms) const {
+  if (rules_.w1_bedtime_learn_days <= 0) return -1;
+  return model_usual_bedtime(h.model, t_ms, h.profile.utc_offset_min, rules_.w1_bedtime_learn_days);
+}
+
 int64_t Engine::outing_limit_ms(const HouseholdState& h) const {
   const int64_t q =
       model_outing_quantile(h.model, rules_.outing_quantile, rules_.outing_min_outings);

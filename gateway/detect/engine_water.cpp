@@ -156,7 +156,8 @@ void Engine::water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& o
     dirty_households_.push_back(s.household);
   }
   // Awake time counts from the quiet's start at home: the anchor, or coming home after it; and
-  // when that was within w1_bedtime_s of the quiet hours (going to bed early), from their end.
+  // when that was within w1_bedtime_s of the quiet hours, or of this person's usual bedtime
+  // (going to bed early), from the quiet hours' end.
   // Only worked out for a quiet window (not on every reading).
   auto w1_awake_enough = [&] {
     if (!h) return true;
@@ -164,7 +165,10 @@ void Engine::water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& o
     int64_t from = std::max(w.w1.anchor_time_ms, h->last_return_ms);
     if (!in_quiet_hours(local_minute_of_day(from, utc_offset), qs, qe)) {
       const int64_t night = next_local_minute(from, utc_offset, qs);
-      if (night - from < rules_.w1_bedtime_s * 1000 && night < t)
+      int64_t bed = night;  // the quiet hours' start, or this person's usual bedtime if earlier
+      if (const int usual = usual_bedtime_min(*h, from); usual >= 0)
+        bed = std::min(bed, next_local_minute(from, utc_offset, usual % (24 * 60)));
+      if (bed - from < rules_.w1_bedtime_s * 1000 && night < t)
         from = next_local_minute(night, utc_offset, qe);
     }
     return awake_ms(from, t, utc_offset, qs, qe) >= rules_.w1_min_awake_s * 1000;

@@ -117,6 +117,26 @@ int64_t model_usual_quiet_after(const HouseholdModel& m, int64_t t_ms, int utc_o
   return static_cast<int64_t>(longest + 1) * kSlotMs;
 }
 
+int model_usual_bedtime(const HouseholdModel& m, int64_t t_ms, int utc_offset_min, int min_days) {
+  if (m.newest_day < 0) return -1;
+  const int64_t today = local_day(t_ms, utc_offset_min);
+  constexpr int kNoon = HouseholdModel::kSlotsPerDay / 2;
+  int last[HouseholdModel::kDays];
+  int n = 0;
+  for (int64_t day = today - 1; day > today - HouseholdModel::kDays; --day) {
+    if (!day_seen(m, day)) continue;
+    const int row = row_of(day);
+    for (int slot = HouseholdModel::kSlotsPerDay - 1; slot >= kNoon; --slot)
+      if (slot_set(m, row, slot)) {
+        last[n++] = slot;
+        break;
+      }
+  }
+  if (n < std::max(min_days, 1)) return -1;
+  std::nth_element(last, last + n / 2, last + n);
+  return (last[n / 2] + 1) * HouseholdModel::kSlotMinutes;
+}
+
 void model_record_outing(HouseholdModel& m, int64_t start_ms, int64_t end_ms) {
   if (end_ms <= start_ms) return;
   const int64_t minutes = (end_ms - start_ms) / kMinuteMs;

@@ -53,6 +53,11 @@ void model_record_opening(HouseholdModel& m, int64_t t_ms, int utc_offset_min);
 // How many of the recorded night openings fell within an hour of the local hour of `t_ms`.
 int model_openings_near(const HouseholdModel& m, int64_t t_ms, int utc_offset_min);
 
+// This person's usual bedtime: the median, over the days of history before `t_ms`'s day, of
+// the end of the day's last water use between noon and midnight (local minute of the day);
+// -1 when fewer than `min_days` such days were seen.
+int model_usual_bedtime(const HouseholdModel& m, int64_t t_ms, int utc_offset_min, int min_days);
+
 // Upper edge of an outing-length bin, in minutes.
 int outing_bin_upper_min(int bin);
 

@@ -20,6 +20,9 @@ struct RulesConfig {
   // ... and when the last use came less than this before the quiet hours (an early night), the
   // awake time counts from the end of the quiet hours: a late rising is not missing activity.
   int64_t w1_bedtime_s = 3 * 3600;
+  // ... or less than that before this person's usual bedtime (the median end of the day's last
+  // use, household_model.h), once learned from this many days: an early sleeper's early night.
+  int w1_bedtime_learn_days = 3;
   // C1 (critical: neither water nor door) escalates W1 when the silence lasts this much longer.
   int64_t c1_after_w1_s = 4 * 3600;
   // W2: the same over 24 h, higher severity.

@@ -244,6 +244,11 @@ HttpResponse household_view(const GatewayQuery& gw, const StatusService& svc,
   w.key("quiet_now_h")
       .value(hs.last_sign_ms ? static_cast<double>(c->now_ms - hs.last_sign_ms) / 3.6e6 : 0.0);
   w.key("usual_quiet_h").value(static_cast<double>(hs.usual_quiet_ms) / 3.6e6);
+  // W1's early-night rule judges against this (local time; empty until learned).
+  const int bedtime = c->usual_bedtime_min;
+  w.key("usual_bedtime")
+      .value(bedtime < 0 ? std::string()
+                         : fmt::format("{:02}:{:02}", bedtime / 60 % 24, bedtime % 60));
   w.key("h1_due").time(hs.quiet_deadline_ms);
   w.key("outing_started").time(c->out ? hs.outing_start_ms : 0);
   w.key("outing_limit_h").value(static_cast<double>(c->outing_limit_ms) / 3.6e6);

@@ -253,6 +253,46 @@ TEST_CASE("D3: a late return, a trip out and back, and a guest leaving late are 
   CHECK(h.count(Rule::D3) == 0);
 }
 
+TEST_CASE("the usual bedtime is the median end of the day's last use, from the days before") {
+  HouseholdModel m;
+  constexpr int kOffset = 8 * 60;  // kT0 is local midnight at +08:00
+  const double last_use_h[] = {21.0, 20.5, 23.0, 19.0, 21.2};
+  for (int d = 0; d < 5; ++d) {
+    const int64_t d0 = kT0 + d * kDay;
+    model_mark(m, d0 + 7 * kHour, d0 + 7 * kHour, kOffset);
+    model_mark(m, d0 + 12 * kHour, d0 + 12 * kHour, kOffset);
+    const int64_t last = d0 + static_cast<int64_t>(last_use_h[d] * kHour);
+    model_mark(m, last, last, kOffset);
+    CHECK(model_usual_bedtime(m, d0 + 22 * kHour, kOffset, 3) == (d < 3 ? -1 : 21 * 60 + 15));
+  }
+  // Sorted ends of the last slots: 19:15, 20:45, 21:15, 21:15, 23:15: the median is 21:15.
+  CHECK(model_usual_bedtime(m, kT0 + 5 * kDay + kHour, kOffset, 3) == 21 * 60 + 15);
+  CHECK(model_usual_bedtime(m, kT0 + 5 * kDay + kHour, kOffset, 6) == -1);
+}
+
+TEST_CASE("an early sleeper's early night and late rising are not W1 - a fall is still found") {
+  // Ordinary days end with water in the report of 21:15 (usual bedtime 21:30, learned), quiet
+  // hours 22-06. Day 6: the last use at 18:45 (3 h 15 before the quiet hours), then nothing.
+  auto run = [](int learn_days, int64_t next_use) {
+    Home h;
+    RulesConfig rules;
+    rules.w1_bedtime_learn_days = learn_days;
+    h.engine.reconfigure(rules, home());
+    for (int d = 0; d < 5; ++d) ordinary_day(h, kT0 + d * kDay, false);
+    const int64_t d5 = kT0 + 5 * kDay;
+    for (int64_t t = d5 + 15 * kMin; t <= d5 + 18 * kHour + 45 * kMin; t += 15 * kMin)
+      h.water(t, t == d5 + 8 * kHour || t == d5 + 18 * kHour + 45 * kMin ? 0.008 : 0);
+    for (int64_t t = d5 + 19 * kHour; t < next_use; t += 15 * kMin) h.water(t);
+    h.water(next_use, 0.008);
+    return h.count(Rule::W1);
+  };
+  const int64_t late_rising = kT0 + 6 * kDay + 9 * kHour + 30 * kMin;
+  CHECK(run(3, late_rising) == 0);  // awake hours from 06:00: W1 would come at 12:00
+  CHECK(run(0, late_rising) == 1);  // the quiet hours alone: W1 at 08:45
+  // Quiet on to 13:00: W1 at 12:00, 17 h 15 after the last use (within 24 h).
+  CHECK(run(3, kT0 + 6 * kDay + 13 * kHour) == 1);
+}
+
 TEST_CASE("learned rhythm: quiet days teach nothing false, and a fall at noon is found in hours") {
   Home h;
   const int64_t day0 = kT0;  // local midnight
