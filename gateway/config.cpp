@@ -223,7 +223,17 @@ void read_cjt188(TableReader& r, const toml::table& t, Cjt188Options& o) {
   }
 }
 
+// The index of `origin` in inv.sources, added when new.
+uint16_t source_index(Inventory& inv, const std::string& origin) {
+  if (inv.sources.empty() || inv.sources.back() != origin) inv.sources.push_back(origin);
+  return static_cast<uint16_t>(inv.sources.size() - 1);
+}
+
 void read_inventory_tables(TableReader& top, Inventory& inv) {
+  const uint16_t source = source_index(inv, top.origin());
+  auto listed_at = [&](const toml::node& node) {
+    return ListedAt{top.line_offset() + static_cast<int>(node.source().begin.line), source};
+  };
   if (const toml::array* hs = top.table_array("household")) {
     inv.households.reserve(inv.households.size() + hs->size());  // not two copies at the peak
     for (const auto& node : *hs) {
@@ -251,6 +261,7 @@ void read_inventory_tables(TableReader& top, Inventory& inv) {
                "expected utc_offset like \"+08:00\" and quiet_hours like \"22:00-06:00\"");
       }
       r.finish();
+      h.listed = listed_at(node);
       inv.households.push_back(std::move(h));
     }
   }
@@ -263,6 +274,7 @@ void read_inventory_tables(TableReader& top, Inventory& inv) {
       if (f.sensor.empty() || f.building.empty())
         r.fail(&node, "sensor", "every facade needs a sensor and a building");
       r.finish();
+      f.listed = listed_at(node);
       inv.facades.push_back(std::move(f));
     }
   }
@@ -426,7 +438,51 @@ Config parse_config(std::string_view text, const std::string& origin, const std:
     if (p.is_relative()) p = std::filesystem::path(base_dir) / p;
     load_inventory(p.string(), c.inventory);
   }
+  check_inventory_ids(c.inventory);
   return c;
+}
+
+void check_inventory_ids(const Inventory& inv) {
+  // Every id with where it is listed, sorted by id (then by listing order): a repeat is next
+  // to its first listing. One sort of views into the inventory, no copies.
+  struct Listing {
+    std::string_view id;
+    uint32_t entry;  // index of the household, or of the facade
+    uint8_t key;     // 0 household.id, 1 household.meters, 2 household.doors, 3 facade.sensor
+  };
+  constexpr const char* kKeys[] = {"household.id", "household.meters", "household.doors",
+                                   "facade.sensor"};
+  std::vector<Listing> households, sensors;
+  households.reserve(inv.households.size());
+  sensors.reserve(inv.households.size() * 2 + inv.facades.size());
+  for (uint32_t i = 0; i < inv.households.size(); ++i) {
+    const Household& h = inv.households[i];
+    households.push_back({h.id, i, 0});
+    for (const std::string& m : h.meters) sensors.push_back({m, i, 1});
+    for (const std::string& d : h.doors) sensors.push_back({d, i, 2});
+  }
+  for (uint32_t i = 0; i < inv.facades.size(); ++i)
+    sensors.push_back({inv.facades[i].sensor, i, 3});
+  auto where = [&](const Listing& l) {
+    const ListedAt at = l.key == 3 ? inv.facades[l.entry].listed : inv.households[l.entry].listed;
+    const std::string& file = at.source < inv.sources.size() ? inv.sources[at.source] : "";
+    return fmt::format("{}:{}", file, at.line);
+  };
+  auto owner = [&](const Listing& l) {
+    return l.key == 3 ? fmt::format("facade of '{}'", inv.facades[l.entry].building)
+                      : fmt::format("household '{}'", inv.households[l.entry].id);
+  };
+  auto refuse_repeats = [&](std::vector<Listing>& all, const char* what) {
+    std::stable_sort(all.begin(), all.end(),
+                     [](const Listing& a, const Listing& b) { return a.id < b.id; });
+    for (size_t i = 1; i < all.size(); ++i)
+      if (all[i].id == all[i - 1].id)
+        throw ConfigError(fmt::format("{}: key '{}': {} '{}' is listed twice (also at {}, {})",
+                                      where(all[i]), kKeys[all[i].key], what, all[i].id,
+                                      where(all[i - 1]), owner(all[i - 1])));
+  };
+  refuse_repeats(households, "household");
+  refuse_repeats(sensors, "sensor");
 }
 
 namespace {

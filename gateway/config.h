@@ -114,6 +114,10 @@ Config parse_config(std::string_view text, const std::string& origin,
 // Reads households and facades from an inventory file into `inv`.
 void load_inventory(const std::string& path, Inventory& inv);
 
+// Refuses an inventory that lists a household id, or a sensor id, twice (the second listing
+// wins silently otherwise): ConfigError naming the file and line of both. load_config checks.
+void check_inventory_ids(const Inventory& inv);
+
 // "+08:00" -> 480; "HH:MM" -> minutes. Throw ConfigError-free std::invalid_argument on bad text.
 int parse_utc_offset(std::string_view text);
 int parse_clock_minutes(std::string_view text);

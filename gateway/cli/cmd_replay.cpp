@@ -8,10 +8,10 @@
 
 #include <fmt/format.h>
 
+#include "gateway/alert/alert_codec.h"
 #include "gateway/cli/commands.h"
 #include "gateway/config.h"
 #include "gateway/ingest/pipeline.h"
-#include "gateway/alert/alert_codec.h"
 #include "util/coding.h"
 #include "util/hex.h"
 
@@ -32,7 +32,10 @@ int cmd_replay(const ReplayOptions& o) {
   Config config;
   try {
     if (!o.config_file.empty()) config = load_config(o.config_file);
-    if (!o.inventory_file.empty()) load_inventory(o.inventory_file, config.inventory);
+    if (!o.inventory_file.empty()) {
+      load_inventory(o.inventory_file, config.inventory);
+      check_inventory_ids(config.inventory);
+    }
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 2;

@@ -19,19 +19,28 @@ struct HouseholdProfile {
   int64_t away_until_ms = 0;  // away mode (hospital, visiting family) pauses care rules
 };
 
+// Where an entry was listed, for errors: the line of its table header in Inventory::sources.
+struct ListedAt {
+  int line = 0;
+  uint16_t source = 0;
+};
+
 struct Household : HouseholdProfile {
   std::vector<std::string> meters;
   std::vector<std::string> doors;
+  ListedAt listed;
 };
 
 struct FacadeSite {
   std::string sensor;
   std::string building;  // pseudonym
+  ListedAt listed;
 };
 
 struct Inventory {
   std::vector<Household> households;
   std::vector<FacadeSite> facades;
+  std::vector<std::string> sources;  // the files the entries were read from
 };
 
 }  // namespace edgegw

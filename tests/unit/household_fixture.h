@@ -19,7 +19,7 @@ inline Inventory home() {
   h.meters = {"wm-1"};
   h.doors = {"door-1"};
   inv.households.push_back(h);
-  inv.facades.push_back(FacadeSite{"fac-1", "bld-1"});
+  inv.facades.push_back(FacadeSite{"fac-1", "bld-1", {}});
   return inv;
 }
 

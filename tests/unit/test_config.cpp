@@ -165,6 +165,27 @@ std::string inventory_error(const std::string& path) {
 
 }  // namespace
 
+TEST_CASE("an id listed twice is refused with both places: households, sensors, facades") {
+  CHECK(error_of("[[household]]\nid = \"hh-1\"\nmeters = [\"wm-1\"]\n"
+                 "[[household]]\nid = \"hh-1\"\nmeters = [\"wm-2\"]\n") ==
+        "gw.toml:4: key 'household.id': household 'hh-1' is listed twice (also at gw.toml:1, "
+        "household 'hh-1')");
+  CHECK(error_of("[[household]]\nid = \"hh-1\"\nmeters = [\"wm-1\"]\n"
+                 "[[household]]\nid = \"hh-2\"\ndoors = [\"wm-1\"]\n") ==
+        "gw.toml:4: key 'household.doors': sensor 'wm-1' is listed twice (also at gw.toml:1, "
+        "household 'hh-1')");
+  CHECK(error_of("[[household]]\nid = \"hh-1\"\nmeters = [\"wm-1\", \"wm-1\"]\n") ==
+        "gw.toml:1: key 'household.meters': sensor 'wm-1' is listed twice (also at gw.toml:1, "
+        "household 'hh-1')");
+  CHECK(error_of("[[household]]\nid = \"hh-1\"\ndoors = [\"x-1\"]\n"
+                 "[[facade]]\nsensor = \"x-1\"\nbuilding = \"b-1\"\n") ==
+        "gw.toml:4: key 'facade.sensor': sensor 'x-1' is listed twice (also at gw.toml:1, "
+        "household 'hh-1')");
+  CHECK(error_of("[[household]]\nid = \"hh-1\"\nmeters = [\"wm-1\"]\n"
+                 "[[household]]\nid = \"hh-2\"\nmeters = [\"wm-2\"]\n")
+            .empty());
+}
+
 TEST_CASE("a district's inventory file is read whole, in order, with the file's line numbers") {
   // More tables than one parse piece (load_inventory cuts every 1,024), so pieces join.
   const int n = 3000;
@@ -194,5 +215,19 @@ TEST_CASE("a district's inventory file is read whole, in order, with the file's 
   // with TOML's own meaning: refused by key as before.
   CHECK(inventory_error(write_inventory(n, 2500, "[household.extra]\nx = 1")) ==
         fmt::format("{}:{}: key 'household.extra': unknown key", path, extra_line));
+  // A household listed again at the end of the file, pieces apart from its first listing.
+  write_inventory(n, -1, "");
+  std::ofstream(path, std::ios::app) << "\n[[household]]\nid = \"hh-3\"\n";
+  Inventory again;
+  load_inventory(path, again);
+  std::string error;
+  try {
+    check_inventory_ids(again);
+  } catch (const ConfigError& e) {
+    error = e.what();
+  }
+  CHECK(error == fmt::format("{}:{}: key 'household.id': household 'hh-3' is listed twice (also "
+                             "at {}:{}, household 'hh-3')",
+                             path, 3 + 6 * n + 4, path, 3 + 6 * 3));
   std::filesystem::remove(path);
 }
