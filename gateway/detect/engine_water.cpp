@@ -18,17 +18,14 @@ constexpr double kEpsilon = 1e-9;  // 0.01 written as 123.539 - 123.529 must cou
 constexpr int64_t kSlotMs = 30 * kMinuteMs;
 constexpr uint64_t kAllSlots = (uint64_t{1} << 48) - 1;
 
-// The finest decimal a register reading shows, from 1 L down to 0.1 L (a CJ/T 188 register
-// reads in 10 L steps; a wM-Bus meter in litres).
+// The finest decimal a register reading shows, 0.1 L to 100 L (a CJ/T 188 register reads in
+// 10 L steps, a wM-Bus meter in litres): the first of them that the reading is not a whole
+// multiple of the next coarser one of. 0 for a reading that is not a number.
 float register_step(double total_m3) {
-  for (const double step : {0.0001, 0.001, 0.01, 0.1}) {
-    const double units = total_m3 / step;
-    if (std::abs(units - std::round(units)) > 1e-6 * std::max(1.0, std::abs(units))) continue;
-    // A multiple of `step`: is it also one of the next coarser? Then keep looking.
-    const double coarser = units / 10;
-    if (std::abs(coarser - std::round(coarser)) > 1e-6 * std::max(1.0, std::abs(coarser)))
-      return static_cast<float>(step);
-  }
+  if (!std::isfinite(total_m3)) return 0;
+  auto whole = [](double units) { return std::abs(units - std::round(units)) < 1e-3; };
+  for (const double step : {0.0001, 0.001, 0.01})
+    if (whole(total_m3 / step) && !whole(total_m3 / (step * 10))) return static_cast<float>(step);
   return 0.1f;
 }
 
@@ -112,7 +109,8 @@ void Engine::water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& o
                                                 used + kEpsilon >= rules_.w1_sign_of_life_m3));
   w.last_time_ms = t;
   w.last_total_m3 = total;
-  if (const float step = register_step(total); w.step_m3 == 0 || step < w.step_m3) w.step_m3 = step;
+  if (const float step = register_step(total); step > 0 && (w.step_m3 == 0 || step < w.step_m3))
+    w.step_m3 = step;
   if (used > kEpsilon || first) w.last_change_ms = t;
   if (h && used > kEpsilon && previous_time > h->last_any_use_from_ms) {
     households_[s.household].last_any_use_from_ms = previous_time;

@@ -155,6 +155,23 @@ TEST_CASE("W3: a 12 L/h cistern leak under a person's bursts on an hourly meter:
   CHECK(i <= 16);  // its floor shows at 15 h; rising in every report for 16 h, however bursty
 }
 
+TEST_CASE("W3: a 60 L/h leak on a register of 10 L steps is found, its steps learned") {
+  // 15 L per 15 minutes reads as 10, 20, 10, 20 L: steady within two register steps. The
+  // register's 5-digit total must not hide its decimals.
+  for (const double start : {12.34, 98765.43}) {
+    CAPTURE(start);
+    Home h;
+    h.total = start;
+    h.water(kT0 + 10 * kHour);
+    int i = 0;
+    for (; i < 16 && h.count(Rule::W3) == 0; ++i)
+      h.water(kT0 + 10 * kHour + (i + 1) * 15 * kMin, i % 2 ? 0.020 : 0.010);
+    CHECK(h.count(Rule::W3) == 1);
+    CHECK(i == 9);  // 8 whole reports after the first
+    CHECK(h.engine.explain_sensor("wm-1")->state.water.step_m3 == 0.01f);
+  }
+}
+
 TEST_CASE("W3: a tap left running at 300 L/h is found within 1 h on a 15-minute meter") {
   Home h;
   h.water(kT0 + 10 * kHour);
