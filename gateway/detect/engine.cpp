@@ -215,7 +215,7 @@ void Engine::raise(uint32_t idx, Alert a, std::vector<Alert>& out) {
   // household (D1 beside W1, W1 after H1, W1 released with the W2 that supersedes it) tells the
   // community worker nothing new; it stays held. A worse one is sent as an escalation.
   if (is_no_activity(a.kind) && s.household != kNoHousehold) {
-    const int open_severity = case_severity(households_[s.household]);
+    const int open_severity = open_case(households_[s.household]).severity;
     if (static_cast<int>(a.severity) <= open_severity) return;
     if (open_severity >= 0) a.state = AlertState::Escalated;
   }
@@ -224,35 +224,22 @@ void Engine::raise(uint32_t idx, Alert a, std::vector<Alert>& out) {
   out.push_back(std::move(a));
 }
 
-int Engine::case_severity(const HouseholdState& h) const {
-  if (h.c1_open) return static_cast<int>(Severity::Critical);
-  int worst = -1;
-  auto look = [&](uint32_t sensor) {
-    const OpenAlerts open = sensors_[sensor].open;
-    if (open & (bit(AlertKind::NoWaterUse24h) | bit(AlertKind::NoEntryExit)))
-      worst = std::max(worst, static_cast<int>(Severity::High));
-    else if (open & (bit(AlertKind::NoWaterUse12h) | bit(AlertKind::UnusualQuiet) |
-                     bit(AlertKind::NoDoorOpening)))
-      worst = std::max(worst, static_cast<int>(Severity::Warning));
-  };
-  for (uint32_t m : h.meters) look(m);
-  for (uint32_t d : h.doors) look(d);
-  return worst;
-}
-
-// The open no-activity alert that a held one was folded into, for explain_sensor.
-std::optional<AlertKind> Engine::case_alert(const HouseholdState& h) const {
-  constexpr AlertKind kinds[] = {AlertKind::NoWaterUse24h, AlertKind::NoEntryExit,
-                                 AlertKind::NoWaterUse12h, AlertKind::UnusualQuiet,
-                                 AlertKind::NoDoorOpening};
-  if (h.c1_open) return AlertKind::NoSignOfLife;
-  for (AlertKind k : kinds) {
+Engine::OpenCase Engine::open_case(const HouseholdState& h) const {
+  if (h.c1_open) return {static_cast<int>(Severity::Critical), AlertKind::NoSignOfLife};
+  // The no-activity alerts other than C1, worst first, at the severity their rules raise them.
+  constexpr std::pair<AlertKind, Severity> kWorstFirst[] = {
+      {AlertKind::NoWaterUse24h, Severity::High},
+      {AlertKind::NoEntryExit, Severity::High},
+      {AlertKind::NoWaterUse12h, Severity::Warning},
+      {AlertKind::UnusualQuiet, Severity::Warning},
+      {AlertKind::NoDoorOpening, Severity::Warning}};
+  for (const auto& [kind, severity] : kWorstFirst) {
     for (uint32_t m : h.meters)
-      if (sensors_[m].open & bit(k)) return k;
+      if (sensors_[m].open & bit(kind)) return {static_cast<int>(severity), kind};
     for (uint32_t d : h.doors)
-      if (sensors_[d].open & bit(k)) return k;
+      if (sensors_[d].open & bit(kind)) return {static_cast<int>(severity), kind};
   }
-  return std::nullopt;
+  return {};
 }
 
 void Engine::clear(uint32_t idx, AlertKind kind, Rule rule, int64_t at_ms,
@@ -411,10 +398,11 @@ std::optional<SensorExplanation> Engine::explain_sensor(std::string_view id) con
           fmt::format("household away until {}", format_iso8601_utc(h.profile.away_until_ms));
     else if (probably_out(h))
       e.why_held = "door opened after the last water use: probably out";
-    else if (const auto folded = case_alert(h); folded && (e.held_not_sent & kNoActivityAlerts))
+    else if (const OpenCase c = open_case(h);
+             c.severity >= 0 && (e.held_not_sent & kNoActivityAlerts))
       e.why_held = fmt::format(
           "the household's no-activity alert {} is open: one case, escalated only if it worsens",
-          fb::EnumNameAlertKind(*folded));
+          fb::EnumNameAlertKind(c.kind));
     else if (h.last_water_use_ms > 0)
       e.why_held = "water used after the last door opening: someone is home";
   }

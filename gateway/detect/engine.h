@@ -173,9 +173,13 @@ class Engine {
   void raise(uint32_t idx, Alert a, std::vector<Alert>& out);
   void clear(uint32_t idx, AlertKind kind, Rule rule, int64_t at_ms, std::vector<Alert>& out);
   bool suppressed(uint32_t idx, const Alert& a) const;
-  // The severity of the household's open no-activity case (-1: none), and its alert.
-  int case_severity(const HouseholdState& h) const;
-  std::optional<AlertKind> case_alert(const HouseholdState& h) const;
+  // The household's open no-activity case: its worst open alert and that alert's severity
+  // (-1: no case open).
+  struct OpenCase {
+    int severity = -1;
+    AlertKind kind = AlertKind::NoSignOfLife;
+  };
+  OpenCase open_case(const HouseholdState& h) const;
   void schedule(uint32_t idx, DeadlineKind kind, int64_t due_ms);
   void on_deadline(const Deadline& d, std::vector<Alert>& out);
   void update_c1(uint32_t household, uint32_t meter, int64_t at_ms, std::vector<Alert>& out);

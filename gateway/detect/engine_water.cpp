@@ -109,9 +109,11 @@ void Engine::water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& o
                                                 used + kEpsilon >= rules_.w1_sign_of_life_m3));
   w.last_time_ms = t;
   w.last_total_m3 = total;
-  if (const float step = register_step(total); step > 0 && (w.step_m3 == 0 || step < w.step_m3))
-    w.step_m3 = step;
-  if (used > kEpsilon || first) w.last_change_ms = t;
+  if (used > kEpsilon || first) {  // the register moved: its decimals may show a finer step
+    w.last_change_ms = t;
+    if (const float step = register_step(total); step > 0 && (w.step_m3 == 0 || step < w.step_m3))
+      w.step_m3 = step;
+  }
   if (h && used > kEpsilon && previous_time > h->last_any_use_from_ms) {
     households_[s.household].last_any_use_from_ms = previous_time;
     dirty_households_.push_back(s.household);
