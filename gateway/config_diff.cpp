@@ -70,7 +70,6 @@ ReloadPlan plan_reload(const Config& a, const Config& b) {
 Config apply_live(const Config& running, const Config& next) {
   Config c = running;
   c.rules = next.rules;
-  c.inventory = next.inventory;
   c.log = next.log;
   c.status.unhealthy_outbox_age_s = next.status.unhealthy_outbox_age_s;
   return c;

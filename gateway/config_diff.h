@@ -17,7 +17,8 @@ struct ReloadPlan {
 
 ReloadPlan plan_reload(const Config& running, const Config& next);
 
-// `running` with the live-reloadable parts taken from `next`.
+// `running` with the live-reloadable settings taken from `next`. The inventory, also live, is
+// not copied: the engine interns it (Engine::reconfigure) and keeps the only copy.
 Config apply_live(const Config& running, const Config& next);
 
 struct ReloadResult {

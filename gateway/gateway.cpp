@@ -11,19 +11,26 @@
 
 namespace edgegw {
 
-Gateway::Gateway(const Config& config)
-    : config_(config),
-      db_(open_db(config.data_dir)),
-      outbox_(*db_, config.outbox_max_bytes),
-      dead_letters_(*db_, config.deadletter_max_entries),
+namespace {
+
+// Empties `c`'s inventory and returns it. The engine interns the inventory when the pipeline is
+// built; neither of the gateway's copies of the config keeps it (bench/README.md "Memory").
+Config& drop_inventory(Config& c) {
+  c.inventory = Inventory{};
+  return c;
+}
+
+}  // namespace
+
+Gateway::Gateway(Config config)
+    : config_(std::move(config)),
+      db_(open_db(config_.data_dir)),
+      outbox_(*db_, config_.outbox_max_bytes),
+      dead_letters_(*db_, config_.deadletter_max_entries),
       pipeline_(config_, &dead_letters_),
-      live_config_(config_),
+      live_config_(drop_inventory(config_)),
       uplink_(config_, outbox_),
       ingest_(config_, [this](std::span<const InboundMessage> batch) { handle_batch(batch); }) {
-  // The engine holds the inventory (ids interned): a copy here would cost 17 MB per 100,000
-  // households (bench/README.md "Memory").
-  config_.inventory = Inventory{};
-  live_config_.inventory = Inventory{};
   // A restart continues where the detector stopped: open alerts, quiet periods, deadlines.
   restore_engine_state(*db_, pipeline_.engine());
   if (begin_run(*db_, current_boot_id())) {
@@ -283,7 +290,6 @@ ReloadResult Gateway::reload(const Config& next) {
   try {
     pipeline_.engine().reconfigure(next.rules, next.inventory);
     live_config_ = apply_live(live_config_, next);
-    live_config_.inventory = Inventory{};  // the engine has it
     result.applied = true;
   } catch (const std::exception& e) {
     result.error = e.what();

@@ -104,8 +104,8 @@ int cmd_run(const RunOptions& opts) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   try {
-    Gateway gateway(config);
-    config.inventory = Inventory{};  // the gateway holds it (17 MB per 100,000 households)
+    Gateway gateway(std::move(config));  // its engine holds the inventory, the only copy
+    const Config& running = gateway.config();
     // The status service observes the gateway and reads it through its queries (query.h); it
     // serves before the brokers connect.
     StatusService status(
@@ -113,7 +113,7 @@ int cmd_run(const RunOptions& opts) {
         [&gateway](std::string_view household, int64_t until_ms) {
           return gateway.set_away(household, until_ms);
         },
-        config);
+        running);
     gateway.set_observer(&status);
     // However this scope ends, the gateway stops (its last commit may still report to the
     // status service) and lets go of the observer before the status service goes.
@@ -126,12 +126,13 @@ int cmd_run(const RunOptions& opts) {
     } stop_gateway_first{gateway};
     status.start();
     gateway.start();
-    log_info("gateway", fmt::format("{} running: ingest {}, uplink {} topic {}, data {}, clock {}",
-                                    config.gateway_id, config.ingest.url, config.uplink.broker.url,
-                                    config.uplink_topic(), config.data_dir,
-                                    config.clock == ClockMode::wall ? "wall" : "event"));
+    log_info("gateway",
+             fmt::format("{} running: ingest {}, uplink {} topic {}, data {}, clock {}",
+                         running.gateway_id, running.ingest.url, running.uplink.broker.url,
+                         running.uplink_topic(), running.data_dir,
+                         running.clock == ClockMode::wall ? "wall" : "event"));
     ServiceNotifier systemd(gateway);  // Type=notify: ready now, watchdog while alive
-    systemd.ready(fmt::format("{} serving, ingest {}", config.gateway_id, config.ingest.url));
+    systemd.ready(fmt::format("{} serving, ingest {}", running.gateway_id, running.ingest.url));
     while (true) {
       int sig = 0;
       sigwait(&signals, &sig);
