@@ -74,8 +74,8 @@ SensorTable Gateway::sensors() const {
     r.open = s->open;
     r.silent = (s->open & bit(AlertKind::SensorSilent)) ||
                (r.silent_after_ms != 0 && t.now_ms > r.silent_after_ms);
-    r.last_total_m3 = s->water.last_total_m3;
-    r.contact_closed = s->door.contact_closed;
+    if (s->kind == SensorKind::water) r.last_total_m3 = s->water().last_total_m3;
+    if (s->kind == SensorKind::door) r.contact_closed = s->door().contact_closed;
     rows.push_back(std::move(r));
   }
   // Inventory sensors that never reported: silent from the start.

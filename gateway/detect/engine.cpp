@@ -106,8 +106,7 @@ void Engine::link_households() {
 uint32_t Engine::index_of(std::string_view id, SensorKind kind) {
   const uint32_t idx = sensor_ids_.intern(id);
   if (idx < sensors_.size()) return idx;
-  SensorState s;
-  s.kind = kind;
+  SensorState s(kind);
   if (const uint32_t h = listed_household(id); h != kNoHousehold) {
     s.household = h;
     auto& hs = households_[h];
@@ -463,14 +462,14 @@ void Engine::restart_windows(int64_t from_ms) {
   for (uint32_t i = 0; i < sensors_.size(); ++i) {
     SensorState& s = sensors_[i];
     if (s.kind == SensorKind::water) {
-      for (QuietWindow* w : {&s.water.w1, &s.water.w2})
+      for (QuietWindow* w : {&s.water().w1, &s.water().w2})
         if (w->anchor_time_ms != 0 && w->anchor_time_ms < from_ms) {
           w->anchor_time_ms = from_ms;
           mark_dirty(i);
         }
-    } else if (s.kind == SensorKind::door && s.door.last_opening_ms != 0 &&
-               s.door.last_opening_ms < from_ms) {
-      s.door.last_opening_ms = from_ms;  // the pending D1/D2 deadline re-arms from it
+    } else if (s.kind == SensorKind::door && s.door().last_opening_ms != 0 &&
+               s.door().last_opening_ms < from_ms) {
+      s.door().last_opening_ms = from_ms;  // the pending D1/D2 deadline re-arms from it
       schedule(i, DeadlineKind::door_no_opening, from_ms + rules_.d1_window_s * 1000);
       mark_dirty(i);
     }
@@ -496,11 +495,12 @@ std::string Engine::load_record(std::string_view key, std::string_view value) {
     dirty_[idx] = 0;
     // Re-arm the deadlines this state implies.
     if (s.kind == SensorKind::door) {
-      if (s.door.last_opening_ms)
+      if (s.door().last_opening_ms)
         schedule(idx, DeadlineKind::door_no_opening,
-                 s.door.last_opening_ms + rules_.d1_window_s * 1000);
-      if (s.door.open_since_ms)
-        schedule(idx, DeadlineKind::door_left_open, s.door.open_since_ms + rules_.d4_open_s * 1000);
+                 s.door().last_opening_ms + rules_.d1_window_s * 1000);
+      if (s.door().open_since_ms)
+        schedule(idx, DeadlineKind::door_left_open,
+                 s.door().open_since_ms + rules_.d4_open_s * 1000);
     }
     if (const int64_t due = silence_due(rules_, s)) schedule(idx, DeadlineKind::sensor_silent, due);
   } else if (key.starts_with("h/")) {

@@ -9,7 +9,7 @@ namespace edgegw {
 
 void Engine::door_reading(uint32_t idx, const Reading& r, std::vector<Alert>& out) {
   SensorState& s = sensors_[idx];
-  DoorState& d = s.door;
+  DoorState& d = s.door();
   if (!r.door.contact_closed) return;       // availability or battery-only message
   if (r.time_ms < d.last_event_ms) return;  // late
   const int8_t closed = *r.door.contact_closed ? 1 : 0;
@@ -48,7 +48,7 @@ void Engine::door_reading(uint32_t idx, const Reading& r, std::vector<Alert>& ou
 
 void Engine::door_deadline(uint32_t idx, int64_t due, std::vector<Alert>& out) {
   SensorState& s = sensors_[idx];
-  DoorState& d = s.door;
+  DoorState& d = s.door();
   // D4: still open since the opening that armed it.
   if (d.open_since_ms != 0) {
     const int64_t open_due = d.open_since_ms + rules_.d4_open_s * 1000;

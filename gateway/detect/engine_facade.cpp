@@ -56,7 +56,7 @@ Patch frame_patch(std::span<const float> frame, double min_dt) {
 
 void Engine::facade_reading(uint32_t idx, const Reading& r, std::vector<Alert>& out) {
   SensorState& s = sensors_[idx];
-  FacadeState& f = s.facade;
+  FacadeState& f = s.facade();
   const FacadePhase phase = r.facade.phase;
   if (r.facade.rain || phase == FacadePhase::unknown || phase == FacadePhase::night) return;
   mark_dirty(idx);

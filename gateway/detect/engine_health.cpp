@@ -12,9 +12,9 @@ namespace edgegw {
 int64_t silence_due(const RulesConfig& rules, const SensorState& s) {
   if (s.health.last_seen_ms == 0) return 0;
   if (s.kind == SensorKind::door) return s.health.last_seen_ms + rules.s1_door_silence_s * 1000;
-  if (s.kind == SensorKind::water && s.water.period_ms > 0)
+  if (s.kind == SensorKind::water && s.water().period_ms > 0)
     return s.health.last_seen_ms +
-           std::max<int64_t>(rules.s1_meter_missed_reports * s.water.period_ms, 15 * kMinuteMs);
+           std::max<int64_t>(rules.s1_meter_missed_reports * s.water().period_ms, 15 * kMinuteMs);
   return 0;
 }
 
@@ -50,7 +50,8 @@ void Engine::health_reading(uint32_t idx, const Reading& r, std::vector<Alert>& 
   }
   clear(idx, AlertKind::SensorSilent, Rule::S1, t, out);
   // The silence deadline follows the period, which the water rules update after this.
-  const int64_t period = s.kind == SensorKind::water ? std::max<int64_t>(s.water.period_ms, 0) : 0;
+  const int64_t period =
+      s.kind == SensorKind::water ? std::max<int64_t>(s.water().period_ms, 0) : 0;
   if (s.kind == SensorKind::door)
     schedule(idx, DeadlineKind::sensor_silent, t + rules_.s1_door_silence_s * 1000);
   else if (period > 0)

@@ -168,7 +168,7 @@ void Engine::night_exit_deadline(uint32_t door, int64_t due, std::vector<Alert>&
   // (the toilet before going out) or just after (back inside, or never gone): wait for the
   // meter's next report, whose interval lies wholly after the exit, before deciding.
   for (uint32_t m : h.meters) {
-    const WaterState& w = sensors_[m].water;
+    const WaterState& w = sensors_[m].water();
     if (w.period_ms <= 0 || w.last_change_ms <= opened || w.last_time_ms - w.period_ms >= opened)
       continue;
     const int64_t next_report = w.last_time_ms + w.period_ms + w.period_ms / 4;
@@ -186,14 +186,14 @@ void Engine::night_exit_deadline(uint32_t door, int64_t due, std::vector<Alert>&
   if (h.last_door_activity_ms != opened || h.last_any_use_from_ms >= opened) return;
   if (guest)
     for (uint32_t m : h.meters)
-      if (sensors_[m].water.last_change_ms > opened) return;
+      if (sensors_[m].water().last_change_ms > opened) return;
   const HouseholdProfile& p = h.profile;
   const int minute = local_minute_of_day(opened, p.utc_offset_min);
   const int64_t night = local_day(
       opened + (minute >= p.quiet_start_min && p.quiet_start_min > p.quiet_end_min ? kDayMs : 0),
       p.utc_offset_min);
-  if (night == s.door.d3_night) return;  // once per night
-  s.door.d3_night = night;
+  if (night == s.door().d3_night) return;  // once per night
+  s.door().d3_night = night;
   s.open &= ~bit(AlertKind::NightDoorOpening);
   s.held &= ~bit(AlertKind::NightDoorOpening);
   raise(door,

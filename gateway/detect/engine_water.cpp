@@ -61,7 +61,7 @@ bool quiet_window(QuietWindow& w, int64_t t, double total, double threshold, int
 
 void Engine::water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& out) {
   SensorState& s = sensors_[idx];
-  WaterState& w = s.water;
+  WaterState& w = s.water();
   const double total = r.water.total_m3;
   if (std::isnan(total)) return;
   if (w.last_time_ms != 0 && r.time_ms <= w.last_time_ms) return;  // late or duplicate
@@ -93,8 +93,8 @@ void Engine::water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& o
     w.w1 = w.w2 = QuietWindow{};
     w.flow_since_ms = 0;
     w.flow_reports = 0;
-    s.flow = FlowState{};
-    s.slow_since_ms = 0;
+    s.meter().flow = FlowState{};  // and W3's long run
+    s.meter().slow_since_ms = 0;
     w.day_start_total = kNaN;
   }
   const double previous = first ? total : w.last_total_m3;
@@ -228,8 +228,9 @@ void Engine::water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& o
 void Engine::w3_flow(uint32_t idx, int64_t previous_time, double previous, double used,
                      bool after_gap, std::vector<Alert>& out) {
   SensorState& s = sensors_[idx];
-  WaterState& w = s.water;
-  FlowState& f = s.flow;
+  MeterState& m = s.meter();
+  WaterState& w = m.water;
+  FlowState& f = m.flow;
   const int64_t t = w.last_time_ms;
   const double hours = static_cast<double>(t - previous_time) / kHourMs;
   const double rate = hours > 0 ? used / hours : 0;
@@ -239,16 +240,16 @@ void Engine::w3_flow(uint32_t idx, int64_t previous_time, double previous, doubl
     w.flow_since_ms = 0;
     w.flow_reports = 0;
     f = FlowState{};
-    s.slow_since_ms = 0;
+    m.slow_since_ms = 0;
     clear(idx, AlertKind::ContinuousFlow, Rule::W3, t, out);
     return;
   }
   // After a gap (1.75 transmit periods or more) the register still rose: a run in progress
   // goes on, but this report's rate is an average over the gap and is not counted.
   if (after_gap) return;
-  if (s.slow_since_ms == 0) {
-    s.slow_since_ms = previous_time;
-    s.slow_since_total = previous;
+  if (m.slow_since_ms == 0) {
+    m.slow_since_ms = previous_time;
+    m.slow_since_total = previous;
   }
   // The steady run: every report at the leak rate at least; a slower one starts it again.
   if (rate < rules_.w3_min_rate_m3h) {
@@ -272,7 +273,7 @@ void Engine::w3_flow(uint32_t idx, int64_t previous_time, double previous, doubl
   const bool steady = w.flow_reports > FlowState::kReports &&
                       t - w.flow_since_ms >= rules_.w3_min_duration_s * 1000 &&
                       has_floor(f, 2.0 * std::max(w.step_m3, 0.001f) / hours, rules_);
-  const bool sustained = t - s.slow_since_ms >= rules_.w3_sustained_s * 1000;
+  const bool sustained = t - m.slow_since_ms >= rules_.w3_sustained_s * 1000;
   // A tap left running: fast in 3 reports in a row (meters reporting every 15 min or so), or
   // a large volume over the last 2 reports of an hourly meter.
   const double tap = rules_.w3_tap_rate_m3h;
@@ -285,8 +286,8 @@ void Engine::w3_flow(uint32_t idx, int64_t previous_time, double previous, doubl
            : w.flow_reports >= 3 && f.rate[0] >= tap && f.rate[1] >= tap && f.rate[2] >= tap / 2 &&
                  std::max(f.rate[0], f.rate[1]) <= 1.5 * std::min(f.rate[0], f.rate[1]));
   if (!steady && !sustained && !fast) return;
-  const int64_t since = steady || fast ? w.flow_since_ms : s.slow_since_ms;
-  const double since_total = steady || fast ? w.flow_since_total : s.slow_since_total;
+  const int64_t since = steady || fast ? w.flow_since_ms : m.slow_since_ms;
+  const double since_total = steady || fast ? w.flow_since_total : m.slow_since_total;
   const double run_rate =
       (w.last_total_m3 - since_total) * kHourMs / static_cast<double>(t - since);
   const double threshold = fast && !steady ? tap

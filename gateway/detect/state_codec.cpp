@@ -234,41 +234,50 @@ constexpr size_t kV2Size = offsetof(SensorStateV3, slow_since_ms);
 static_assert(kV1Size == 264 && kV2Size == 304);
 
 SensorState upgrade(const SensorStateV3& o, int version) {
-  SensorState s;
-  s.kind = o.kind;
+  SensorState s(o.kind);
   s.open = o.open;
   s.held = o.held;
-  const WaterState& w = o.water;
-  s.water.last_time_ms = w.last_time_ms;
-  s.water.last_total_m3 = w.last_total_m3;
-  s.water.last_change_ms = w.last_change_ms;
-  s.water.w1 = {w.w1.anchor_time_ms, w.w1.anchor_total_m3};
-  s.water.w2 = {w.w2.anchor_time_ms, w.w2.anchor_total_m3};
-  s.water.flow_since_ms = w.flow_since_ms;
-  s.water.flow_since_total = w.flow_since_total;
-  s.water.flow_reports = w.flow_reports;
-  s.water.day = w.day;
-  s.water.day_start_total = w.day_start_total;
-  s.water.slot_bits = w.slot_bits;
-  s.water.slot_index = w.slot_index;
-  s.water.period_ms = w.period_ms;
-  s.water.last_backwards_ms = w.last_backwards_ms;
-  s.door = {o.door.last_event_ms, o.door.last_opening_ms, o.door.open_since_ms,
-            o.door.contact_closed, o.door.d3_night};
-  s.facade.consecutive = o.facade.consecutive;
-  s.facade.last_dt_c = o.facade.last_dt_c;
-  s.facade.first_day = o.facade.first_day;
-  s.facade.f1_day = o.facade.f1_day;
-  s.facade.patch_x = o.facade.patch_x;
-  s.facade.patch_y = o.facade.patch_y;
   s.health = {o.health.last_seen_ms, o.health.garbage_count, o.health.garbage_day};
-  if (version >= 2) {
-    std::copy(std::begin(o.flow.rate), std::end(o.flow.rate), std::begin(s.flow.rate));
-    std::copy(std::begin(o.flow.used), std::end(o.flow.used), std::begin(s.flow.used));
-  }
-  if (version >= 3) {
-    s.slow_since_ms = o.slow_since_ms;
-    s.slow_since_total = o.slow_since_total;
+  switch (o.kind) {
+    case SensorKind::water: {
+      const WaterState& w = o.water;
+      MeterState& m = s.meter();
+      m.water.last_time_ms = w.last_time_ms;
+      m.water.last_total_m3 = w.last_total_m3;
+      m.water.last_change_ms = w.last_change_ms;
+      m.water.w1 = {w.w1.anchor_time_ms, w.w1.anchor_total_m3};
+      m.water.w2 = {w.w2.anchor_time_ms, w.w2.anchor_total_m3};
+      m.water.flow_since_ms = w.flow_since_ms;
+      m.water.flow_since_total = w.flow_since_total;
+      m.water.flow_reports = w.flow_reports;
+      m.water.day = w.day;
+      m.water.day_start_total = w.day_start_total;
+      m.water.slot_bits = w.slot_bits;
+      m.water.slot_index = w.slot_index;
+      m.water.period_ms = w.period_ms;
+      m.water.last_backwards_ms = w.last_backwards_ms;
+      if (version >= 2) {
+        std::copy(std::begin(o.flow.rate), std::end(o.flow.rate), std::begin(m.flow.rate));
+        std::copy(std::begin(o.flow.used), std::end(o.flow.used), std::begin(m.flow.used));
+      }
+      if (version >= 3) {
+        m.slow_since_ms = o.slow_since_ms;
+        m.slow_since_total = o.slow_since_total;
+      }
+      break;
+    }
+    case SensorKind::door:
+      s.door() = {o.door.last_event_ms, o.door.last_opening_ms, o.door.open_since_ms,
+                  o.door.contact_closed, o.door.d3_night};
+      break;
+    case SensorKind::facade:
+      s.facade().consecutive = o.facade.consecutive;
+      s.facade().last_dt_c = o.facade.last_dt_c;
+      s.facade().first_day = o.facade.first_day;
+      s.facade().f1_day = o.facade.f1_day;
+      s.facade().patch_x = o.facade.patch_x;
+      s.facade().patch_y = o.facade.patch_y;
+      break;
   }
   return s;
 }
@@ -311,13 +320,13 @@ std::string encode_sensor_state(const SensorState& s) {
   w.i64(s.health.garbage_day);
   switch (s.kind) {
     case SensorKind::water:
-      write_water(w, s.water);
-      write_flow(w, s.flow);
-      w.i64(s.slow_since_ms);
-      w.f64(s.slow_since_total);
+      write_water(w, s.water());
+      write_flow(w, s.meter().flow);
+      w.i64(s.meter().slow_since_ms);
+      w.f64(s.meter().slow_since_total);
       break;
-    case SensorKind::door: write_door(w, s.door); break;
-    case SensorKind::facade: write_facade(w, s.facade); break;
+    case SensorKind::door: write_door(w, s.door()); break;
+    case SensorKind::facade: write_facade(w, s.facade()); break;
   }
   return std::move(w.out);
 }
@@ -351,13 +360,12 @@ std::optional<SensorState> decode_sensor_state(std::string_view value, std::stri
     return std::nullopt;
   }
   Reader r{value.substr(1)};
-  SensorState s;
   const uint8_t kind = r.u8();
   if (!valid_kind(kind)) {
     error = fmt::format("sensor record with kind {}", int{kind});
     return std::nullopt;
   }
-  s.kind = static_cast<SensorKind>(kind);
+  SensorState s(static_cast<SensorKind>(kind));
   s.open = r.u32();
   s.held = r.u32();
   s.health.last_seen_ms = r.i64();
@@ -365,13 +373,13 @@ std::optional<SensorState> decode_sensor_state(std::string_view value, std::stri
   s.health.garbage_day = r.i64();
   switch (s.kind) {
     case SensorKind::water:
-      read_water(r, s.water, version);
-      read_flow(r, s.flow, version);
-      s.slow_since_ms = r.i64();
-      s.slow_since_total = r.f64();
+      read_water(r, s.water(), version);
+      read_flow(r, s.meter().flow, version);
+      s.meter().slow_since_ms = r.i64();
+      s.meter().slow_since_total = r.f64();
       break;
-    case SensorKind::door: read_door(r, s.door); break;
-    case SensorKind::facade: read_facade(r, s.facade); break;
+    case SensorKind::door: read_door(r, s.door()); break;
+    case SensorKind::facade: read_facade(r, s.facade()); break;
   }
   if (!r.ok || !r.in.empty()) {
     error = fmt::format("version {} sensor record of {} bytes is {}", version, value.size(),

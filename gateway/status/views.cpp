@@ -142,21 +142,22 @@ std::string explanation_json(std::string_view id, const std::optional<SensorExpl
   w.key("why_held").value(e->why_held);
   switch (s.kind) {
     case SensorKind::water:
-      w.key("register_m3").value(std::isnan(s.water.last_total_m3) ? 0.0 : s.water.last_total_m3);
-      w.key("last_use").time(s.water.last_change_ms);
-      w.key("quiet_since").time(s.water.w1.anchor_time_ms);
-      w.key("period_s").value(s.water.period_ms / 1000);
+      w.key("register_m3")
+          .value(std::isnan(s.water().last_total_m3) ? 0.0 : s.water().last_total_m3);
+      w.key("last_use").time(s.water().last_change_ms);
+      w.key("quiet_since").time(s.water().w1.anchor_time_ms);
+      w.key("period_s").value(s.water().period_ms / 1000);
       break;
     case SensorKind::door:
-      w.key("contact").value(s.door.contact_closed < 0 ? "unknown"
-                             : s.door.contact_closed   ? "closed"
-                                                       : "open");
-      w.key("last_opening").time(s.door.last_opening_ms);
-      w.key("open_since").time(s.door.open_since_ms);
+      w.key("contact").value(s.door().contact_closed < 0 ? "unknown"
+                             : s.door().contact_closed   ? "closed"
+                                                         : "open");
+      w.key("last_opening").time(s.door().last_opening_ms);
+      w.key("open_since").time(s.door().open_since_ms);
       break;
     case SensorKind::facade:
-      w.key("patch_dT_c").value(static_cast<double>(s.facade.last_dt_c));
-      w.key("consecutive_readings").value(s.facade.consecutive);
+      w.key("patch_dT_c").value(static_cast<double>(s.facade().last_dt_c));
+      w.key("consecutive_readings").value(s.facade().consecutive);
       break;
   }
   return w.end_object().take();

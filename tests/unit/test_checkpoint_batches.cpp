@@ -76,8 +76,8 @@ TEST_CASE("a checkpoint taken in bounded pieces: each record once, the watermark
   for (const auto& [key, value] : written) CHECK(restored.load_record(key, value).empty());
   CHECK(restored.watermark_ms() == watermark);
   REQUIRE(restored.sensor_count() == kHouseholds);
-  CHECK(restored.sensor("wm-0")->water.last_total_m3 == doctest::Approx(10.5));
-  CHECK(restored.sensor("wm-299")->water.last_total_m3 == doctest::Approx(10.0));
+  CHECK(restored.sensor("wm-0")->water().last_total_m3 == doctest::Approx(10.5));
+  CHECK(restored.sensor("wm-299")->water().last_total_m3 == doctest::Approx(10.0));
 }
 
 TEST_CASE("a checkpoint without a limit is one piece, the watermark included") {

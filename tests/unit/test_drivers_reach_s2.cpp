@@ -10,9 +10,9 @@
 #include <fmt/format.h>
 
 #include "drivers/timestamp.h"
+#include "gateway/alert/alert_codec.h"
 #include "gateway/config.h"
 #include "gateway/ingest/pipeline.h"
-#include "gateway/alert/alert_codec.h"
 
 using namespace edgegw;
 
@@ -153,7 +153,7 @@ TEST_CASE("meter: reports without a register keep the meter seen, silence still 
   const SensorState* s = gw.pipeline.engine().sensor("11112222");
   REQUIRE(s);
   CHECK(s->health.last_seen_ms == t);
-  CHECK(s->water.last_total_m3 == 5.5);  // the billing value is not taken as the register
+  CHECK(s->water().last_total_m3 == 5.5);  // the billing value is not taken as the register
   // Then nothing: silent after 3 periods.
   std::vector<Alert> out;
   gw.pipeline.tick(t + 3 * 15 * kMin, out);

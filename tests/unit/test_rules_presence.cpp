@@ -168,7 +168,7 @@ TEST_CASE("W3: a 60 L/h leak on a register of 10 L steps is found, its steps lea
       h.water(kT0 + 10 * kHour + (i + 1) * 15 * kMin, i % 2 ? 0.020 : 0.010);
     CHECK(h.count(Rule::W3) == 1);
     CHECK(i == 9);  // 8 whole reports after the first
-    CHECK(h.engine.explain_sensor("wm-1")->state.water.step_m3 == 0.01f);
+    CHECK(h.engine.explain_sensor("wm-1")->state.water().step_m3 == 0.01f);
   }
 }
 
