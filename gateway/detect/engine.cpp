@@ -90,6 +90,7 @@ void Engine::reconfigure(const RulesConfig& rules, const Inventory& inventory) {
   }
   for (const FacadeSite& f : facades_)
     facade_buildings_[f.sensor] = Subject{SubjectKind::Building, f.building};
+  household_written_.assign(households_.size(), 0);  // indexes may have moved: write each once
   link_households();
 }
 
@@ -416,15 +417,21 @@ StateRecord household_record(const HouseholdState& h) {
 }
 }  // namespace
 
-void Engine::records_for(std::string_view sensor_id, std::vector<StateRecord>& out) const {
+void Engine::household_record_if_changed(uint32_t h, std::vector<StateRecord>& out) {
+  StateRecord r = household_record(households_[h]);
+  // A collision (2^-64) would leave one change unwritten until the household's next change.
+  const uint64_t hash = std::hash<std::string_view>{}(r.value) | 1;
+  if (household_written_[h] == hash) return;
+  household_written_[h] = hash;
+  out.push_back(std::move(r));
+}
+
+void Engine::records_for(std::string_view sensor_id, std::vector<StateRecord>& out) {
   const uint32_t i = sensor_ids_.find(sensor_id);
   if (i == IdTable::kNone) return;
   const SensorState& s = sensors_[i];
   out.push_back({"s/" + std::string(sensor_id), encode_sensor_state(s)});
-  if (s.household != kNoHousehold) {
-    const HouseholdState& h = households_[s.household];
-    out.push_back(household_record(h));
-  }
+  if (s.household != kNoHousehold) household_record_if_changed(s.household, out);
 }
 
 std::vector<StateRecord> Engine::take_dirty_records(size_t max_records) {
@@ -447,7 +454,7 @@ std::vector<StateRecord> Engine::take_dirty_records(size_t max_records) {
                           dirty_households_.end());
   size_t h = 0;
   for (; h < dirty_households_.size() && out.size() < max_records; ++h)
-    out.push_back(household_record(households_[dirty_households_[h]]));
+    household_record_if_changed(dirty_households_[h], out);
   dirty_households_.erase(dirty_households_.begin(),
                           dirty_households_.begin() + static_cast<ptrdiff_t>(h));
   all_taken = all_taken && dirty_households_.empty();

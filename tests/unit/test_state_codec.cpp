@@ -77,6 +77,26 @@ TEST_CASE("state survives a checkpoint: a restart mid-quiet-period alerts at the
   carries_on_after(records);
 }
 
+TEST_CASE("a reading that changes nothing of its household writes only its sensor's record") {
+  Home h;
+  auto keys = [&] {
+    std::string out;
+    for (const StateRecord& r : h.engine.take_dirty_records())
+      if (r.key != "w") out += r.key + " ";
+    return out;
+  };
+  h.water(kT0 + 7 * kHour + 45 * kMin);  // the meter's first reading
+  CHECK(keys() == "s/wm-1 h/hh-1 ");
+  h.water(kT0 + 8 * kHour, 0.02);  // a use: the household's last use and rhythm change
+  CHECK(keys() == "s/wm-1 h/hh-1 ");
+  h.water(kT0 + 8 * kHour + 15 * kMin);  // the same register: the meter's own state only
+  CHECK(keys() == "s/wm-1 ");
+  h.door(kT0 + 9 * kHour, false);  // an opening: the household's door activity changes
+  CHECK(keys() == "s/door-1 h/hh-1 ");
+  h.water(kT0 + 9 * kHour + 15 * kMin);
+  CHECK(keys() == "s/wm-1 ");
+}
+
 TEST_CASE("every field of a sensor record survives the round trip, for each kind") {
   SensorState w(SensorKind::water);
   w.open = 0x12345;
