@@ -15,11 +15,13 @@ void AlertLog::add(std::span<const Alert> alerts) {
     if (r < kRules && au < kAudiences && st < kAlertStates) ++counts_.by[r][au][st];
     recent_.push_back(a);
     if (recent_.size() > capacity_) recent_.pop_front();
-    Key key{a.subject, a.sensor_id, static_cast<int>(a.kind)};
-    if (a.state == AlertState::Cleared)
-      open_.erase(key);
-    else
-      open_[std::move(key)] = a;
+    if (a.state == AlertState::Cleared) {
+      open_.erase(a);
+    } else if (auto [it, inserted] = open_.insert(a); !inserted) {
+      auto node = open_.extract(it);  // the same subject, sensor and kind: the newer state
+      node.value() = a;
+      open_.insert(std::move(node));
+    }
   }
 }
 
@@ -31,7 +33,7 @@ std::vector<Alert> AlertLog::query(const AlertQuery& q) const {
   std::vector<Alert> out;
   std::lock_guard lock(mu_);
   if (q.open_only) {
-    for (const auto& [k, a] : open_)
+    for (const Alert& a : open_)
       if (matches(a)) out.push_back(a);
     std::sort(out.begin(), out.end(), [](const Alert& x, const Alert& y) { return x.id > y.id; });
     if (out.size() > q.limit) out.resize(q.limit);

@@ -8,8 +8,8 @@
 #include <array>
 #include <cstdint>
 #include <deque>
-#include <map>
 #include <mutex>
+#include <set>
 #include <span>
 #include <string>
 #include <tuple>
@@ -48,11 +48,17 @@ class AlertLog {
   size_t open_count() const;
 
  private:
-  using Key = std::tuple<std::string, std::string, int>;  // subject, sensor, kind
+  // One open alert per (subject, sensor, kind), ordered on the alert's own fields: no key copy
+  // beside it (100,000 open alerts: 7 MB less, bench/README.md "Memory").
+  struct OpenOrder {
+    bool operator()(const Alert& a, const Alert& b) const {
+      return std::tie(a.subject, a.sensor_id, a.kind) < std::tie(b.subject, b.sensor_id, b.kind);
+    }
+  };
   size_t capacity_;
   mutable std::mutex mu_;
   std::deque<Alert> recent_;
-  std::map<Key, Alert> open_;
+  std::set<Alert, OpenOrder> open_;
   AlertCounts counts_;
 };
 

@@ -83,6 +83,21 @@ TEST_CASE("alert log: newest first, bounded, open set follows raise and clear") 
   q.subject = "hh-2";
   CHECK(log.query(q).size() == 1);
   CHECK(log.counts().by[0][0][static_cast<size_t>(AlertState::Raised)] == 3);
+  // An escalation of an open alert replaces it (one open alert per subject, sensor and kind);
+  // another kind of the same sensor is another open alert.
+  batch = {alert(5, AlertState::Escalated, "hh-2", 50)};
+  batch.push_back(alert(6, AlertState::Raised, "hh-2", 60));
+  batch.back().kind = AlertKind::NoWaterUse24h;
+  log.add(batch);
+  CHECK(log.open_count() == 3);
+  q = {};
+  q.open_only = true;
+  q.subject = "hh-2";
+  open = log.query(q);
+  REQUIRE(open.size() == 2);
+  CHECK(open[0].id == 6);
+  CHECK(open[1].id == 5);
+  CHECK(open[1].state == AlertState::Escalated);
 }
 
 TEST_CASE("tail filter: empty fields match everything") {
