@@ -171,8 +171,10 @@ metric() {
   awk -v name="$2" '$1 == name || index($1, name "{") == 1 { s += $2 } END { printf "%d", s }' \
     <<<"$text"
 }
+# The gateway runs with the environment the shipped unit gives it (its Environment= lines).
+mapfile -t UNIT_ENV < <(sed -n 's/^Environment=//p' "$REPO/deploy/edgegw.service")
 start_gateway() {  # start_gateway ID: sets GW
-  "$EDGEGW" run --config "$WORK/$1.toml" --data-dir "$WORK/$1" >>"$WORK/$1.log" 2>&1 &
+  env "${UNIT_ENV[@]}" "$EDGEGW" run --config "$WORK/$1.toml" --data-dir "$WORK/$1" >>"$WORK/$1.log" 2>&1 &
   GW=$!
   PIDS+=("$GW")
 }

@@ -107,9 +107,11 @@ stop() { [ -z "$gw" ] || kill -KILL "$gw" 2>/dev/null || true; kill "$(cat /run/
 trap stop EXIT
 for i in $(seq 50); do mosquitto_sub -h 127.0.0.1 -u edgegw -P "$(cat /etc/edgegw/ingest.password)" \
   -t '$SYS/broker/version' -C 1 -W 1 >/dev/null 2>&1 && break; sleep 0.2; done
-# As systemd starts it (User=edgegw): setpriv execs the gateway itself, so `wait` gets its own
-# exit status (runuser would stay its parent and re-raise the SIGTERM on itself).
+# As systemd starts it (User=edgegw, the unit's Environment= lines): setpriv and env exec the
+# gateway itself, so `wait` gets its own exit status (runuser would stay its parent and re-raise
+# the SIGTERM on itself).
 setpriv --reuid=edgegw --regid=edgegw --init-groups -- \
+  env $(sed -n 's/^Environment=//p' /usr/lib/systemd/system/edgegw.service) \
   edgegw run --config /etc/edgegw/edgegw.toml > /tmp/edgegw.log 2>&1 &
 gw=$!
 connected() { edgegw status --json 2>/dev/null | tr -d ' \n' | grep -q '"ingest":{[^}]*"connected":true'; }

@@ -289,12 +289,23 @@ toml::table parse_toml(std::string_view text, const std::string& origin, int lin
   }
 }
 
+// Read at once into a string of the file's size (a 9 MB inventory: a stringstream's growing
+// and final copy were a tenth of the start-up); a pipe, whose size is unknown, through a stream.
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ConfigError(fmt::format("{}: cannot open the file", path));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  const std::streamoff size = in.seekg(0, std::ios::end).tellg();
+  if (size < 0) {
+    in.clear();
+    in.seekg(0);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  }
+  std::string text(static_cast<size_t>(size), '\0');
+  in.seekg(0);
+  if (!in.read(text.data(), size)) throw ConfigError(fmt::format("{}: cannot read the file", path));
+  return text;
 }
 
 }  // namespace
