@@ -83,8 +83,9 @@ struct MeterState {
 };
 
 // One sensor: what every kind has, and its own kind's state only (a meter carries no door or
-// facade fields: 256 bytes instead of 336, bench/README.md "Memory"). The kind is fixed when
-// the sensor is first seen; asking for another kind's state is a bug (std::bad_variant_access).
+// facade fields: 264 bytes instead of 336, bench/README.md "Memory, checkpoint bytes and
+// restart, third round"). The kind is fixed when the sensor is first seen; asking for another
+// kind's state is a bug (std::bad_variant_access).
 struct SensorState {
   SensorState() = default;  // a water meter
   explicit SensorState(SensorKind k) : kind(k) {
