@@ -411,19 +411,13 @@ std::optional<SensorExplanation> Engine::explain_sensor(std::string_view id) con
 
 // --- checkpoints (their format: state_codec.h) ---------------------------------------------
 
-namespace {
-StateRecord household_record(const HouseholdState& h) {
-  return {"h/" + h.profile.id, encode_household_state(h)};
-}
-}  // namespace
-
 void Engine::household_record_if_changed(uint32_t h, std::vector<StateRecord>& out) {
-  StateRecord r = household_record(households_[h]);
+  encode_household_state(households_[h], household_scratch_);  // no allocation when unchanged
   // A collision (2^-64) would leave one change unwritten until the household's next change.
-  const uint64_t hash = std::hash<std::string_view>{}(r.value) | 1;
+  const uint64_t hash = std::hash<std::string_view>{}(household_scratch_) | 1;
   if (household_written_[h] == hash) return;
   household_written_[h] = hash;
-  out.push_back(std::move(r));
+  out.push_back({"h/" + households_[h].profile.id, household_scratch_});
 }
 
 void Engine::records_for(std::string_view sensor_id, std::vector<StateRecord>& out) {

@@ -245,6 +245,7 @@ class Engine {
   // a meter's reading that changed nothing of its household writes no household record, which
   // is two thirds of each reading's bytes (bench/README.md "Native ingest").
   std::vector<uint64_t> household_written_;
+  std::string household_scratch_;  // the record being compared
   void household_record_if_changed(uint32_t h, std::vector<StateRecord>& out);
 };
 

@@ -18,6 +18,14 @@ constexpr double kEpsilon = 1e-9;  // 0.01 written as 123.539 - 123.529 must cou
 constexpr int64_t kSlotMs = 30 * kMinuteMs;
 constexpr uint64_t kAllSlots = (uint64_t{1} << 48) - 1;
 
+// Ends W3's runs, the steady one and the long one.
+void end_flow_runs(MeterState& m) {
+  m.water.flow_since_ms = 0;
+  m.water.flow_reports = 0;
+  m.flow = FlowState{};
+  m.slow_since_ms = 0;
+}
+
 // The finest decimal a register reading shows, 0.1 L to 100 L (a CJ/T 188 register reads in
 // 10 L steps, a wM-Bus meter in litres): the first of them that the reading is not a whole
 // multiple of the next coarser one of. 0 for a reading that is not a number.
@@ -91,10 +99,7 @@ void Engine::water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& o
     }
     w.last_backwards_ms = t;
     w.w1 = w.w2 = QuietWindow{};
-    w.flow_since_ms = 0;
-    w.flow_reports = 0;
-    s.meter().flow = FlowState{};  // and W3's long run
-    s.meter().slow_since_ms = 0;
+    end_flow_runs(s.meter());
     w.day_start_total = kNaN;
   }
   const double previous = first ? total : w.last_total_m3;
@@ -237,10 +242,7 @@ void Engine::w3_flow(uint32_t idx, int64_t previous_time, double previous, doubl
   // The long run: rising in every report, at least w3_sustained_min_rate_m3h. It ends, and the
   // alert clears, at a still report.
   if (used <= kEpsilon || rate < rules_.w3_sustained_min_rate_m3h) {
-    w.flow_since_ms = 0;
-    w.flow_reports = 0;
-    f = FlowState{};
-    m.slow_since_ms = 0;
+    end_flow_runs(m);
     clear(idx, AlertKind::ContinuousFlow, Rule::W3, t, out);
     return;
   }

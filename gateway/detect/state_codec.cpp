@@ -395,8 +395,9 @@ std::optional<SensorState> decode_sensor_state(std::string_view value, std::stri
 // night exit, parity error (i64 each), then the learned model: the slot bitmap, day-seen bits
 // (u32), newest day (i64), days seen (u16), outing-length counts, night-opening counts.
 // Version 1 (before the model) held the first six fields and the memcpy'd tail of the struct.
-std::string encode_household_state(const HouseholdState& h) {
-  Writer w;
+void encode_household_state(const HouseholdState& h, std::string& out) {
+  out.clear();
+  Writer w{std::move(out)};
   w.u8(kHouseholdRecordVersion);
   w.i64(h.last_water_use_ms);
   w.i64(h.last_water_use_from_ms);
@@ -414,7 +415,13 @@ std::string encode_household_state(const HouseholdState& h) {
   w.i64(h.night_exit_ms);
   w.i64(h.parity_error_ms);
   write_model(w, h.model);
-  return std::move(w.out);
+  out = std::move(w.out);
+}
+
+std::string encode_household_state(const HouseholdState& h) {
+  std::string out;
+  encode_household_state(h, out);
+  return out;
 }
 
 bool decode_household_state(std::string_view value, HouseholdState& h, std::string& error) {

@@ -34,6 +34,9 @@ std::string encode_sensor_state(const SensorState& s);
 std::optional<SensorState> decode_sensor_state(std::string_view value, std::string& error);
 
 std::string encode_household_state(const HouseholdState& h);
+// The same into `out` (its capacity reused: the engine encodes a household after every reading
+// of its sensors, to see whether it changed).
+void encode_household_state(const HouseholdState& h, std::string& out);
 // Restores the checkpointed fields of `h` (its profile and sensor indexes stay); false with
 // `error` set when `value` does not parse (then `h` is unchanged).
 bool decode_household_state(std::string_view value, HouseholdState& h, std::string& error);
