@@ -150,7 +150,17 @@ class Session {
         }
         return;
       }
-      if (rc > 0 && p[0].revents != 0) read_and_deliver();
+      if (rc > 0 && p[0].revents != 0) {
+        if (streaming() && wait_for_more()) {
+          try {
+            send(wire::disconnect_packet());
+          } catch (const std::exception&) {
+            // stopping anyway
+          }
+          return;
+        }
+        read_and_deliver();
+      }
       keep_alive();
     }
   }
@@ -159,6 +169,20 @@ class Session {
   void send(std::string_view data) {
     send_all(sock_.fd, data, o_.reply_timeout);
     last_send_ = Clock::now();
+  }
+
+  // Whether the socket became readable within batch_wait of the last delivery.
+  bool streaming() const {
+    return o_.batch_wait.count() > 0 && Clock::now() - last_delivery_ < o_.batch_wait;
+  }
+
+  // Sleeps batch_wait unless a stop comes first (then true).
+  bool wait_for_more() const {
+    const auto s = std::chrono::duration_cast<std::chrono::seconds>(o_.batch_wait);
+    const timespec ts{static_cast<time_t>(s.count()),
+                      static_cast<long>(std::chrono::nanoseconds(o_.batch_wait - s).count())};
+    pollfd p{wake_fd_, POLLIN, 0};
+    return ::ppoll(&p, 1, &ts, nullptr) > 0 && (p.revents & POLLIN) != 0;
   }
 
   void keep_alive() {
@@ -293,7 +317,10 @@ class Session {
 
   // The batch to the handler, then its PUBACKs in one write.
   void deliver() {
-    if (!batch_.empty()) handler_(batch_);
+    if (!batch_.empty()) {
+      handler_(batch_);
+      last_delivery_ = Clock::now();
+    }
     batch_.clear();
     if (!acks_.empty()) send(acks_);
     acks_.clear();
@@ -318,6 +345,7 @@ class Session {
   State state_ = State::connecting;
   Clock::time_point reply_deadline_;
   Clock::time_point last_send_ = Clock::now();
+  Clock::time_point last_delivery_;  // when the last batch's handler returned
   std::optional<Clock::time_point> ping_sent_;
   std::vector<char> buf_;
   size_t head_ = 0, tail_ = 0;

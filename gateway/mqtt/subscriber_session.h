@@ -1,7 +1,8 @@
 // subscriber_session.h: one connection of the ingest's own MQTT 3.1.1 subscriber to a broker on
 // plain TCP (the box's local broker): connect on a persistent session, subscribe at QoS 1, hand
-// the messages over in batches (what the socket held, at most max_batch, in arrival order) and
-// acknowledge a batch's messages only after the handler returned for all of it.
+// the messages over in batches (what the socket held, at most max_batch, in arrival order; under
+// a stream of messages, what arrived within batch_wait) and acknowledge a batch's messages only
+// after the handler returned for all of it.
 //
 // Why not Paho here: Paho acknowledges a QoS 1 message when its callback returns and delivers
 // the next one only then, so every message whose alert must be synced before its PUBACK costs
@@ -39,6 +40,12 @@ struct SubscriberOptions {
   std::vector<std::string> filters;     // all subscribed at QoS 1
   uint16_t keepalive_s = 20;
   size_t max_batch = 256;
+  // When messages stream in (the socket became readable within batch_wait of the previous
+  // batch's delivery), wait this long before reading, so that a batch holds what arrived
+  // meanwhile: at 20,000 messages/s a batch was 2 messages, and its poll, recv, PUBACK send and
+  // database write cost more than the messages' own work (bench/README.md). A message arriving
+  // after a quiet spell is read at once. 0: never wait.
+  std::chrono::microseconds batch_wait{1000};
   // A larger payload is handed over cut to max_payload_bytes + 1 bytes (so the pipeline refuses
   // it as too large) and the rest is read past: memory stays bounded whatever a client sends.
   size_t max_payload_bytes = 64 * 1024;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <mutex>
 #include <thread>
 
 #include "gateway/mqtt/mqtt_wire.h"
@@ -82,6 +83,67 @@ std::string publish(const std::string& topic, const std::string& payload, uint16
   return out + body;
 }
 
+// Options for a session with the scripted broker.
+SubscriberOptions options_for(const ScriptedBroker& broker, std::vector<std::string> filters) {
+  SubscriberOptions o;
+  o.host = "127.0.0.1";
+  o.port = broker.port;
+  o.client_id = "gw-test";
+  o.filters = std::move(filters);
+  return o;
+}
+
+// Accepts the session and answers its CONNECT and SUBSCRIBE (checked) with CONNACK and SUBACK.
+void handshake(ScriptedBroker& broker, const SubscriberOptions& o) {
+  broker.accept();
+  const std::string connect = broker.read_packet();
+  CHECK(connect[0] == '\x10');
+  broker.send(std::string("\x20\x02\x00\x00", 4), 64);
+  const std::string subscribe = broker.read_packet();
+  CHECK(subscribe == wire::encode_subscribe(1, o.filters, 1));
+  broker.send(std::string("\x90\x03\x00\x01\x01", 5), 64);
+}
+
+// A session on its own thread, stopped (its wake fd written) and joined by stop() or at the
+// end of the scope.
+class SessionThread {
+ public:
+  SessionThread(const SubscriberOptions& o, BatchHandler handler)
+      : wake_(::eventfd(0, EFD_CLOEXEC)), handler_(std::move(handler)) {
+    thread_ = std::thread([this, &o] {
+      try {
+        run_subscriber_session(
+            o, wake_, handler_, [] {}, [] {});
+      } catch (const std::exception& e) {
+        error_ = e.what();
+      }
+    });
+  }
+  ~SessionThread() {
+    stop();
+    ::close(wake_);
+  }
+  // Asks the session to stop (it sends DISCONNECT) and waits for it to end.
+  void stop() {
+    if (!thread_.joinable()) return;
+    const uint64_t one = 1;
+    CHECK(::write(wake_, &one, sizeof one) == sizeof one);
+    thread_.join();
+  }
+  // Waits for the session to end by itself; its error, empty if none.
+  std::string join() {
+    thread_.join();
+    return error_;
+  }
+  const std::string& error() const { return error_; }
+
+ private:
+  int wake_;
+  BatchHandler handler_;
+  std::string error_;
+  std::thread thread_;
+};
+
 struct Delivered {
   std::string topic, payload;
   size_t sent_size;
@@ -93,37 +155,16 @@ struct Delivered {
 std::vector<Delivered> run_script(const std::string& stream, size_t chunk, size_t expect,
                                   size_t max_payload = 64 * 1024) {
   ScriptedBroker broker;
-  SubscriberOptions o;
-  o.host = "127.0.0.1";
-  o.port = broker.port;
-  o.client_id = "gw-test";
-  o.filters = {"wmbusmeters/+"};
+  SubscriberOptions o = options_for(broker, {"wmbusmeters/+"});
   o.max_payload_bytes = max_payload;
-  const int wake = ::eventfd(0, EFD_CLOEXEC);
   std::vector<Delivered> got;
   std::atomic<size_t> count{0};
-  std::string error;
-  std::thread session([&] {
-    try {
-      run_subscriber_session(
-          o, wake,
-          [&](std::span<const InboundMessage> batch) {
-            for (const InboundMessage& m : batch)
-              got.push_back({std::string(m.topic), std::string(m.payload), m.sent_size});
-            count += batch.size();
-          },
-          [] {}, [] {});
-    } catch (const std::exception& e) {
-      error = e.what();
-    }
+  SessionThread session(o, [&](std::span<const InboundMessage> batch) {
+    for (const InboundMessage& m : batch)
+      got.push_back({std::string(m.topic), std::string(m.payload), m.sent_size});
+    count += batch.size();
   });
-  broker.accept();
-  const std::string connect = broker.read_packet();
-  CHECK(connect[0] == '\x10');
-  broker.send(std::string("\x20\x02\x00\x00", 4), 64);
-  const std::string subscribe = broker.read_packet();
-  CHECK(subscribe == wire::encode_subscribe(1, o.filters, 1));
-  broker.send(std::string("\x90\x03\x00\x01\x01", 5), 64);
+  handshake(broker, o);
   broker.send(stream, chunk);
   std::string acks;
   for (size_t i = 0; i < expect; ++i) acks += broker.read_packet();
@@ -131,12 +172,9 @@ std::vector<Delivered> run_script(const std::string& stream, size_t chunk, size_
   for (size_t i = 1; i <= expect; ++i) wire::append_puback(want, static_cast<uint16_t>(i));
   CHECK(acks == want);
   CHECK(count == expect);
-  const uint64_t one = 1;
-  CHECK(::write(wake, &one, sizeof one) == sizeof one);
+  session.stop();
   CHECK(broker.read_packet() == wire::disconnect_packet());
-  session.join();
-  ::close(wake);
-  CHECK(error.empty());
+  CHECK(session.error().empty());
   return got;
 }
 
@@ -178,25 +216,74 @@ TEST_CASE(
 TEST_CASE(
     "subscriber session: a broker that breaks the protocol ends the session with the reason") {
   ScriptedBroker broker;
-  SubscriberOptions o;
-  o.host = "127.0.0.1";
-  o.port = broker.port;
-  o.client_id = "gw-test";
-  o.filters = {"a"};
-  const int wake = ::eventfd(0, EFD_CLOEXEC);
-  std::string error;
-  std::thread session([&] {
-    try {
-      run_subscriber_session(
-          o, wake, [](std::span<const InboundMessage>) {}, [] {}, [] {});
-    } catch (const std::exception& e) {
-      error = e.what();
-    }
-  });
+  const SubscriberOptions o = options_for(broker, {"a"});
+  SessionThread session(o, [](std::span<const InboundMessage>) {});
   broker.accept();
   broker.read_packet();
   broker.send(std::string("\x30\x02\x00\x00", 4), 64);  // PUBLISH before CONNACK
-  session.join();
-  ::close(wake);
-  CHECK(error == "PUBLISH before CONNACK");
+  CHECK(session.join() == "PUBLISH before CONNACK");
+}
+
+TEST_CASE(
+    "subscriber session: messages streaming in within batch_wait share a batch, and one after a "
+    "quiet spell is delivered without waiting") {
+  ScriptedBroker broker;
+  SubscriberOptions o = options_for(broker, {"wmbusmeters/+"});
+  o.batch_wait = std::chrono::milliseconds(1000);
+  using Clock = std::chrono::steady_clock;
+  std::mutex mu;
+  std::vector<std::pair<size_t, Clock::time_point>> batches;  // size, when delivered
+  SessionThread session(o, [&](std::span<const InboundMessage> batch) {
+    std::lock_guard lock(mu);
+    batches.emplace_back(batch.size(), Clock::now());
+  });
+  handshake(broker, o);
+  auto delivered = [&](size_t n) {
+    for (int i = 0; i < 500; ++i) {
+      {
+        std::lock_guard lock(mu);
+        if (batches.size() >= n) return true;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
+  };
+  // The first message comes after nothing: read at once, alone.
+  broker.send(publish("wmbusmeters/1", "{}", 1), 64);
+  REQUIRE(delivered(1));
+  CHECK(broker.read_packet() == [] {
+    std::string a;
+    wire::append_puback(a, 1);
+    return a;
+  }());
+  // Three more, 20 ms apart, right after it: a stream, read together after the wait.
+  for (uint16_t id = 2; id <= 4; ++id) {
+    broker.send(publish(fmt::format("wmbusmeters/{}", id), "{}", id), 64);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  REQUIRE(delivered(2));
+  std::string acks;
+  for (int i = 0; i < 3; ++i) acks += broker.read_packet();
+  std::string want;
+  for (uint16_t id = 2; id <= 4; ++id) wire::append_puback(want, id);
+  CHECK(acks == want);
+  // After a quiet spell longer than batch_wait, a message is read at once again.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  const auto sent = Clock::now();
+  broker.send(publish("wmbusmeters/5", "{}", 5), 64);
+  REQUIRE(delivered(3));
+  broker.read_packet();
+  {
+    std::lock_guard lock(mu);
+    CHECK(batches.size() == 3);
+    if (batches.size() == 3) {
+      CHECK(batches[0].first == 1);
+      CHECK(batches[1].first == 3);
+      CHECK(batches[2].first == 1);
+      CHECK(batches[2].second - sent < o.batch_wait);
+    }
+  }
+  session.stop();
+  CHECK(broker.read_packet() == wire::disconnect_packet());
+  CHECK(session.error().empty());
 }
