@@ -114,15 +114,19 @@ void Gateway::commit(std::vector<Alert>& alerts, bool sync) {
   // With alerts: every changed record, in the alerts' one batch. Without: at most
   // kRecordsPerWrite per batch, the rest in further batches below.
   Engine& engine = pipeline_.engine();
-  std::vector<StateRecord> records =
-      engine.take_dirty_records(alerts.empty() ? kRecordsPerWrite : SIZE_MAX);
+  StateRecords& records = records_;
+  engine.take_dirty_records(records, alerts.empty() ? kRecordsPerWrite : SIZE_MAX);
   if (!storage_.error.empty()) {
     hold(alerts, records);
     if (t0 < next_retry_) return;
     next_retry_ = t0 + std::chrono::seconds(1);
     db_->db->Resume();  // clears RocksDB's background error once its cause is gone
     alerts.swap(held_alerts_);
-    for (auto& [key, value] : held_state_) records.push_back({key, std::move(value)});
+    for (auto& [key, value] : held_state_) {
+      StateRecord& r = records.add();
+      r.key = key;
+      r.value = std::move(value);
+    }
     held_state_.clear();
     sync = true;
   }
@@ -132,9 +136,9 @@ void Gateway::commit(std::vector<Alert>& alerts, bool sync) {
     // before this returns (so before the reading is acknowledged: a kill -9 loses none of it).
     // Only the last carries the watermark (take_dirty_records) and the sync, which syncs the
     // WAL before it: after a power cut, a restored watermark has every record up to it.
-    while (alerts.empty() && records.size() >= kRecordsPerWrite) {
+    while (alerts.empty() && records.size >= kRecordsPerWrite) {
       write(alerts, records, /*sync=*/false, t0);
-      records = engine.take_dirty_records(kRecordsPerWrite);
+      engine.take_dirty_records(records, kRecordsPerWrite);
     }
     write(alerts, records, sync, t0);
   } catch (const std::exception& e) {
@@ -153,7 +157,7 @@ void Gateway::commit(std::vector<Alert>& alerts, bool sync) {
   }
 }
 
-void Gateway::write(std::vector<Alert>& alerts, const std::vector<StateRecord>& records, bool sync,
+void Gateway::write(std::vector<Alert>& alerts, const StateRecords& records, bool sync,
                     std::chrono::steady_clock::time_point t0) {
   check_disk_room(*db_);
   rocksdb::WriteBatch batch;
@@ -209,7 +213,7 @@ void Gateway::write(std::vector<Alert>& alerts, const std::vector<StateRecord>& 
   if (sync) last_sync_ = t0;
 }
 
-void Gateway::hold(std::vector<Alert>& alerts, std::vector<StateRecord>& records) {
+void Gateway::hold(std::vector<Alert>& alerts, StateRecords& records) {
   for (Alert& a : alerts) held_alerts_.push_back(std::move(a));
   alerts.clear();
   if (held_alerts_.size() > kMaxHeldAlerts) {

@@ -71,9 +71,9 @@ class Gateway : public GatewayQuery {
 
  private:
   void commit(std::vector<Alert>& alerts, bool sync = false);
-  void write(std::vector<Alert>& alerts, const std::vector<StateRecord>& records, bool sync,
+  void write(std::vector<Alert>& alerts, const StateRecords& records, bool sync,
              std::chrono::steady_clock::time_point t0);
-  void hold(std::vector<Alert>& alerts, std::vector<StateRecord>& records);
+  void hold(std::vector<Alert>& alerts, StateRecords& records);
   void storage_failed(const std::string& error);
 
   // Alerts held in memory while the disk fails, at most (about 30 MB); older ones are dropped
@@ -96,6 +96,7 @@ class Gateway : public GatewayQuery {
   StorageHealth storage_;
   std::vector<Alert> held_alerts_;                 // oldest first
   std::map<std::string, std::string> held_state_;  // detector records by key, newest value
+  StateRecords records_;  // the commit's detector records (storage reused); guarded by mu_
   std::chrono::steady_clock::time_point next_retry_{};
   bool stopped_ = false;
   std::map<std::string, std::string> page_cache_;  // EDGEGW_LOSE_UNSYNCED only (fault.h)

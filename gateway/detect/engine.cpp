@@ -411,30 +411,41 @@ std::optional<SensorExplanation> Engine::explain_sensor(std::string_view id) con
 
 // --- checkpoints (their format: state_codec.h) ---------------------------------------------
 
-void Engine::household_record_if_changed(uint32_t h, std::vector<StateRecord>& out) {
+void Engine::household_record_if_changed(uint32_t h, StateRecords& out) {
   encode_household_state(households_[h], household_scratch_);  // no allocation when unchanged
   // A collision (2^-64) would leave one change unwritten until the household's next change.
   const uint64_t hash = std::hash<std::string_view>{}(household_scratch_) | 1;
   if (household_written_[h] == hash) return;
   household_written_[h] = hash;
-  out.push_back({"h/" + households_[h].profile.id, household_scratch_});
+  StateRecord& r = out.add();
+  r.key.append("h/").append(households_[h].profile.id);
+  r.value.assign(household_scratch_);
 }
 
-void Engine::records_for(std::string_view sensor_id, std::vector<StateRecord>& out) {
+void Engine::records_for(std::string_view sensor_id, StateRecords& out) {
   const uint32_t i = sensor_ids_.find(sensor_id);
   if (i == IdTable::kNone) return;
   const SensorState& s = sensors_[i];
-  out.push_back({"s/" + std::string(sensor_id), encode_sensor_state(s)});
+  StateRecord& r = out.add();
+  r.key.append("s/").append(sensor_id);
+  encode_sensor_state(s, r.value);
   if (s.household != kNoHousehold) household_record_if_changed(s.household, out);
 }
 
 std::vector<StateRecord> Engine::take_dirty_records(size_t max_records) {
-  std::vector<StateRecord> out;
+  StateRecords out;
+  take_dirty_records(out, max_records);
+  out.entries.resize(out.size);
+  return std::move(out.entries);
+}
+
+void Engine::take_dirty_records(StateRecords& out, size_t max_records) {
+  out.clear();
   // Ascending index order, as a scan would give (the list, not a scan: this runs after every
   // message); a sensor loaded from a checkpoint after it was listed is no longer dirty.
   std::sort(dirty_sensors_.begin(), dirty_sensors_.end());
   size_t taken = 0;
-  for (; taken < dirty_sensors_.size() && out.size() < max_records; ++taken) {
+  for (; taken < dirty_sensors_.size() && out.size < max_records; ++taken) {
     const uint32_t i = dirty_sensors_[taken];
     if (!dirty_[i]) continue;
     dirty_[i] = 0;
@@ -447,16 +458,17 @@ std::vector<StateRecord> Engine::take_dirty_records(size_t max_records) {
   dirty_households_.erase(std::unique(dirty_households_.begin(), dirty_households_.end()),
                           dirty_households_.end());
   size_t h = 0;
-  for (; h < dirty_households_.size() && out.size() < max_records; ++h)
+  for (; h < dirty_households_.size() && out.size < max_records; ++h)
     household_record_if_changed(dirty_households_[h], out);
   dirty_households_.erase(dirty_households_.begin(),
                           dirty_households_.begin() + static_cast<ptrdiff_t>(h));
   all_taken = all_taken && dirty_households_.empty();
-  if (watermark_dirty_ && all_taken && out.size() < max_records) {
-    out.push_back({"w", encode_watermark(watermark_ms_)});
+  if (watermark_dirty_ && all_taken && out.size < max_records) {
+    StateRecord& r = out.add();
+    r.key = "w";
+    r.value = encode_watermark(watermark_ms_);
     watermark_dirty_ = false;
   }
-  return out;
 }
 
 void Engine::restart_windows(int64_t from_ms) {

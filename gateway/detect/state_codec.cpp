@@ -309,8 +309,9 @@ void read_model(Reader& r, HouseholdModel& m) {
 
 }  // namespace
 
-std::string encode_sensor_state(const SensorState& s) {
-  Writer w;
+void encode_sensor_state(const SensorState& s, std::string& out) {
+  out.clear();
+  Writer w{std::move(out)};
   w.u8(kSensorRecordVersion);
   w.u8(static_cast<uint8_t>(s.kind));
   w.u32(s.open);
@@ -328,7 +329,13 @@ std::string encode_sensor_state(const SensorState& s) {
     case SensorKind::door: write_door(w, s.door()); break;
     case SensorKind::facade: write_facade(w, s.facade()); break;
   }
-  return std::move(w.out);
+  out = std::move(w.out);
+}
+
+std::string encode_sensor_state(const SensorState& s) {
+  std::string out;
+  encode_sensor_state(s, out);
+  return out;
 }
 
 std::optional<SensorState> decode_sensor_state(std::string_view value, std::string& error) {

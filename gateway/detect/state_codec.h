@@ -30,6 +30,8 @@ inline constexpr char kSensorRecordVersion = 5;
 inline constexpr char kHouseholdRecordVersion = 2;
 
 std::string encode_sensor_state(const SensorState& s);
+// The same into `out` (replaced; its capacity reused).
+void encode_sensor_state(const SensorState& s, std::string& out);
 // The state in `value`, or nullopt with `error` set. Household and deadlines are left default.
 std::optional<SensorState> decode_sensor_state(std::string_view value, std::string& error);
 

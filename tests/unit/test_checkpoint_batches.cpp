@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "gateway/detect/state_codec.h"
 #include "household_fixture.h"
 
 using namespace edgegw;
@@ -88,4 +89,29 @@ TEST_CASE("a checkpoint without a limit is one piece, the watermark included") {
   CHECK(all.size() >= 2 * kHouseholds + 1);
   CHECK(all.back().key == "w");
   CHECK(engine.take_dirty_records().empty());
+}
+
+TEST_CASE("records taken into a reused buffer are the current ones only, with their values") {
+  Engine engine{RulesConfig{}, many_homes()};
+  std::vector<Alert> alerts;
+  for (int i = 0; i < kHouseholds; ++i) reading(engine, i, kT0 + i * 1000, 10.0, alerts);
+  StateRecords buffer;
+  engine.take_dirty_records(buffer);
+  CHECK(buffer.size >= 2 * kHouseholds + 1);
+  // One more reading: only its records now, though the buffer held 601 before.
+  reading(engine, 7, kT0 + kHouseholds * 1000, 10.25, alerts);
+  engine.take_dirty_records(buffer);
+  std::map<std::string, std::string> taken;
+  for (const StateRecord& r : buffer) taken[r.key] = r.value;
+  CHECK(taken.size() == buffer.size);
+  CHECK(taken.count("s/wm-7") == 1);
+  CHECK(taken.count("s/wm-8") == 0);
+  CHECK(taken.count("w") == 1);
+  // The same bytes as a fresh encoding: nothing of an earlier, longer record is left in it.
+  CHECK(taken["s/wm-7"] == encode_sensor_state(*engine.sensor("wm-7")));
+  Engine restored{RulesConfig{}, many_homes()};
+  CHECK(restored.load_record("s/wm-7", taken["s/wm-7"]).empty());
+  CHECK(restored.sensor("wm-7")->water().last_total_m3 == doctest::Approx(10.25));
+  engine.take_dirty_records(buffer);
+  CHECK(buffer.empty());
 }
