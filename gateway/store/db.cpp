@@ -68,9 +68,6 @@ std::vector<rocksdb::ColumnFamilyDescriptor> descriptors(
       // meters; the cost is disk for overwritten versions (at most ~12 memtables of 2 MB) and
       // a restart reading more files.
       o.level0_file_num_compaction_trigger = 12;
-      // Uncompressed: snappy compressing every flush and compaction and decompressing their
-      // inputs was 4% of the gateway's CPU at 100,000 meters (perf); the state is tens of MB.
-      o.compression = rocksdb::kNoCompression;
     }
     descs.emplace_back(name, o);
   }
