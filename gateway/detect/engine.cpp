@@ -419,7 +419,7 @@ void Engine::household_record_if_changed(uint32_t h, StateRecords& out) {
   household_written_[h] = hash;
   StateRecord& r = out.add();
   r.key.append("h/").append(households_[h].profile.id);
-  r.value.assign(household_scratch_);
+  r.value.swap(household_scratch_);  // the scratch takes the entry's old buffer
 }
 
 void Engine::records_for(std::string_view sensor_id, StateRecords& out) {

@@ -142,30 +142,27 @@ class Session {
       pollfd p[2] = {{sock_.fd, POLLIN, 0}, {wake_fd_, POLLIN, 0}};
       const int rc = ::poll(p, 2, 500);
       if (rc < 0 && errno != EINTR) throw sys_error("poll");
-      if (rc > 0 && (p[1].revents & POLLIN) != 0) {
-        try {
-          send(wire::disconnect_packet());
-        } catch (const std::exception&) {
-          // stopping anyway
-        }
+      // A stop, also one that comes while waiting for more of a stream.
+      const bool readable = rc > 0 && p[0].revents != 0;
+      if ((rc > 0 && (p[1].revents & POLLIN) != 0) ||
+          (readable && streaming() && stopped_while_waiting())) {
+        disconnect();
         return;
       }
-      if (rc > 0 && p[0].revents != 0) {
-        if (streaming() && wait_for_more()) {
-          try {
-            send(wire::disconnect_packet());
-          } catch (const std::exception&) {
-            // stopping anyway
-          }
-          return;
-        }
-        read_and_deliver();
-      }
+      if (readable) read_and_deliver();
       keep_alive();
     }
   }
 
  private:
+  // DISCONNECT before returning on a stop (best effort: stopping anyway).
+  void disconnect() {
+    try {
+      send(wire::disconnect_packet());
+    } catch (const std::exception&) {
+    }
+  }
+
   void send(std::string_view data) {
     send_all(sock_.fd, data, o_.reply_timeout);
     last_send_ = Clock::now();
@@ -176,8 +173,8 @@ class Session {
     return o_.batch_wait.count() > 0 && Clock::now() - last_delivery_ < o_.batch_wait;
   }
 
-  // Sleeps batch_wait unless a stop comes first (then true).
-  bool wait_for_more() const {
+  // Sleeps batch_wait, so that more of the stream arrives; true when a stop came first.
+  bool stopped_while_waiting() const {
     const auto s = std::chrono::duration_cast<std::chrono::seconds>(o_.batch_wait);
     const timespec ts{static_cast<time_t>(s.count()),
                       static_cast<long>(std::chrono::nanoseconds(o_.batch_wait - s).count())};
