@@ -7,8 +7,11 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <iterator>
 #include <set>
+#include <span>
 #include <sstream>
+#include <thread>
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
@@ -527,32 +530,76 @@ std::vector<size_t> inventory_cuts(std::string_view text) {
   return cuts;
 }
 
+// One piece of an inventory file: its text and the file line it starts after.
+struct InventoryPiece {
+  std::string_view text;
+  int line_offset = 0;
+};
+
+// Parses `pieces` in order into `inv`, each turned into Households and freed before the next.
+void read_inventory_pieces(std::span<const InventoryPiece> pieces, const std::string& path,
+                           Inventory& inv) {
+  for (const InventoryPiece& piece : pieces) {
+    const toml::table root = parse_toml(piece.text, path, piece.line_offset);
+    TableReader r(root, path, "", piece.line_offset);
+    read_inventory_tables(r, inv);
+    r.finish();
+  }
+}
+
 }  // namespace
 
 // A district's inventory (100,000 households, 10 MB of TOML) parsed whole is a toml++ tree of
 // about 140 MB and a second of allocation: it is parsed in pieces of kTablesPerChunk tables
 // instead, each turned into Households and freed before the next (errors name the file's line).
+// The second half of the pieces is parsed on a second thread (toml++ keeps a parse's state in
+// its own parser object: impl/parser.inl has no static or thread-local data), and appended in
+// file order; when both halves are refused, the error of the first half is the one reported.
 void load_inventory(const std::string& path, Inventory& inv) {
   const std::string text = read_file(path);
   const std::string_view all = text;
   std::vector<size_t> cuts = inventory_cuts(all);
   cuts.push_back(all.size());
+  std::vector<InventoryPiece> pieces;
+  pieces.reserve(cuts.size());
+  size_t begin = 0;
+  int line_offset = 0;
+  for (const size_t end : cuts) {
+    const std::string_view piece = all.substr(begin, end - begin);
+    pieces.push_back({piece, line_offset});
+    line_offset += static_cast<int>(std::count(piece.begin(), piece.end(), '\n'));
+    begin = end;
+  }
   size_t households = 0;  // reserved once: the pieces' reserve() then never reallocates
   for (size_t at = all.find("[[household]]"); at != std::string_view::npos;
        at = all.find("[[household]]", at + 1))
     ++households;
   inv.households.reserve(inv.households.size() + households);
-  size_t begin = 0;
-  int line_offset = 0;
-  for (const size_t end : cuts) {
-    const std::string_view piece = all.substr(begin, end - begin);
-    const toml::table root = parse_toml(piece, path, line_offset);
-    TableReader r(root, path, "", line_offset);
-    read_inventory_tables(r, inv);
-    r.finish();
-    line_offset += static_cast<int>(std::count(piece.begin(), piece.end(), '\n'));
-    begin = end;
+  source_index(inv, path);  // both halves' entries then name the file by the same index
+
+  const std::span<const InventoryPiece> all_pieces(pieces);
+  if (pieces.size() < 2) {
+    read_inventory_pieces(all_pieces, path, inv);
+    return;
   }
+  const size_t half = pieces.size() / 2;
+  Inventory second;
+  second.sources = inv.sources;
+  second.households.reserve(households / 2 + 1);
+  std::exception_ptr second_error;
+  {
+    std::jthread worker([&] {
+      try {
+        read_inventory_pieces(all_pieces.subspan(half), path, second);
+      } catch (...) {
+        second_error = std::current_exception();
+      }
+    });
+    read_inventory_pieces(all_pieces.first(half), path, inv);  // a throw joins the worker first
+  }
+  if (second_error) std::rethrow_exception(second_error);
+  std::move(second.households.begin(), second.households.end(), std::back_inserter(inv.households));
+  std::move(second.facades.begin(), second.facades.end(), std::back_inserter(inv.facades));
 }
 
 Config load_config(const std::string& path) {

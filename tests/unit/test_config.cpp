@@ -201,6 +201,15 @@ TEST_CASE("a district's inventory file is read whole, in order, with the file's 
   }
   REQUIRE(inv.facades.size() == 1);
   CHECK(inv.facades[0].building == "b-1");
+  // The pieces are parsed in two halves on two threads: entries of both name the one file
+  // and their own lines.
+  CHECK(inv.sources == std::vector<std::string>{path});
+  for (int i : {0, 1500, 2500}) {
+    CHECK(inv.households[i].listed.line == 3 + 6 * i);
+    CHECK(inv.households[i].listed.source == 0);
+  }
+  CHECK(inv.facades[0].listed.line == 3 + 6 * n);
+  CHECK(inv.facades[0].listed.source == 0);
 
   // Household 2500's header is on line 3 + 6 * 2500; its sixth line is the extra one.
   const int extra_line = 3 + 6 * 2500 + 5;
@@ -208,6 +217,11 @@ TEST_CASE("a district's inventory file is read whole, in order, with the file's 
         fmt::format("{}:{}: key 'household.colour': unknown key", path, extra_line));
   // An error in the first piece names its line too.
   CHECK(inventory_error(write_inventory(n, 100, "colour = \"red\"")) ==
+        fmt::format("{}:{}: key 'household.colour': unknown key", path, 3 + 6 * 100 + 5));
+  // Refused in both halves: the error is the first one in the file, whichever thread is first.
+  write_inventory(n, 100, "colour = \"red\"");
+  std::ofstream(path, std::ios::app) << "\n[[household]]\nid = \"hh-x\"\nshade = 1\n";
+  CHECK(inventory_error(path) ==
         fmt::format("{}:{}: key 'household.colour': unknown key", path, 3 + 6 * 100 + 5));
   const std::string syntax = inventory_error(write_inventory(n, 2500, "id2 = = 1"));
   CHECK(syntax.rfind(fmt::format("{}:{}:", path, extra_line), 0) == 0);
