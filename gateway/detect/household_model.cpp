@@ -2,6 +2,7 @@
 #include "gateway/detect/household_model.h"
 
 #include <algorithm>
+#include <bit>
 #include <iterator>
 
 #include "gateway/detect/local_time.h"
@@ -77,8 +78,28 @@ int model_days(const HouseholdModel& m) {
 }
 
 namespace {
+
+// Word `w` (0: slots 0-63, 1: slots 64-95) of a day's row: slot i is bit i % 64.
+uint64_t row_word(const uint8_t (&row)[HouseholdModel::kSlotBytes], int w) {
+  uint64_t v = 0;
+  const int first = w * 8;
+  const int last = std::min(first + 8, HouseholdModel::kSlotBytes);
+  for (int b = first; b < last; ++b) v |= static_cast<uint64_t>(row[b]) << (8 * (b - first));
+  return v;
+}
+
+// The first set slot of `row` in [from, end), or `end` when there is none.
+int first_set(const uint8_t (&row)[HouseholdModel::kSlotBytes], int from, int end) {
+  for (int w = from / 64; w * 64 < end; ++w) {
+    uint64_t v = row_word(row, w);
+    if (w == from / 64) v &= ~uint64_t{0} << (from % 64);
+    if (v != 0) return std::min(w * 64 + std::countr_zero(v), end);
+  }
+  return end;
+}
+
 // Quiet slots from (day, slot) onwards, up to `limit`, on known days and before `until` (the
-// slot being judged today).
+// slot being judged today). A word at a time: a run ends at the first set bit after it.
 int quiet_run(const HouseholdModel& m, int64_t day, int slot, int64_t today, int until, int limit) {
   int run = 0;
   while (run < limit) {
@@ -86,12 +107,18 @@ int quiet_run(const HouseholdModel& m, int64_t day, int slot, int64_t today, int
       slot -= HouseholdModel::kSlotsPerDay;
       ++day;
     }
-    if (!day_seen(m, day) || day > today || (day == today && slot > until)) break;
-    if (slot_set(m, row_of(day), slot)) break;
-    ++run, ++slot;
+    if (!day_seen(m, day) || day > today) break;
+    const int end = day == today ? std::min(until + 1, HouseholdModel::kSlotsPerDay)
+                                 : HouseholdModel::kSlotsPerDay;
+    if (slot >= end) break;
+    const int stop = first_set(m.slots[row_of(day)], slot, end);
+    run += stop - slot;
+    if (stop < HouseholdModel::kSlotsPerDay) break;  // a use, or the judged slot today
+    slot = HouseholdModel::kSlotsPerDay;
   }
-  return run;
+  return std::min(run, limit);
 }
+
 }  // namespace
 
 int64_t model_usual_quiet_after(const HouseholdModel& m, int64_t t_ms, int utc_offset_min,
@@ -106,10 +133,16 @@ int64_t model_usual_quiet_after(const HouseholdModel& m, int64_t t_ms, int utc_o
   for (int64_t day = today - 1; day > today - HouseholdModel::kDays; --day) {
     if (!day_seen(m, day)) continue;
     ++days;
+    // A run from a quiet slot is one longer than the run from the slot after it: only the
+    // window's first slot and a slot right after a use (or after unknown history) can begin
+    // the longest, so the window's other slots are not measured.
+    bool previous_quiet = false;
     for (int k = start + 1 - kShift; k <= start + 1 + kShift; ++k) {
       const int64_t d = k < 0 ? day - 1 : day;
       const int slot = k < 0 ? k + HouseholdModel::kSlotsPerDay : k;
-      longest = std::max(longest, quiet_run(m, d, slot, today, start, kMaxRun));
+      const int run = quiet_run(m, d, slot, today, start, previous_quiet ? 1 : kMaxRun);
+      if (!previous_quiet) longest = std::max(longest, run);
+      previous_quiet = run > 0;
     }
   }
   if (days < min_days / 2) return -1;
