@@ -113,6 +113,9 @@ std::optional<HouseholdView> Gateway::household(const std::string& id) const {
   if (!h) return std::nullopt;
   HouseholdView v;
   v.state = *h;
+  const Engine::QuietDeadline quiet = e.quiet_deadline(*h);
+  v.state.quiet_deadline_ms = quiet.due_ms;
+  v.state.usual_quiet_ms = quiet.usual_ms;
   v.now_ms = gateway_now(live_config_.clock, e);
   v.out = e.probably_out(*h);
   v.outing_limit_ms = e.outing_limit_ms(*h);

@@ -37,6 +37,9 @@ struct Subject {
   std::string_view id;
 };
 
+// HouseholdState::quiet_deadline_ms before it is worked out.
+inline constexpr int64_t kQuietDeadlineDue = -1;
+
 // Where the person probably is, from the door's passages since the last sign of life at home:
 // each opening is a passage (out, or back in); water used says "home". `unsure` is no longer
 // entered (checkpoints of earlier versions may hold it; it is read as "home").
@@ -53,14 +56,17 @@ struct HouseholdState {
   int32_t openings_since_use = 0;       // door openings since the last water use
   bool c1_open = false;
   Presence presence = Presence::home;
-  bool guest_possible = false;    // someone let in who stayed: the next opening may be theirs
-  int64_t last_sign_ms = 0;       // last sign of life at home: water use, or coming home
-  int64_t last_return_ms = 0;     // when the person last came home from an outing
-  int64_t outing_start_ms = 0;    // the opening that began the outing in progress
-  int64_t quiet_deadline_ms = 0;  // learned: quiet past this is improbable (H1; 0: not learned)
-  int64_t usual_quiet_ms = 0;     // the usual quiet it was derived from
-  int64_t parity_error_ms = 0;    // last time water contradicted the passage count
-  int64_t night_exit_ms = 0;      // an opening in quiet hours awaiting D3's confirmation
+  bool guest_possible = false;  // someone let in who stayed: the next opening may be theirs
+  int64_t last_sign_ms = 0;     // last sign of life at home: water use, or coming home
+  int64_t last_return_ms = 0;   // when the person last came home from an outing
+  int64_t outing_start_ms = 0;  // the opening that began the outing in progress
+  // H1, learned: quiet past this is improbable (0: not learned; kQuietDeadlineDue: worked out
+  // when the quiet first lasts h1_min_quiet_s, Engine::quiet_deadline), and the usual quiet it
+  // was derived from.
+  int64_t quiet_deadline_ms = 0;
+  int64_t usual_quiet_ms = 0;
+  int64_t parity_error_ms = 0;  // last time water contradicted the passage count
+  int64_t night_exit_ms = 0;    // an opening in quiet hours awaiting D3's confirmation
   HouseholdModel model;
   // How many meters and doors the inventory lists (meters and doors above: those seen so far).
   uint32_t listed_meters = 0, listed_doors = 0;
@@ -164,6 +170,13 @@ class Engine {
   int usual_bedtime_min(const HouseholdState& h, int64_t t_ms) const;
   // When D3 confirms an exit at `opened` that is not followed by a return.
   int64_t night_exit_confirm_ms(const HouseholdState& h, int64_t opened) const;
+  // H1's deadline for the quiet since h.last_sign_ms and the usual quiet behind it, as
+  // HouseholdState keeps them (0, 0 when not learned), worked out if not yet.
+  struct QuietDeadline {
+    int64_t due_ms = 0;
+    int64_t usual_ms = 0;
+  };
+  QuietDeadline quiet_deadline(const HouseholdState& h) const;
   // A sensor's state and why it is or is not alerting (`edgegw sensor`); nullopt if unknown.
   std::optional<SensorExplanation> explain_sensor(std::string_view sensor_id) const;
 

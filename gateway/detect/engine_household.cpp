@@ -27,13 +27,23 @@
 
 namespace edgegw {
 
-// H1's deadline for the quiet that begins at `t`. By day: the longest quiet stretch this person
-// had after this time of day, scaled, plus a margin. A quiet that reaches the household's quiet
-// hours is a night: judged from the end of the quiet hours by the same measure (the usual first
-// use after waking), so a night without a trip to the toilet is not an alert.
+// A sign of life restarts the quiet. H1's deadline for it is worked out only when the quiet
+// has lasted h1_min_quiet_s (household_quiet_check): most quiets end sooner, and the learned
+// model it reads is not changed in between (it is marked only by a sign of life).
 void Engine::note_sign_of_life(HouseholdState& h, int64_t t) {
   h.last_sign_ms = std::max(h.last_sign_ms, t);
-  t = h.last_sign_ms;
+  h.quiet_deadline_ms = kQuietDeadlineDue;
+  h.usual_quiet_ms = 0;
+}
+
+// H1's deadline for the quiet that began at the last sign of life. By day: the longest quiet
+// stretch this person had after this time of day, scaled, plus a margin. A quiet that reaches
+// the household's quiet hours is a night: judged from the end of the quiet hours by the same
+// measure (the usual first use after waking), so a night without a trip to the toilet is not
+// an alert.
+Engine::QuietDeadline Engine::quiet_deadline(const HouseholdState& h) const {
+  if (h.quiet_deadline_ms != kQuietDeadlineDue) return {h.quiet_deadline_ms, h.usual_quiet_ms};
+  const int64_t t = h.last_sign_ms;
   const HouseholdProfile& p = h.profile;
   const int offset = p.utc_offset_min;
   auto limit = [&](int64_t from, int64_t& usual) -> int64_t {
@@ -44,26 +54,19 @@ void Engine::note_sign_of_life(HouseholdState& h, int64_t t) {
     return from + std::clamp(scaled + rules_.h1_margin_s * 1000, rules_.h1_min_quiet_s * 1000,
                              rules_.w1_window_s * 1000);
   };
-  h.quiet_deadline_ms = 0;
-  h.usual_quiet_ms = 0;
   const bool night_now =
       in_quiet_hours(local_minute_of_day(t, offset), p.quiet_start_min, p.quiet_end_min);
   const int64_t night_starts = night_now ? t : next_local_minute(t, offset, p.quiet_start_min);
   int64_t usual = 0;
   if (!night_now) {
     const int64_t by_day = limit(t, usual);
-    if (by_day < 0) return;
-    if (by_day < night_starts) {
-      h.quiet_deadline_ms = by_day;
-      h.usual_quiet_ms = usual;
-      return;
-    }
+    if (by_day < 0) return {};
+    if (by_day < night_starts) return {by_day, usual};
   }
   const int64_t morning = next_local_minute(night_starts, offset, p.quiet_end_min);
   const int64_t by_morning = limit(morning, usual);
-  if (by_morning < 0) return;
-  h.quiet_deadline_ms = by_morning;
-  h.usual_quiet_ms = usual;
+  if (by_morning < 0) return {};
+  return {by_morning, usual};
 }
 
 void Engine::household_water_use(uint32_t hi, int64_t from_ms, int64_t t) {
@@ -140,8 +143,15 @@ int64_t Engine::outing_limit_ms(const HouseholdState& h) const {
 
 void Engine::household_quiet_check(uint32_t meter, int64_t t, std::vector<Alert>& out) {
   SensorState& s = sensors_[meter];
-  const HouseholdState& h = households_[s.household];
-  if (probably_out(h) || h.quiet_deadline_ms == 0 || t < h.quiet_deadline_ms) {
+  HouseholdState& h = households_[s.household];
+  // The deadline is never sooner than h1_min_quiet_s after the last sign of life.
+  const bool too_soon = t - h.last_sign_ms < rules_.h1_min_quiet_s * 1000;
+  if (!too_soon && !probably_out(h) && h.quiet_deadline_ms == kQuietDeadlineDue) {
+    const QuietDeadline d = quiet_deadline(h);
+    h.quiet_deadline_ms = d.due_ms;
+    h.usual_quiet_ms = d.usual_ms;
+  }
+  if (too_soon || probably_out(h) || h.quiet_deadline_ms <= 0 || t < h.quiet_deadline_ms) {
     clear(meter, AlertKind::UnusualQuiet, Rule::H1, t, out);
     return;
   }
