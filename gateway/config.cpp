@@ -570,22 +570,29 @@ void load_inventory(const std::string& path, Inventory& inv) {
     line_offset += static_cast<int>(std::count(piece.begin(), piece.end(), '\n'));
     begin = end;
   }
-  size_t households = 0;  // reserved once: the pieces' reserve() then never reallocates
+  // The second half of the pieces begins at `second_from`. Households are reserved once, in
+  // each half: the pieces' reserve() then never reallocates.
+  const size_t half = pieces.size() / 2;
+  const size_t second_from = half == 0 ? all.size() : pieces[half].text.data() - all.data();
+  size_t households = 0, second_households = 0;
   for (size_t at = all.find("[[household]]"); at != std::string_view::npos;
-       at = all.find("[[household]]", at + 1))
-    ++households;
-  inv.households.reserve(inv.households.size() + households);
+       at = all.find("[[household]]", at + 1)) {
+    if (at < second_from)
+      ++households;
+    else
+      ++second_households;
+  }
+  inv.households.reserve(inv.households.size() + households + second_households);
   source_index(inv, path);  // both halves' entries then name the file by the same index
 
   const std::span<const InventoryPiece> all_pieces(pieces);
-  if (pieces.size() < 2) {
+  if (half == 0) {
     read_inventory_pieces(all_pieces, path, inv);
     return;
   }
-  const size_t half = pieces.size() / 2;
   Inventory second;
   second.sources = inv.sources;
-  second.households.reserve(households / 2 + 1);
+  second.households.reserve(second_households);
   std::exception_ptr second_error;
   {
     std::jthread worker([&] {
