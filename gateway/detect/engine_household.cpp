@@ -144,14 +144,18 @@ int64_t Engine::outing_limit_ms(const HouseholdState& h) const {
 void Engine::household_quiet_check(uint32_t meter, int64_t t, std::vector<Alert>& out) {
   SensorState& s = sensors_[meter];
   HouseholdState& h = households_[s.household];
-  // The deadline is never sooner than h1_min_quiet_s after the last sign of life.
-  const bool too_soon = t - h.last_sign_ms < rules_.h1_min_quiet_s * 1000;
-  if (!too_soon && !probably_out(h) && h.quiet_deadline_ms == kQuietDeadlineDue) {
+  // The deadline is never sooner than h1_min_quiet_s after the last sign of life: before
+  // then (or while the person is out) it is not worked out.
+  if (t - h.last_sign_ms < rules_.h1_min_quiet_s * 1000 || probably_out(h)) {
+    clear(meter, AlertKind::UnusualQuiet, Rule::H1, t, out);
+    return;
+  }
+  if (h.quiet_deadline_ms == kQuietDeadlineDue) {
     const QuietDeadline d = quiet_deadline(h);
     h.quiet_deadline_ms = d.due_ms;
     h.usual_quiet_ms = d.usual_ms;
   }
-  if (too_soon || probably_out(h) || h.quiet_deadline_ms <= 0 || t < h.quiet_deadline_ms) {
+  if (h.quiet_deadline_ms == 0 || t < h.quiet_deadline_ms) {
     clear(meter, AlertKind::UnusualQuiet, Rule::H1, t, out);
     return;
   }
