@@ -144,6 +144,9 @@ void read_rules(TableReader& r, RulesConfig& c) {
   r.read_number("w3_steady_spread", c.w3_steady_spread, 0, 10);
   double retired = 0;  // W3 asks for a floor now; a site config that set the old ratio loads
   r.read_number("w3_max_rate_ratio", retired, 1, 100);
+  r.read_number("w3_trickle_min_rate_m3h", c.w3_trickle_min_rate_m3h, 0, 100);
+  r.read_int("w3_trickle_night_min", c.w3_trickle_night_s, 1, kDay * 60, 60);
+  r.read_int("w3_trickle_skip_min", c.w3_trickle_skip_s, 0, kDay * 60, 60);
   r.read_number("w3_tap_rate_m3h", c.w3_tap_rate_m3h, 0.001, 100);
   r.read_number("w3_tap_volume_m3", c.w3_tap_volume_m3, 0.001, 100);
   r.read_int("w3_sustained_h", c.w3_sustained_s, 1, kWeek, 3600);

@@ -1,7 +1,8 @@
 // engine_water.cpp: water-meter rules W1-W5 and the register checks of S2.
 //  W1/W2 no significant use over 12 h / 24 h (anchor method, see QuietWindow);
 //  W3 register rising in every report for >= 2 h at a minimum rate with a steady floor, or a
-//     tap's fast steady flow (continuous flow);
+//     tap's fast steady flow, or a coarse register never still for long through the night
+//     (continuous flow);
 //  W4 daily use above 2 m3 (local day); W5 use in every 30-min slot of 24 h (leak);
 //  S2 register going backwards, and a register stuck while the household's door is in use.
 #include <algorithm>
@@ -100,11 +101,14 @@ void Engine::water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& o
     w.last_backwards_ms = t;
     w.w1 = w.w2 = QuietWindow{};
     end_flow_runs(s.meter());
+    s.meter().trickle_since_ms = 0;
+    s.meter().trickle_held = false;
     w.day_start_total = kNaN;
   }
   const double previous = first ? total : w.last_total_m3;
   const double used = std::max(0.0, total - previous);
   const int64_t previous_time = w.last_time_ms;
+  const int64_t previous_change = w.last_change_ms;
   // Any use after a still report is a person (however small: washing hands on coming home);
   // so is a report of w1_sign_of_life_m3 or more. A register creeping up in every report (a
   // dripping tap, a running cistern) is not.
@@ -190,7 +194,8 @@ void Engine::water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& o
     update_c1(s.household, idx, t, out);
 
   // W3: continuous flow: a steady run (a leak), or a fast one (a tap left running).
-  if (!first && previous_time != 0) w3_flow(idx, previous_time, previous, used, after_gap, out);
+  if (!first && previous_time != 0)
+    w3_flow(idx, previous_time, previous_change, previous, used, after_gap, out);
 
   // W4: daily use (local day).
   const int64_t day = local_day(t, utc_offset);
@@ -230,8 +235,66 @@ void Engine::water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& o
   if (h) household_quiet_check(idx, t, out);
 }
 
-void Engine::w3_flow(uint32_t idx, int64_t previous_time, double previous, double used,
-                     bool after_gap, std::vector<Alert>& out) {
+// The trickle run: a register too coarse to rise in every report under a slow leak moves one
+// step at a time, never still for longer than the leak takes to fill a step, where a person's
+// register stands still for hours every night. A w3_trickle_min_rate_m3h leak fills a step
+// (`fill`: 75 min on a 10 L register, 7.5 min on a 1 L one) after the last one, which came
+// before the report that showed it: a still report that much after the last movement ends the
+// run, and a movement more than a report period later than that (reports lost on the air)
+// starts it again. It is judged in the night: the household's quiet hours after
+// their first w3_trickle_skip_s (the evening's last uses are a person's; 22:00-06:00 for a
+// meter of no household), from their first report when the run began before. It holds once
+// it has lasted w3_trickle_night_s there and the register rose by what a
+// w3_trickle_min_rate_m3h leak would give; then it holds until the run ends (the day's uses
+// on top of the leak keep it going).
+bool Engine::w3_trickle(uint32_t idx, int64_t previous_change, double used) {
+  SensorState& s = sensors_[idx];
+  MeterState& m = s.meter();
+  const WaterState& w = m.water;
+  const int64_t t = w.last_time_ms;
+  if (w.step_m3 <= 0 || w.period_ms <= 0 || rules_.w3_trickle_min_rate_m3h <= 0) {
+    m.trickle_since_ms = 0;
+    m.trickle_held = false;
+    return false;
+  }
+  const auto fill = static_cast<int64_t>(w.step_m3 / rules_.w3_trickle_min_rate_m3h * kHourMs);
+  if (used > kEpsilon) {
+    if (m.trickle_since_ms == 0 || t - previous_change > fill + w.period_ms) {
+      m.trickle_since_ms = t;
+      m.trickle_since_total = w.last_total_m3;
+      m.trickle_held = false;
+    }
+  } else if (t - w.last_change_ms >= fill) {
+    m.trickle_since_ms = 0;
+    m.trickle_held = false;
+  }
+  if (m.trickle_since_ms == 0) return false;
+  if (m.trickle_held) return true;
+  int offset = 480, quiet_start = 22 * 60, quiet_end = 6 * 60;
+  if (s.household != kNoHousehold) {
+    const HouseholdProfile& p = households_[s.household].profile;
+    offset = p.utc_offset_min, quiet_start = p.quiet_start_min, quiet_end = p.quiet_end_min;
+  }
+  const int night_start =
+      static_cast<int>((quiet_start + rules_.w3_trickle_skip_s / 60) % (24 * 60));
+  auto in_night = [&](int64_t at) {
+    return in_quiet_hours(local_minute_of_day(at, offset), night_start, quiet_end);
+  };
+  if (!in_night(t)) return false;
+  if (const int64_t night_began = next_local_minute(t - kDayMs + 1, offset, night_start);
+      m.trickle_since_ms < night_began) {
+    m.trickle_since_ms = t;
+    m.trickle_since_total = w.last_total_m3;
+  }
+  const double hours = static_cast<double>(t - m.trickle_since_ms) / kHourMs;
+  m.trickle_held =
+      t - m.trickle_since_ms >= rules_.w3_trickle_night_s * 1000 &&
+      w.last_total_m3 - m.trickle_since_total + kEpsilon >= rules_.w3_trickle_min_rate_m3h * hours;
+  return m.trickle_held;
+}
+
+void Engine::w3_flow(uint32_t idx, int64_t previous_time, int64_t previous_change, double previous,
+                     double used, bool after_gap, std::vector<Alert>& out) {
   SensorState& s = sensors_[idx];
   MeterState& m = s.meter();
   WaterState& w = m.water;
@@ -239,16 +302,32 @@ void Engine::w3_flow(uint32_t idx, int64_t previous_time, double previous, doubl
   const int64_t t = w.last_time_ms;
   const double hours = static_cast<double>(t - previous_time) / kHourMs;
   const double rate = hours > 0 ? used / hours : 0;
-  // The long run: rising in every report, at least w3_sustained_min_rate_m3h. It ends, and the
-  // alert clears, at a still report.
+  const bool trickle = w3_trickle(idx, previous_change, used);
+  auto raise_trickle = [&] {
+    const int64_t since = m.trickle_since_ms;
+    const double run_rate =
+        (w.last_total_m3 - m.trickle_since_total) * kHourMs / static_cast<double>(t - since);
+    raise(idx,
+          make(idx, Rule::W3, AlertKind::ContinuousFlow, Audience::Care, Severity::Warning, since,
+               t, run_rate, rules_.w3_trickle_min_rate_m3h, (t - since) / 1000),
+          out);
+  };
+  // The long run: rising in every report, at least w3_sustained_min_rate_m3h. It ends at a
+  // still report, and the alert clears unless the trickle run holds.
   if (used <= kEpsilon || rate < rules_.w3_sustained_min_rate_m3h) {
     end_flow_runs(m);
-    clear(idx, AlertKind::ContinuousFlow, Rule::W3, t, out);
+    if (trickle)
+      raise_trickle();
+    else
+      clear(idx, AlertKind::ContinuousFlow, Rule::W3, t, out);
     return;
   }
   // After a gap (1.75 transmit periods or more) the register still rose: a run in progress
   // goes on, but this report's rate is an average over the gap and is not counted.
-  if (after_gap) return;
+  if (after_gap) {
+    if (trickle) raise_trickle();
+    return;
+  }
   if (m.slow_since_ms == 0) {
     m.slow_since_ms = previous_time;
     m.slow_since_total = previous;
@@ -287,7 +366,10 @@ void Engine::w3_flow(uint32_t idx, int64_t previous_time, double previous, doubl
                  std::min(f.used[0], f.used[1]) >= rules_.w3_tap_volume_m3 / 5
            : w.flow_reports >= 3 && f.rate[0] >= tap && f.rate[1] >= tap && f.rate[2] >= tap / 2 &&
                  std::max(f.rate[0], f.rate[1]) <= 1.5 * std::min(f.rate[0], f.rate[1]));
-  if (!steady && !sustained && !fast) return;
+  if (!steady && !sustained && !fast) {
+    if (trickle) raise_trickle();
+    return;
+  }
   const int64_t since = steady || fast ? w.flow_since_ms : m.slow_since_ms;
   const double since_total = steady || fast ? w.flow_since_total : m.slow_since_total;
   const double run_rate =

@@ -80,6 +80,11 @@ struct MeterState {
   // run in WaterState (0 = none).
   int64_t slow_since_ms = 0;
   double slow_since_total = 0;
+  // W3's trickle run: since when the register has never been still for longer than a slow
+  // leak takes to move it one step (0 = none); and its total then.
+  int64_t trickle_since_ms = 0;
+  double trickle_since_total = 0;
+  bool trickle_held = false;  // the run has held in a night (Engine::w3_trickle)
 };
 
 // One sensor: what every kind has, and its own kind's state only (a meter carries no door or

@@ -77,9 +77,10 @@ struct Reader {
   }
 };
 
-// --- sensor state, versions 4 and 5 ----------------------------------------------------------
+// --- sensor state, versions 4 to 6 -----------------------------------------------------------
 // Version 5 adds the register's step to the water state and keeps 8 rates of the flow run
-// (version 4: its slowest and fastest rate and the last 3 rates).
+// (version 4: its slowest and fastest rate and the last 3 rates); version 6 adds W3's trickle
+// run after the slow run (an earlier record loads with none: it starts at the next movement).
 
 void write_water(Writer& w, const WaterState& s) {
   w.i64(s.last_time_ms);
@@ -325,6 +326,9 @@ void encode_sensor_state(const SensorState& s, std::string& out) {
       write_flow(w, s.meter().flow);
       w.i64(s.meter().slow_since_ms);
       w.f64(s.meter().slow_since_total);
+      w.i64(s.meter().trickle_since_ms);
+      w.f64(s.meter().trickle_since_total);
+      w.u8(s.meter().trickle_held ? 1 : 0);
       break;
     case SensorKind::door: write_door(w, s.door()); break;
     case SensorKind::facade: write_facade(w, s.facade()); break;
@@ -358,7 +362,7 @@ std::optional<SensorState> decode_sensor_state(std::string_view value, std::stri
     }
     return legacy::upgrade(old, version);
   }
-  if (version != 4 && version != kSensorRecordVersion) {
+  if (version < 4 || version > kSensorRecordVersion) {
     error = version < 0 ? std::string("empty sensor record")
                         : fmt::format(
                               "sensor record version {} is not known to this edgegw "
@@ -384,6 +388,11 @@ std::optional<SensorState> decode_sensor_state(std::string_view value, std::stri
       read_flow(r, s.meter().flow, version);
       s.meter().slow_since_ms = r.i64();
       s.meter().slow_since_total = r.f64();
+      if (version >= 6) {
+        s.meter().trickle_since_ms = r.i64();
+        s.meter().trickle_since_total = r.f64();
+        s.meter().trickle_held = r.u8() != 0;
+      }
       break;
     case SensorKind::door: read_door(r, s.door()); break;
     case SensorKind::facade: read_facade(r, s.facade()); break;

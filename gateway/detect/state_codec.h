@@ -4,8 +4,9 @@
 // Every record is encoded field by field, fixed-width little-endian (util/coding.h), after a
 // version byte, so the bytes on disk do not depend on the structs' layout, padding or host:
 //
-//   "s/<sensor id>"    -> 5, kind (u8), open (u32), held (u32), health, then the kind's own
-//                         state only (water: WaterState, FlowState, W3's slow run; door:
+//   "s/<sensor id>"    -> 6, kind (u8), open (u32), held (u32), health, then the kind's own
+//                         state only (water: WaterState, FlowState, W3's slow and trickle
+//                         runs; door:
 //                         DoorState; facade: FacadeState). Deadlines are not stored: the
 //                         engine re-arms them from the state on load.
 //   "h/<household id>" -> 2, the household's fields and its learned model (state_codec.cpp).
@@ -13,7 +14,8 @@
 //
 // Versions 1-3 of the sensor record were SensorState's bytes as laid out until version 3
 // (memcpy); they still load, through a frozen copy of that layout kept in state_codec.cpp.
-// Version 4 (before the register step and W3's 8 rates) loads too.
+// Versions 4 (before the register step and W3's 8 rates) and 5 (before the trickle run) load
+// too.
 // A record that does not parse (unknown version, wrong length) is refused with a message that
 // names it; the caller starts that sensor or household afresh.
 #pragma once
@@ -26,7 +28,7 @@
 
 namespace edgegw {
 
-inline constexpr char kSensorRecordVersion = 5;
+inline constexpr char kSensorRecordVersion = 6;
 inline constexpr char kHouseholdRecordVersion = 2;
 
 std::string encode_sensor_state(const SensorState& s);

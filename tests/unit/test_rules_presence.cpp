@@ -236,6 +236,84 @@ TEST_CASE("W3: a running cistern (steady 20 L/h) under a person's bursts is a le
   CHECK(i <= 9);  // 8 whole reports after the first: its floor, 20 L/h, in 6 of them
 }
 
+// A CJ/T 188 register (10 L steps) in front of the home's meter: what flowed through it, read
+// down to the step.
+struct CoarseRegister {
+  Home& h;
+  double flowed = 12.34;
+  void report(int64_t t, double litres) {
+    flowed += litres / 1000;
+    h.total = std::floor(flowed * 100 + 1e-6) / 100;
+    h.water(t);
+  }
+};
+
+// Local hour `hour` (may pass 24) of the fixture's first day, at +08:00.
+constexpr int64_t at(double hour) {
+  return kT0 + static_cast<int64_t>(hour * kHour);
+}
+
+TEST_CASE("W3: an 8 L/h cistern on a register of 10 L steps is found in the night, kept by day") {
+  // A step every 75 min: the register never rises in every report, so no steady or sustained
+  // run; but it is never still for 75 min either, through the night, when a person's is.
+  Home h;
+  CoarseRegister meter{h};
+  const auto person = [](int64_t t) {
+    for (const double hour : {7.5, 12.0, 18.5, 21.0, 31.5, 36.0, 42.5})
+      if (t == at(hour)) return 20.0;
+    return 0.0;
+  };
+  const Alert* w3 = nullptr;
+  int64_t t = at(7);
+  for (; t <= at(20 + 24); t += 15 * kMin) {
+    meter.report(t, person(t) + (t > at(10) ? 2.0 : 0.0));  // 2 L per 15 min from 10:00
+    if (!w3 && (w3 = first(h, Rule::W3))) {
+      // The night is judged from 00:00 (the quiet hours' first 2 h are the evening's), for 4 h
+      // at least and until the register has risen by 8 L/h's worth (32 L: 40 L at 05:00).
+      CHECK(w3->detect_time_ms >= at(28));
+      CHECK(w3->detect_time_ms <= at(29.25));
+      CHECK(w3->audience == Audience::Care);
+      CHECK(w3->threshold == doctest::Approx(0.008));
+      CHECK(w3->observed >= 0.008);
+      CHECK(w3->observed <= 0.010);
+      CHECK(w3->window_s >= 4 * 3600);
+    }
+  }
+  REQUIRE(w3 != nullptr);
+  CHECK(h.count(Rule::W3) == 1);  // held through the day's still reports and uses
+  CHECK(h.count(Rule::W3, AlertState::Cleared) == 0);
+  for (; t <= at(46); t += 15 * kMin) meter.report(t, 0);  // repaired at 20:00
+  CHECK(h.count(Rule::W3, AlertState::Cleared) == 1);
+}
+
+TEST_CASE("W3: an 8 L/h cistern on an hourly register of 10 L steps is found within 24 h") {
+  // Still in one report of five: neither a steady nor a sustained run.
+  Home h;
+  CoarseRegister meter{h};
+  int64_t t = at(6);
+  for (; t <= at(6 + 24) && h.count(Rule::W3) == 0; t += kHour)
+    meter.report(t, (t == at(8) || t == at(19) ? 30.0 : 0.0) + (t > at(9) ? 8.0 : 0.0));
+  REQUIRE(h.count(Rule::W3) == 1);
+  CHECK(first(h, Rule::W3)->detect_time_ms <= at(29));  // 20 h after it began
+}
+
+TEST_CASE("W3: a person's nights on a register of 10 L steps are not a trickle") {
+  // A busy day and a late evening (a step in every report or two until 00:30: a run that began
+  // in the day and ran into the night), toilet trips at 01:00 and 03:30, up at 05:45: the
+  // register stands still for more than 75 min in the night.
+  Home h;
+  CoarseRegister meter{h};
+  for (int day = 0; day < 14; ++day) {
+    for (int64_t t = at(24 * day + 6); t < at(24 * day + 30); t += 15 * kMin) {
+      const double hour = static_cast<double>(t - at(24 * day)) / kHour;
+      const bool busy = hour >= 8 && hour <= 24.5 && static_cast<int>(hour * 4) % 2 == 0;
+      const bool toilet = hour == 25 || hour == 27.5 || hour == 29.75;
+      meter.report(t, busy || toilet ? 10.0 : 0.0);
+    }
+  }
+  CHECK(h.count(Rule::W3) == 0);
+}
+
 TEST_CASE("D3: leaving at night and not back within 20 min is raised, with the exit's time") {
   Home h;
   h.water(kT0 + 25 * kHour, 0.02);             // 01:00 local, the toilet

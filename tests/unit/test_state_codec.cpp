@@ -120,6 +120,9 @@ TEST_CASE("every field of a sensor record survives the round trip, for each kind
   w.meter().flow = {{1, 2, 3, 4, 5, 6, 7, 8}, {4, 5}};
   w.meter().slow_since_ms = 12;
   w.meter().slow_since_total = 13.5;
+  w.meter().trickle_since_ms = 14;
+  w.meter().trickle_since_total = 15.25;
+  w.meter().trickle_held = true;
   std::string error;
   auto back = decode_sensor_state(encode_sensor_state(w), error);
   REQUIRE(back);
@@ -141,6 +144,9 @@ TEST_CASE("every field of a sensor record survives the round trip, for each kind
   CHECK(back->meter().flow.rate[7] == 8.0f);
   CHECK(back->meter().flow.used[1] == 5.0f);
   CHECK(back->meter().slow_since_total == 13.5);
+  CHECK(back->meter().trickle_since_ms == 14);
+  CHECK(back->meter().trickle_since_total == 15.25);
+  CHECK(back->meter().trickle_held);
 
   SensorState d(SensorKind::door);
   d.door() = {21, 22, 23, 0, 19802};
@@ -174,17 +180,19 @@ TEST_CASE("a version 4 water record still loads: its last 3 flow rates, no regis
   w.meter().flow = {{1, 2, 3, 4, 5, 6, 7, 8}, {4, 5}};
   w.meter().slow_since_ms = 12;
   w.meter().slow_since_total = 13.5;
-  // Version 4 as it was written: the version 5 bytes without the step, and the flow run as its
-  // slowest and fastest rate, then its last 3 rates.
-  const std::string v5 = encode_sensor_state(w);
+  w.meter().trickle_since_ms = 14;
+  // Version 4 as it was written: the version 6 bytes without the step and the trickle run, and
+  // the flow run as its slowest and fastest rate, then its last 3 rates.
+  const std::string v6 = encode_sensor_state(w);
   constexpr size_t kWaterEnd = 30 + 124, kRates = kWaterEnd + 4, kUsed = kRates + 8 * 4;
-  REQUIRE(v5.size() == kUsed + 8 + 16);
-  std::string v4 = v5.substr(0, kWaterEnd);
+  constexpr size_t kSlowEnd = kUsed + 8 + 16;
+  REQUIRE(v6.size() == kSlowEnd + 17);
+  std::string v4 = v6.substr(0, kWaterEnd);
   v4[0] = 4;
   put_fixed32(v4, std::bit_cast<uint32_t>(0.5f));
   put_fixed32(v4, std::bit_cast<uint32_t>(9.5f));
-  v4 += v5.substr(kRates, 3 * 4);
-  v4 += v5.substr(kUsed);
+  v4 += v6.substr(kRates, 3 * 4);
+  v4 += v6.substr(kUsed, kSlowEnd - kUsed);
   std::string error;
   const auto back = decode_sensor_state(v4, error);
   REQUIRE(back);
@@ -196,13 +204,38 @@ TEST_CASE("a version 4 water record still loads: its last 3 flow rates, no regis
   CHECK(back->meter().flow.rate[3] == 0.0f);
   CHECK(back->meter().flow.used[1] == 5.0f);
   CHECK(back->meter().slow_since_total == 13.5);
+  CHECK(back->meter().trickle_since_ms == 0);
+}
+
+TEST_CASE(
+    "a version 5 water record still loads, with no trickle run (it starts at the next rise)") {
+  SensorState w(SensorKind::water);
+  w.water().last_total_m3 = 12.345;
+  w.water().step_m3 = 0.01f;
+  w.meter().slow_since_total = 13.5;
+  w.meter().trickle_since_ms = 14;
+  w.meter().trickle_held = true;
+  // Version 5 as it was written: the version 6 bytes without the trickle run at the end.
+  std::string v5 = encode_sensor_state(w);
+  v5.resize(v5.size() - 17);
+  v5[0] = 5;
+  std::string error;
+  const auto back = decode_sensor_state(v5, error);
+  REQUIRE(back);
+  CHECK(error.empty());
+  CHECK(back->water().step_m3 == 0.01f);
+  CHECK(back->meter().slow_since_total == 13.5);
+  CHECK(back->meter().trickle_since_ms == 0);
+  CHECK_FALSE(back->meter().trickle_held);
+  v5[0] = 6;  // the same bytes as version 6 are cut short
+  CHECK_FALSE(decode_sensor_state(v5, error));
 }
 
 TEST_CASE("a checkpoint record that does not parse is refused by name, the rest still loads") {
   Home h;
   std::string value = encode_sensor_state(SensorState{});
   CHECK(h.engine.load_record("s/wm-1", value.substr(0, value.size() - 3)) ==
-        "checkpoint record s/wm-1: version 5 sensor record of " + std::to_string(value.size() - 3) +
+        "checkpoint record s/wm-1: version 6 sensor record of " + std::to_string(value.size() - 3) +
             " bytes is cut short");
   value[0] = 9;
   CHECK(h.engine.load_record("s/wm-1", value).find("version 9 is not known") != std::string::npos);
