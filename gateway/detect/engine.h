@@ -232,7 +232,7 @@ class Engine {
   void water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& out);
   void w3_flow(uint32_t idx, int64_t previous_time, int64_t previous_change, double previous,
                double used, bool after_gap, std::vector<Alert>& out);
-  bool w3_trickle(uint32_t idx, int64_t previous_change, double used);
+  bool w3_trickle(uint32_t idx, int64_t previous_time, int64_t previous_change, double used);
   void door_reading(uint32_t idx, const Reading& r, std::vector<Alert>& out);
   void facade_reading(uint32_t idx, const Reading& r, std::vector<Alert>& out);
   void health_reading(uint32_t idx, const Reading& r, std::vector<Alert>& out);

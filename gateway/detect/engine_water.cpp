@@ -241,27 +241,31 @@ void Engine::water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& o
 // (`fill`: 75 min on a 10 L register, 7.5 min on a 1 L one) after the last one, which came
 // before the report that showed it: a still report that much after the last movement ends the
 // run, and a movement more than a report period later than that (reports lost on the air)
-// starts it again. It is judged in the night: the household's quiet hours after
-// their first w3_trickle_skip_s (the evening's last uses are a person's; 22:00-06:00 for a
-// meter of no household), from their first report when the run began before. It holds once
-// it has lasted w3_trickle_night_s there and the register rose by what a
-// w3_trickle_min_rate_m3h leak would give; then it holds until the run ends (the day's uses
-// on top of the leak keep it going).
-bool Engine::w3_trickle(uint32_t idx, int64_t previous_change, double used) {
+// starts it again. A report counts at most what that leak shows in it, or one step: a
+// person's burst on top is not a leak's volume.
+//
+// It is judged in the night: the household's quiet hours after their first w3_trickle_skip_s
+// (the evening's last uses are a person's; 22:00-06:00 for a meter of no household). A run that
+// was going on when the night began is counted from then; one that began in the night is a
+// person's trips (a leak that begins in the night is found the next one). It holds once it has
+// lasted w3_trickle_night_s of the night and counted what a w3_trickle_min_rate_m3h leak would
+// give; then it holds until the run ends (the day's uses on top of the leak keep it going).
+bool Engine::w3_trickle(uint32_t idx, int64_t previous_time, int64_t previous_change, double used) {
   SensorState& s = sensors_[idx];
   MeterState& m = s.meter();
   const WaterState& w = m.water;
   const int64_t t = w.last_time_ms;
-  if (w.step_m3 <= 0 || w.period_ms <= 0 || rules_.w3_trickle_min_rate_m3h <= 0) {
+  const double min_rate = rules_.w3_trickle_min_rate_m3h;
+  if (w.step_m3 <= 0 || w.period_ms <= 0 || min_rate <= 0) {
     m.trickle_since_ms = 0;
     m.trickle_held = false;
     return false;
   }
-  const auto fill = static_cast<int64_t>(w.step_m3 / rules_.w3_trickle_min_rate_m3h * kHourMs);
+  const auto fill = static_cast<int64_t>(w.step_m3 / min_rate * kHourMs);
   if (used > kEpsilon) {
     if (m.trickle_since_ms == 0 || t - previous_change > fill + w.period_ms) {
       m.trickle_since_ms = t;
-      m.trickle_since_total = w.last_total_m3;
+      m.trickle_volume = 0;
       m.trickle_held = false;
     }
   } else if (t - w.last_change_ms >= fill) {
@@ -269,6 +273,10 @@ bool Engine::w3_trickle(uint32_t idx, int64_t previous_change, double used) {
     m.trickle_held = false;
   }
   if (m.trickle_since_ms == 0) return false;
+  const double counted = std::min(
+      used,
+      std::max<double>(w.step_m3, min_rate * static_cast<double>(t - previous_time) / kHourMs));
+  m.trickle_volume += counted;
   if (m.trickle_held) return true;
   int offset = 480, quiet_start = 22 * 60, quiet_end = 6 * 60;
   if (s.household != kNoHousehold) {
@@ -277,19 +285,16 @@ bool Engine::w3_trickle(uint32_t idx, int64_t previous_change, double used) {
   }
   const int night_start =
       static_cast<int>((quiet_start + rules_.w3_trickle_skip_s / 60) % (24 * 60));
-  auto in_night = [&](int64_t at) {
-    return in_quiet_hours(local_minute_of_day(at, offset), night_start, quiet_end);
-  };
-  if (!in_night(t)) return false;
-  if (const int64_t night_began = next_local_minute(t - kDayMs + 1, offset, night_start);
-      m.trickle_since_ms < night_began) {
-    m.trickle_since_ms = t;
-    m.trickle_since_total = w.last_total_m3;
+  if (!in_quiet_hours(local_minute_of_day(t, offset), night_start, quiet_end)) return false;
+  const int64_t night_began = next_local_minute(t - kDayMs + 1, offset, night_start);
+  if (m.trickle_since_ms < night_began) {  // going on when the night began
+    m.trickle_since_ms = night_began;
+    m.trickle_volume = counted;
   }
-  const double hours = static_cast<double>(t - m.trickle_since_ms) / kHourMs;
-  m.trickle_held =
-      t - m.trickle_since_ms >= rules_.w3_trickle_night_s * 1000 &&
-      w.last_total_m3 - m.trickle_since_total + kEpsilon >= rules_.w3_trickle_min_rate_m3h * hours;
+  if (m.trickle_since_ms != night_began) return false;  // began in the night
+  const double hours = static_cast<double>(t - night_began) / kHourMs;
+  m.trickle_held = t - night_began >= rules_.w3_trickle_night_s * 1000 &&
+                   m.trickle_volume + kEpsilon >= min_rate * hours;
   return m.trickle_held;
 }
 
@@ -302,11 +307,10 @@ void Engine::w3_flow(uint32_t idx, int64_t previous_time, int64_t previous_chang
   const int64_t t = w.last_time_ms;
   const double hours = static_cast<double>(t - previous_time) / kHourMs;
   const double rate = hours > 0 ? used / hours : 0;
-  const bool trickle = w3_trickle(idx, previous_change, used);
+  const bool trickle = w3_trickle(idx, previous_time, previous_change, used);
   auto raise_trickle = [&] {
     const int64_t since = m.trickle_since_ms;
-    const double run_rate =
-        (w.last_total_m3 - m.trickle_since_total) * kHourMs / static_cast<double>(t - since);
+    const double run_rate = m.trickle_volume * kHourMs / static_cast<double>(t - since);
     raise(idx,
           make(idx, Rule::W3, AlertKind::ContinuousFlow, Audience::Care, Severity::Warning, since,
                t, run_rate, rules_.w3_trickle_min_rate_m3h, (t - since) / 1000),

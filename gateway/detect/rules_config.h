@@ -46,10 +46,11 @@ struct RulesConfig {
   int64_t w3_sustained_s = 16 * 3600;
   double w3_sustained_min_rate_m3h = 0.004;
   // ... or, on a register too coarse to rise in every report (a CJ/T 188 register counts in
-  // 10 L steps: an 8 L/h cistern moves it every 75 min), never still for longer than a leak of
-  // w3_trickle_min_rate_m3h takes to move it one step, plus a report period, and rising at that
-  // rate, for w3_trickle_night_s of the night: the household's quiet hours after their first
-  // w3_trickle_skip_s (a person's register stands still for hours then).
+  // 10 L steps: an 8 L/h cistern moves it every 75 min), never still for as long as a leak of
+  // w3_trickle_min_rate_m3h takes to fill one step, and rising at that rate, through
+  // w3_trickle_night_s of the night (the household's quiet hours after their first
+  // w3_trickle_skip_s, when a person's register stands still for hours), from the night's start
+  // (Engine::w3_trickle).
   double w3_trickle_min_rate_m3h = 0.008;
   int64_t w3_trickle_night_s = 4 * 3600;
   int64_t w3_trickle_skip_s = 2 * 3600;

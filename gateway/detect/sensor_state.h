@@ -81,9 +81,10 @@ struct MeterState {
   int64_t slow_since_ms = 0;
   double slow_since_total = 0;
   // W3's trickle run: since when the register has never been still for longer than a slow
-  // leak takes to move it one step (0 = none); and its total then.
+  // leak takes to move it one step (0 = none; from the night's start once in the night), and
+  // the volume it counted (Engine::w3_trickle).
   int64_t trickle_since_ms = 0;
-  double trickle_since_total = 0;
+  double trickle_volume = 0;
   bool trickle_held = false;  // the run has held in a night (Engine::w3_trickle)
 };
 

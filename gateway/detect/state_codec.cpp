@@ -327,7 +327,7 @@ void encode_sensor_state(const SensorState& s, std::string& out) {
       w.i64(s.meter().slow_since_ms);
       w.f64(s.meter().slow_since_total);
       w.i64(s.meter().trickle_since_ms);
-      w.f64(s.meter().trickle_since_total);
+      w.f64(s.meter().trickle_volume);
       w.u8(s.meter().trickle_held ? 1 : 0);
       break;
     case SensorKind::door: write_door(w, s.door()); break;
@@ -390,7 +390,7 @@ std::optional<SensorState> decode_sensor_state(std::string_view value, std::stri
       s.meter().slow_since_total = r.f64();
       if (version >= 6) {
         s.meter().trickle_since_ms = r.i64();
-        s.meter().trickle_since_total = r.f64();
+        s.meter().trickle_volume = r.f64();
         s.meter().trickle_held = r.u8() != 0;
       }
       break;

@@ -314,6 +314,32 @@ TEST_CASE("W3: a person's nights on a register of 10 L steps are not a trickle")
   CHECK(h.count(Rule::W3) == 0);
 }
 
+TEST_CASE("W3: a person's night is not a trickle - one began in the night, bursts count a step") {
+  // 15-minute meter: the register still from 22:00 to 01:40, then a step at least every 75
+  // min and an early wash: a run, but one that began in the night (a leak's was going on when
+  // the night began). Hourly meter: up past midnight (a step at 23:15 and 00:15), the toilet
+  // at 02:15, a wash at 04:15: a run going on at midnight, but 3 steps in 4 h, the wash
+  // counted as one step (what a leak shows in a report, not a person's 60 L).
+  for (const bool hourly : {false, true}) {
+    CAPTURE(hourly);
+    Home h;
+    CoarseRegister meter{h};
+    const std::vector<double> night = hourly
+                                          ? std::vector<double>{23, 24, 26, 28}
+                                          : std::vector<double>{25.75, 26.75, 27.25, 28.5, 28.75};
+    for (int day = 0; day < 14; ++day) {
+      for (int64_t t = at(24 * day + 6); t < at(24 * day + 30); t += hourly ? kHour : 15 * kMin) {
+        const double hour = static_cast<double>(t - at(24 * day)) / kHour;
+        double litres = hour == 8 || hour == 12 || hour == 19 || hour == 22 ? 30 : 0;
+        for (const double trip : night)
+          if (hour == trip) litres = trip == night.back() ? 60 : 10;
+        meter.report(t + (hourly ? 15 * kMin : 0), litres);
+      }
+    }
+    CHECK(h.count(Rule::W3) == 0);
+  }
+}
+
 TEST_CASE("D3: leaving at night and not back within 20 min is raised, with the exit's time") {
   Home h;
   h.water(kT0 + 25 * kHour, 0.02);             // 01:00 local, the toilet

@@ -121,7 +121,7 @@ TEST_CASE("every field of a sensor record survives the round trip, for each kind
   w.meter().slow_since_ms = 12;
   w.meter().slow_since_total = 13.5;
   w.meter().trickle_since_ms = 14;
-  w.meter().trickle_since_total = 15.25;
+  w.meter().trickle_volume = 15.25;
   w.meter().trickle_held = true;
   std::string error;
   auto back = decode_sensor_state(encode_sensor_state(w), error);
@@ -145,7 +145,7 @@ TEST_CASE("every field of a sensor record survives the round trip, for each kind
   CHECK(back->meter().flow.used[1] == 5.0f);
   CHECK(back->meter().slow_since_total == 13.5);
   CHECK(back->meter().trickle_since_ms == 14);
-  CHECK(back->meter().trickle_since_total == 15.25);
+  CHECK(back->meter().trickle_volume == 15.25);
   CHECK(back->meter().trickle_held);
 
   SensorState d(SensorKind::door);
