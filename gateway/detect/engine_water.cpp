@@ -128,7 +128,15 @@ void Engine::water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& o
     dirty_households_.push_back(s.household);
   }
 
-  if (h && sign_of_life) household_water_use(s.household, previous_time, t);
+  // An exit read from a door event inside the interval of the last use ("used water, then
+  // left") was wrong if water is used again with no passage since: the door was someone
+  // else's (a delivery, a visitor) and the person, home, used water after it. Any use says so,
+  // however small and right after the other (unless W3 holds: a leak moves the register).
+  const bool home_after_all =
+      h && !sign_of_life && used > kEpsilon && h->presence == Presence::out &&
+      h->last_door_activity_ms <= previous_time && h->outing_start_ms > h->last_water_use_from_ms &&
+      h->outing_start_ms <= h->last_water_use_ms && !(s.held & bit(AlertKind::ContinuousFlow));
+  if (h && (sign_of_life || home_after_all)) household_water_use(s.household, previous_time, t);
 
   // W2 / W1.
   const bool w2_quiet =

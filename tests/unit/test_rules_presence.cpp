@@ -340,6 +340,25 @@ TEST_CASE("W3: a person's night is not a trickle - one began in the night, burst
   }
 }
 
+TEST_CASE("a door opened in the hour of a use, then water again with no passage: home after all") {
+  // Hourly meter. The door opened at 12:11 in the hour that showed 6 L: read as "used water,
+  // then left". The next hour shows 1 L with no passage since: the door was a delivery's and
+  // the person stayed. Any use says so, even right after another (not a register creeping up),
+  // so a fall at home after it is found within 24 h, not held as an outing for 84 h.
+  Home h;
+  h.water(at(7), 0.020);
+  for (int64_t t = at(8); t <= at(12); t += kHour) h.water(t);
+  h.pass(at(12) + 11 * kMin);
+  h.water(at(13), 0.006);
+  REQUIRE(h.engine.household("hh-1")->presence == Presence::out);
+  h.water(at(14), 0.001);
+  CHECK(h.engine.household("hh-1")->presence == Presence::home);
+  for (int64_t t = at(15); t <= at(14 + 24) && !first_no_activity(h); t += kHour) h.water(t);
+  const Alert* a = first_no_activity(h);
+  REQUIRE(a != nullptr);
+  CHECK(a->detect_time_ms <= at(14 + 24));
+}
+
 TEST_CASE("D3: leaving at night and not back within 20 min is raised, with the exit's time") {
   Home h;
   h.water(kT0 + 25 * kHour, 0.02);             // 01:00 local, the toilet
