@@ -14,7 +14,8 @@
 // this person had after that time of day (household_model.h), with a margin, is improbable:
 // raised on the next meter report, with the current quiet (observed, h), the allowed quiet
 // (threshold, h) and the usual one (window, s) as evidence. A quiet that runs into the quiet
-// hours is judged from their end. The W1 floor holds whatever the model says.
+// hours is judged from their end, after h1_morning_min_days of history. The W1 floor holds
+// whatever the model says.
 //
 // D3: leaving in quiet hours and not back within d3_confirm_s, at an hour at which this person
 // does not usually go out. A late return, or an early riser's usual market trip, is not; in the
@@ -46,8 +47,8 @@ Engine::QuietDeadline Engine::quiet_deadline(const HouseholdState& h) const {
   const int64_t t = h.last_sign_ms;
   const HouseholdProfile& p = h.profile;
   const int offset = p.utc_offset_min;
-  auto limit = [&](int64_t from, int64_t& usual) -> int64_t {
-    usual = model_usual_quiet_after(h.model, from, offset, rules_.h1_min_days);
+  auto limit = [&](int64_t from, int64_t& usual, int min_days) -> int64_t {
+    usual = model_usual_quiet_after(h.model, from, offset, min_days);
     if (usual < 0) return -1;
     const auto scaled =
         static_cast<int64_t>(std::llround(static_cast<double>(usual) * rules_.h1_factor));
@@ -59,12 +60,12 @@ Engine::QuietDeadline Engine::quiet_deadline(const HouseholdState& h) const {
   const int64_t night_starts = night_now ? t : next_local_minute(t, offset, p.quiet_start_min);
   int64_t usual = 0;
   if (!night_now) {
-    const int64_t by_day = limit(t, usual);
+    const int64_t by_day = limit(t, usual, rules_.h1_min_days);
     if (by_day < 0) return {};
     if (by_day < night_starts) return {by_day, usual};
   }
   const int64_t morning = next_local_minute(night_starts, offset, p.quiet_end_min);
-  const int64_t by_morning = limit(morning, usual);
+  const int64_t by_morning = limit(morning, usual, rules_.h1_morning_min_days);
   if (by_morning < 0) return {};
   return {by_morning, usual};
 }

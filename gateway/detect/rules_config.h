@@ -67,6 +67,10 @@ struct RulesConfig {
   // longest quiet stretch seen after that time of day, times h1_factor, plus h1_margin_s;
   // never sooner than h1_min_quiet_s. W1 stays the floor.
   int h1_min_days = 14;
+  // A quiet that reaches the quiet hours is judged from their end by the usual quiet after it
+  // (waking): learned from this many days, sooner than the day's (a person's rising time is
+  // regular; a night fall is found in the morning instead of 12 h after the last flush).
+  int h1_morning_min_days = 5;
   double h1_factor = 1.25;
   int64_t h1_margin_s = 3600;
   int64_t h1_min_quiet_s = 3 * 3600;

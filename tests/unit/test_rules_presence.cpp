@@ -486,6 +486,24 @@ TEST_CASE("learned rhythm: quiet days teach nothing false, and a fall at noon is
   }
 }
 
+TEST_CASE("learned rhythm: a night fall after the toilet is found in the morning from day 6") {
+  // Five ordinary days teach this person's rising (water at 07:00); on the sixth night, a flush
+  // at 03:00 and nothing after. Judged from the quiet hours' end by the usual quiet after
+  // waking: H1 in the morning, hours before W1 (12 h after the flush, at 15:00). The day's own
+  // rhythm is not judged yet (14 days).
+  Home h;
+  for (int d = 0; d < 5; ++d) ordinary_day(h, kT0 + d * kDay);
+  const int64_t d5 = kT0 + 5 * kDay;
+  for (int64_t t = d5 + 15 * kMin; t <= d5 + 16 * kHour && !first_no_activity(h); t += 15 * kMin)
+    h.water(t, t == d5 + 3 * kHour + 15 * kMin ? 0.006 : 0);
+  const Alert* a = first_no_activity(h);
+  REQUIRE(a != nullptr);
+  CHECK(a->rule == Rule::H1);
+  CHECK(a->detect_time_ms >= d5 + 9 * kHour);  // 06:00 + at least 3 h
+  CHECK(a->detect_time_ms <= d5 + 11 * kHour);
+  CHECK(a->event_time_ms == d5 + 3 * kHour + 15 * kMin);
+}
+
 TEST_CASE("learned rhythm: an early riser's daily market trip at 05:30 is not wandering") {
   Home m;
   size_t d3_first_week = 0;
