@@ -27,6 +27,12 @@ void end_flow_runs(MeterState& m) {
   m.slow_since_ms = 0;
 }
 
+// Ends W3's trickle run (Engine::w3_trickle).
+void end_trickle_run(MeterState& m) {
+  m.trickle_since_ms = 0;
+  m.trickle_held = false;
+}
+
 // The finest decimal a register reading shows, 0.1 L to 100 L (a CJ/T 188 register reads in
 // 10 L steps, a wM-Bus meter in litres): the first of them that the reading is not a whole
 // multiple of the next coarser one of. 0 for a reading that is not a number.
@@ -101,8 +107,7 @@ void Engine::water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& o
     w.last_backwards_ms = t;
     w.w1 = w.w2 = QuietWindow{};
     end_flow_runs(s.meter());
-    s.meter().trickle_since_ms = 0;
-    s.meter().trickle_held = false;
+    end_trickle_run(s.meter());
     w.day_start_total = kNaN;
   }
   const double previous = first ? total : w.last_total_m3;
@@ -265,8 +270,7 @@ bool Engine::w3_trickle(uint32_t idx, int64_t previous_time, int64_t previous_ch
   const int64_t t = w.last_time_ms;
   const double min_rate = rules_.w3_trickle_min_rate_m3h;
   if (w.step_m3 <= 0 || w.period_ms <= 0 || min_rate <= 0) {
-    m.trickle_since_ms = 0;
-    m.trickle_held = false;
+    end_trickle_run(m);
     return false;
   }
   const auto fill = static_cast<int64_t>(w.step_m3 / min_rate * kHourMs);
@@ -277,8 +281,7 @@ bool Engine::w3_trickle(uint32_t idx, int64_t previous_time, int64_t previous_ch
       m.trickle_held = false;
     }
   } else if (t - w.last_change_ms >= fill) {
-    m.trickle_since_ms = 0;
-    m.trickle_held = false;
+    end_trickle_run(m);
   }
   if (m.trickle_since_ms == 0) return false;
   const double counted = std::min(
