@@ -153,6 +153,8 @@ void read_rules(TableReader& r, RulesConfig& c) {
   r.read_number("w3_sustained_min_rate_m3h", c.w3_sustained_min_rate_m3h, 0, 100);
   r.read_int("h1_min_days", c.h1_min_days, 1, HouseholdModel::kDays);
   r.read_int("h1_morning_min_days", c.h1_morning_min_days, 1, HouseholdModel::kDays);
+  r.read_int("h1_morning_late_min", c.h1_morning_late_s, 0, kDay * 60, 60);
+  r.read_int("h1_morning_up_min", c.h1_morning_up_s, 0, kDay * 60, 60);
   r.read_number("h1_factor", c.h1_factor, 1, 10);
   r.read_int("h1_margin_min", c.h1_margin_s, 0, kDay * 60, 60);
   r.read_int("h1_min_quiet_h", c.h1_min_quiet_s, 1, kWeek, 3600);

@@ -14,8 +14,9 @@
 // this person had after that time of day (household_model.h), with a margin, is improbable:
 // raised on the next meter report, with the current quiet (observed, h), the allowed quiet
 // (threshold, h) and the usual one (window, s) as evidence. A quiet that runs into the quiet
-// hours is judged from their end, after h1_morning_min_days of history. The W1 floor holds
-// whatever the model says.
+// hours is judged from their end, after h1_morning_min_days of history: no use by this person's
+// median first use after them plus a late rising's allowance. The W1 floor holds whatever the
+// model says.
 //
 // D3: leaving in quiet hours and not back within d3_confirm_s, at an hour at which this person
 // does not usually go out. A late return, or an early riser's usual market trip, is not; in the
@@ -39,9 +40,11 @@ void Engine::note_sign_of_life(HouseholdState& h, int64_t t) {
 
 // H1's deadline for the quiet that began at the last sign of life. By day: the longest quiet
 // stretch this person had after this time of day, scaled, plus a margin. A quiet that reaches
-// the household's quiet hours is a night: judged from the end of the quiet hours by the same
-// measure (the usual first use after waking), so a night without a trip to the toilet is not
-// an alert.
+// the household's quiet hours is a night, judged from the end of the quiet hours (a night
+// without a trip to the toilet is not an alert): by this person's median first use after
+// them plus h1_morning_late_s (a late rising), or, when the last use came in the last
+// h1_morning_up_s of the quiet hours (an early riser already up), by the longest quiet after
+// their end, as by day.
 Engine::QuietDeadline Engine::quiet_deadline(const HouseholdState& h) const {
   if (h.quiet_deadline_ms != kQuietDeadlineDue) return {h.quiet_deadline_ms, h.usual_quiet_ms};
   const int64_t t = h.last_sign_ms;
@@ -65,9 +68,16 @@ Engine::QuietDeadline Engine::quiet_deadline(const HouseholdState& h) const {
     if (by_day < night_starts) return {by_day, usual};
   }
   const int64_t morning = next_local_minute(night_starts, offset, p.quiet_end_min);
-  const int64_t by_morning = limit(morning, usual, rules_.h1_morning_min_days);
-  if (by_morning < 0) return {};
-  return {by_morning, usual};
+  if (night_now && morning - t < rules_.h1_morning_up_s * 1000) {
+    const int64_t by_morning = limit(morning, usual, rules_.h1_morning_min_days);
+    if (by_morning < 0) return {};
+    return {by_morning, usual};
+  }
+  usual = model_median_first_use_after(h.model, morning, offset, rules_.h1_morning_min_days);
+  if (usual < 0) return {};
+  return {morning + std::clamp(usual + rules_.h1_morning_late_s * 1000,
+                               rules_.h1_min_quiet_s * 1000, rules_.w1_window_s * 1000),
+          usual};
 }
 
 void Engine::household_water_use(uint32_t hi, int64_t from_ms, int64_t t) {

@@ -150,6 +150,22 @@ int64_t model_usual_quiet_after(const HouseholdModel& m, int64_t t_ms, int utc_o
   return static_cast<int64_t>(longest + 1) * kSlotMs;
 }
 
+int64_t model_median_first_use_after(const HouseholdModel& m, int64_t t_ms, int utc_offset_min,
+                                     int min_days) {
+  if (m.days_seen < min_days || m.newest_day < 0) return -1;
+  const int64_t today = local_day(t_ms, utc_offset_min);
+  const int start = local_minute_of_day(t_ms, utc_offset_min) / HouseholdModel::kSlotMinutes;
+  constexpr int kMaxRun = 2 * HouseholdModel::kSlotsPerDay;
+  int runs[HouseholdModel::kDays];
+  int n = 0;
+  for (int64_t day = today - 1; day > today - HouseholdModel::kDays; --day)
+    if (day_seen(m, day)) runs[n++] = quiet_run(m, day, start, today, start, kMaxRun);
+  if (n < std::max(min_days / 2, 1)) return -1;
+  std::nth_element(runs, runs + n / 2, runs + n);
+  // The slot of the first use counts as quiet (the use may come at its end), as above.
+  return static_cast<int64_t>(runs[n / 2] + 1) * kSlotMs;
+}
+
 int model_usual_bedtime(const HouseholdModel& m, int64_t t_ms, int utc_offset_min, int min_days) {
   if (m.newest_day < 0) return -1;
   const int64_t today = local_day(t_ms, utc_offset_min);

@@ -53,6 +53,12 @@ void model_record_opening(HouseholdModel& m, int64_t t_ms, int utc_offset_min);
 // How many of the recorded night openings fell within an hour of the local hour of `t_ms`.
 int model_openings_near(const HouseholdModel& m, int64_t t_ms, int utc_offset_min);
 
+// The median, over the days of history before `t_ms`'s day, of the quiet from the time of day
+// of `t_ms` to the day's first water use after it (a night's: when this person usually gets
+// up), in ms; -1 when fewer than `min_days` days were seen.
+int64_t model_median_first_use_after(const HouseholdModel& m, int64_t t_ms, int utc_offset_min,
+                                     int min_days);
+
 // This person's usual bedtime: the median, over the days of history before `t_ms`'s day, of
 // the end of the day's last water use between noon and midnight (local minute of the day);
 // -1 when fewer than `min_days` such days were seen.

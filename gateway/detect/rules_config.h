@@ -71,6 +71,14 @@ struct RulesConfig {
   // (waking): learned from this many days, sooner than the day's (a person's rising time is
   // regular; a night fall is found in the morning instead of 12 h after the last flush).
   int h1_morning_min_days = 5;
+  // A night (the last use more than h1_morning_up_s before the quiet hours' end, or before
+  // them) is judged by the first use after the quiet hours: H1 when none has come by this
+  // person's median first use plus h1_morning_late_s (a late rising after an early night is
+  // hours later than usual; the longest quiet of the history would wait for the latest
+  // morning with an outing in it). A last use closer to the end may be the person already up:
+  // judged by the quiet usual after it.
+  int64_t h1_morning_late_s = 4 * 3600;
+  int64_t h1_morning_up_s = 3600;
   double h1_factor = 1.25;
   int64_t h1_margin_s = 3600;
   int64_t h1_min_quiet_s = 3 * 3600;

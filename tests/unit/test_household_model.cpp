@@ -1,7 +1,7 @@
-// test_household_model.cpp: the learned rhythm's "usual quiet after this time of day"
-// (household_model.h): a known answer, and the word-at-a-time scan against a slot-by-slot
-// reading of the same bitmap on random histories (runs across midnight, days without data,
-// the ring's oldest days, today's judged slot).
+// test_household_model.cpp: the learned rhythm's "usual quiet after this time of day" and
+// "first use after waking" (household_model.h): known answers, and the word-at-a-time scan against
+// a slot-by-slot reading of the same bitmap on random histories (runs across midnight, days without
+// data, the ring's oldest days, today's judged slot).
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -72,6 +72,21 @@ TEST_CASE("usual quiet after a time of day: the longest quiet stretch that began
   CHECK(model_usual_quiet_after(m, at(15, 80), kOffset, 14) == 11 * kHourMs);
   // Fewer days than asked for: not learned.
   CHECK(model_usual_quiet_after(m, at(15, 32), kOffset, 16) == -1);
+}
+
+TEST_CASE("first use after waking: the median over the days, not the latest morning") {
+  HouseholdModel m;
+  // Up at 07:00 on four days, at 06:15 on two, at 10:30 on one (a late rising): judged from
+  // 06:00 (slot 24).
+  const int first_use[] = {28, 25, 28, 42, 28, 25, 28};
+  for (int day = 0; day < 7; ++day)
+    for (int slot : {first_use[day], 48, 72, 84})
+      model_mark(m, at(day, slot), at(day, slot), kOffset);
+  // Sorted: 06:15, 06:15, 07:00 x 4, 10:30: the median is 07:00, one hour and its slot.
+  CHECK(model_median_first_use_after(m, at(7, 24), kOffset, 5) == 75 * kMinuteMs);
+  // A use in the judged slot itself is the shortest answer: that slot.
+  CHECK(model_median_first_use_after(m, at(7, 48), kOffset, 5) == 15 * kMinuteMs);
+  CHECK(model_median_first_use_after(m, at(7, 24), kOffset, 8) == -1);
 }
 
 TEST_CASE(
