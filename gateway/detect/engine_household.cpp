@@ -190,12 +190,17 @@ void Engine::night_exit_deadline(uint32_t door, int64_t due, std::vector<Alert>&
     return;
   }
   // A use reported in the meter's report that spans the exit may have come just before it
-  // (the toilet before going out) or just after (back inside, or never gone): wait for the
-  // meter's next report, whose interval lies wholly after the exit, before deciding.
+  // (the toilet before going out) or just after (back inside, or never gone): wait for that
+  // report (an hourly meter's comes up to an hour after the exit), and when it shows use, for
+  // the next one, whose interval lies wholly after the exit, before deciding. A meter that
+  // misses its report is not waited for.
   for (uint32_t m : h.meters) {
     const WaterState& w = sensors_[m].water();
-    if (w.period_ms <= 0 || w.last_change_ms <= opened || w.last_time_ms - w.period_ms >= opened)
-      continue;
+    if (w.period_ms <= 0) continue;
+    const bool spanning_due = w.last_time_ms < opened;
+    const bool spanning_used =
+        !spanning_due && w.last_change_ms > opened && w.last_time_ms - w.period_ms < opened;
+    if (!spanning_due && !spanning_used) continue;
     const int64_t next_report = w.last_time_ms + w.period_ms + w.period_ms / 4;
     if (next_report > due) {
       schedule(door, DeadlineKind::night_exit, next_report);

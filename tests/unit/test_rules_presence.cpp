@@ -698,3 +698,38 @@ TEST_CASE("D3: a use in the report spanning a night exit waits for the next repo
   CHECK(d3->event_time_ms == kT0 + 24 * kHour + 53 * kMin);
   CHECK(d3->detect_time_ms <= kT0 + 25 * kHour + 30 * kMin);  // one report later than 01:13
 }
+
+TEST_CASE("D3 on an hourly meter: the report of the hour that holds a night exit is waited for") {
+  // Reports on the hour (and the door's hourly state report beside them: the clock is not
+  // one sensor's); water at 23:40, the door opens at 00:10 (local), 20 min before D3's usual
+  // wait ends and 50 min before the report of the hour that holds it.
+  auto night = [](Home& h, double in_hour, double next_hour) {
+    auto report = [&h](int64_t t, double use) {
+      h.door(t, true);
+      h.water(t, use);
+    };
+    for (int64_t t = kT0 + 18 * kHour; t <= kT0 + 23 * kHour; t += kHour) report(t, 0);
+    report(kT0 + 24 * kHour, 0.004);  // 23:00-24:00
+    h.door(kT0 + 24 * kHour + 10 * kMin, false);
+    h.door(kT0 + 24 * kHour + 11 * kMin, true);
+    report(kT0 + 25 * kHour, in_hour);    // 00:00-01:00: holds the exit
+    report(kT0 + 26 * kHour, next_hour);  // 01:00-02:00: wholly after it
+    report(kT0 + 27 * kHour, 0);
+  };
+  Home guest_left;  // a guest left; the person, home, uses water after it
+  night(guest_left, 0.006, 0.003);
+  CHECK(guest_left.count(Rule::D3) == 0);
+
+  Home went_out;  // no water after the exit: D3 when the hour's report shows none
+  night(went_out, 0, 0);
+  const Alert* d3 = first(went_out, Rule::D3);
+  REQUIRE(d3 != nullptr);
+  CHECK(d3->event_time_ms == kT0 + 24 * kHour + 10 * kMin);
+  CHECK(d3->detect_time_ms <= kT0 + 25 * kHour + 15 * kMin);
+
+  Home toilet_then_out;  // water in the hour of the exit, none after: D3 a report later
+  night(toilet_then_out, 0.006, 0);
+  d3 = first(toilet_then_out, Rule::D3);
+  REQUIRE(d3 != nullptr);
+  CHECK(d3->detect_time_ms <= kT0 + 26 * kHour + 15 * kMin);
+}
