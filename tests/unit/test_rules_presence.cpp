@@ -253,6 +253,32 @@ constexpr int64_t at(double hour) {
   return kT0 + static_cast<int64_t>(hour * kHour);
 }
 
+TEST_CASE("W3 on a register of 10 L steps: a cleaning morning is not a floor, a 100 L/h leak is") {
+  // 3 h of 10-30 L reports (40-120 L/h in bursts): within two steps (80 L/h) of the slowest,
+  // a floor; within one, not.
+  Home cleaning;
+  cleaning.total = 12.34;
+  cleaning.water(kT0 + 9 * kHour);
+  const double litres[] = {10, 30, 20, 10, 30, 20, 10, 30, 20, 30, 10, 30};
+  for (int i = 0; i < 12; ++i)
+    cleaning.water(kT0 + 9 * kHour + (i + 1) * 15 * kMin, litres[i] / 1000);
+  cleaning.quiet(kT0 + 12 * kHour + 15 * kMin, kT0 + 14 * kHour);
+  CHECK(cleaning.engine.explain_sensor("wm-1")->state.water().step_m3 == 0.01f);
+  CHECK(cleaning.count(Rule::W3) == 0);
+
+  // 25 L per report, read as 20 or 30 L, the report times a minute early or late.
+  Home leak;
+  CoarseRegister meter{leak};
+  int64_t previous = kT0 + 9 * kHour;
+  meter.report(previous, 0);
+  for (int i = 1; i <= 12 && leak.count(Rule::W3) == 0; ++i) {
+    const int64_t t = kT0 + 9 * kHour + i * 15 * kMin + (i % 3 - 1) * kMin;
+    meter.report(t, 100.0 * static_cast<double>(t - previous) / kHour);
+    previous = t;
+  }
+  CHECK(leak.count(Rule::W3) == 1);
+}
+
 TEST_CASE("W3: an 8 L/h cistern on a register of 10 L steps is found in the night, kept by day") {
   // A step every 75 min: the register never rises in every report, so no steady or sustained
   // run; but it is never still for 75 min either, through the night, when a person's is.
