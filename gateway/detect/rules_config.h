@@ -77,7 +77,7 @@ struct RulesConfig {
   // hours later than usual; the longest quiet of the history would wait for the latest
   // morning with an outing in it). A last use closer to the end may be the person already up:
   // judged by the quiet usual after it.
-  int64_t h1_morning_late_s = 4 * 3600;
+  int64_t h1_morning_late_s = 270 * 60;
   int64_t h1_morning_up_s = 3600;
   double h1_factor = 1.25;
   int64_t h1_margin_s = 3600;

@@ -515,7 +515,7 @@ TEST_CASE("learned rhythm: quiet days teach nothing false, and a fall at noon is
 TEST_CASE("learned rhythm: a night fall after the toilet is found in the morning from day 6") {
   // Five ordinary days teach this person's rising (water at 07:00, reported at 07:15); on the
   // sixth night, a flush at 03:00 and nothing after. Judged from the quiet hours' end: H1 when
-  // no water has come 4 h after the usual rising (11:15), hours before W1 (12 h after the
+  // no water has come 4.5 h after the usual rising (11:45), hours before W1 (12 h after the
   // flush, at 15:00). The day's own rhythm is not judged yet (14 days).
   Home h;
   for (int d = 0; d < 5; ++d) ordinary_day(h, kT0 + d * kDay);
@@ -525,8 +525,8 @@ TEST_CASE("learned rhythm: a night fall after the toilet is found in the morning
   const Alert* a = first_no_activity(h);
   REQUIRE(a != nullptr);
   CHECK(a->rule == Rule::H1);
-  CHECK(a->detect_time_ms >= d5 + 11 * kHour + 15 * kMin);
-  CHECK(a->detect_time_ms <= d5 + 11 * kHour + 30 * kMin);
+  CHECK(a->detect_time_ms >= d5 + 11 * kHour + 45 * kMin);
+  CHECK(a->detect_time_ms <= d5 + 12 * kHour);
   CHECK(a->event_time_ms == d5 + 3 * kHour + 15 * kMin);
 }
 
@@ -545,21 +545,21 @@ void day_of_uses(Home& h, int64_t d0, std::initializer_list<double> hours) {
 }  // namespace
 
 TEST_CASE(
-    "learned rhythm: a night fall is found 4 h after the usual rising, a late rising is not") {
+    "learned rhythm: a night fall is found 4.5 h after the usual rising, a late rising is not") {
   // Up at 07:00 on three days; on two, water at 06:15 and then nothing until noon (out early).
   // A night judged by the longest quiet after waking would wait for those mornings (5.5 h x
   // 1.25 + 1 h: 14:00, W1's 15:00 nearly); by the usual first use (07:00) plus a late rising's
-  // 4 h it is 11:00.
+  // 4.5 h it is 11:30.
   Home h;
   for (int d = 0; d < 5; ++d)
     day_of_uses(h, kT0 + d * kDay,
                 d % 2 ? std::initializer_list<double>{6.25, 12, 18, 20}
                       : std::initializer_list<double>{7, 7.5, 12, 18, 20});
-  // Day 5: an early night (last use 18:00), the toilet at 03:00, up 3 h late at 10:00.
+  // Day 5: an early night (last use 18:00), the toilet at 03:00, up 4 h late at 11:00.
   const int64_t d5 = kT0 + 5 * kDay;
   day_of_uses(h, d5, {7, 7.5, 12, 18});
   const int64_t d6 = d5 + kDay;
-  day_of_uses(h, d6, {3, 10, 12, 18, 20});
+  day_of_uses(h, d6, {3, 11, 12, 18, 20});
   CHECK(first_no_activity(h) == nullptr);
   // Day 7: the toilet at 03:00, then a fall.
   const int64_t d7 = d6 + kDay;
@@ -570,21 +570,21 @@ TEST_CASE(
   REQUIRE(a != nullptr);
   CHECK(a->rule == Rule::H1);
   CHECK(a->event_time_ms == d7 + 3 * kHour);
-  CHECK(a->detect_time_ms >= d7 + 11 * kHour);
-  CHECK(a->detect_time_ms <= d7 + 11 * kHour + 15 * kMin);
+  CHECK(a->detect_time_ms >= d7 + 11 * kHour + 30 * kMin);
+  CHECK(a->detect_time_ms <= d7 + 11 * kHour + 45 * kMin);
 }
 
 TEST_CASE("learned rhythm: an early riser up before the quiet hours end is judged as by day") {
   // Up at 06:15 on three days, at 05:30 on two; on every day quiet from the morning's wash
-  // until 11:00. The usual first use after 06:00 is 06:15, but on a day the person is up at
-  // 05:30 the quiet after the wash is the day's usual one (till 11:00), not a night: no H1.
+  // until 11:30. The usual first use after 06:00 is 06:15, but on a day the person is up at
+  // 05:30 the quiet after the wash is the day's usual one (till 11:30), not a night: no H1.
   Home h;
   for (int d = 0; d < 5; ++d)
     day_of_uses(h, kT0 + d * kDay,
-                d % 2 ? std::initializer_list<double>{5.5, 5.75, 11, 12, 18, 20}
-                      : std::initializer_list<double>{6.25, 6.5, 11, 12, 18, 20});
+                d % 2 ? std::initializer_list<double>{5.5, 5.75, 11.5, 12, 18, 20}
+                      : std::initializer_list<double>{6.25, 6.5, 11.5, 12, 18, 20});
   const int64_t d5 = kT0 + 5 * kDay;
-  day_of_uses(h, d5, {5.5, 5.75, 11, 12, 18, 20});
+  day_of_uses(h, d5, {5.5, 5.75, 11.5, 12, 18, 20});
   CHECK(first_no_activity(h) == nullptr);
 }
 
