@@ -104,14 +104,18 @@ void Engine::link_households() {
   }
 }
 
-uint32_t Engine::index_of(std::string_view id, SensorKind kind) {
+uint32_t Engine::index_of(std::string_view id, SensorKind kind, bool defer_link) {
   const uint32_t idx = sensor_ids_.intern(id);
   if (idx < sensors_.size()) return idx;
   SensorState s(kind);
   if (const uint32_t h = listed_household(id); h != kNoHousehold) {
     s.household = h;
-    auto& hs = households_[h];
-    (kind == SensorKind::door ? hs.doors : hs.meters).push_back(idx);
+    if (defer_link) {
+      restore_links_.emplace_back(h, idx);
+    } else {
+      auto& hs = households_[h];
+      (kind == SensorKind::door ? hs.doors : hs.meters).push_back(idx);
+    }
   }
   sensors_.push_back(s);
   dirty_.push_back(1);
@@ -490,6 +494,48 @@ void Engine::restart_windows(int64_t from_ms) {
 }
 
 std::string Engine::load_record(std::string_view key, std::string_view value) {
+  std::string error =
+      key.starts_with("h/") ? load_household_record(key, value) : load_other_record(key, value);
+  finish_restore();
+  return error;
+}
+
+// A household's pending night exit is confirmed by a deadline on its doors: armed here for
+// the households loaded and for the doors linked since the last call, whichever came first.
+void Engine::finish_restore() {
+  auto arm_night_exit = [this](uint32_t hi, uint32_t door) {
+    const HouseholdState& h = households_[hi];
+    if (h.night_exit_ms != 0)
+      schedule(door, DeadlineKind::night_exit, night_exit_confirm_ms(h, h.night_exit_ms));
+  };
+  for (const auto& [hi, idx] : restore_links_) {
+    if (sensors_[idx].kind == SensorKind::door) {
+      households_[hi].doors.push_back(idx);
+      arm_night_exit(hi, idx);
+    } else {
+      households_[hi].meters.push_back(idx);
+    }
+  }
+  restore_links_.clear();
+  for (const uint32_t hi : restore_night_exits_)
+    for (const uint32_t door : households_[hi].doors) arm_night_exit(hi, door);
+  restore_night_exits_.clear();
+}
+
+std::string Engine::load_household_record(std::string_view key, std::string_view value) {
+  if (!key.starts_with("h/")) return fmt::format("checkpoint record {}: not a household's", key);
+  const uint32_t i = household_ids_.find(key.substr(2));
+  if (i == IdTable::kNone) return {};  // no longer in the inventory
+  HouseholdState& h = households_[i];
+  std::string error;
+  if (!decode_household_state(value, h, error))
+    return fmt::format("checkpoint record {}: {}", key, error);
+  if (h.last_sign_ms) note_sign_of_life(h, h.last_sign_ms);
+  if (h.night_exit_ms != 0) restore_night_exits_.push_back(i);
+  return {};
+}
+
+std::string Engine::load_other_record(std::string_view key, std::string_view value) {
   std::string error;
   if (key == "w") {
     if (auto wm = decode_watermark(value)) {
@@ -502,7 +548,7 @@ std::string Engine::load_record(std::string_view key, std::string_view value) {
     std::optional<SensorState> loaded = decode_sensor_state(value, error);
     if (!loaded) return fmt::format("checkpoint record {}: {}", key, error);
     SensorState& s = *loaded;
-    const uint32_t idx = index_of(key.substr(2), s.kind);
+    const uint32_t idx = index_of(key.substr(2), s.kind, /*defer_link=*/true);
     s.household = sensors_[idx].household;  // from today's inventory, not the checkpoint's
     sensors_[idx] = s;
     dirty_[idx] = 0;
@@ -516,16 +562,6 @@ std::string Engine::load_record(std::string_view key, std::string_view value) {
                  s.door().open_since_ms + rules_.d4_open_s * 1000);
     }
     if (const int64_t due = silence_due(rules_, s)) schedule(idx, DeadlineKind::sensor_silent, due);
-  } else if (key.starts_with("h/")) {
-    const uint32_t i = household_ids_.find(key.substr(2));
-    if (i == IdTable::kNone) return {};  // no longer in the inventory
-    HouseholdState& h = households_[i];
-    if (!decode_household_state(value, h, error))
-      return fmt::format("checkpoint record {}: {}", key, error);
-    if (h.last_sign_ms) note_sign_of_life(h, h.last_sign_ms);
-    if (h.night_exit_ms != 0)
-      for (uint32_t door : h.doors)
-        schedule(door, DeadlineKind::night_exit, night_exit_confirm_ms(h, h.night_exit_ms));
   }
   return {};
 }

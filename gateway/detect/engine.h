@@ -192,6 +192,15 @@ class Engine {
   // Returns why a record was not loaded (it names the record), or empty; the sensor or
   // household it was for starts afresh (state_codec.h: the format and its versions).
   std::string load_record(std::string_view key, std::string_view value);
+  // A whole checkpoint's restore: the households' records ("h/") through
+  // load_household_record and every other record through load_other_record, in any order
+  // (the two touch disjoint state), then finish_restore(): it applies what links them (a
+  // sensor to its household's list, a household's pending night exit to its doors'
+  // deadlines; before it, a household restored before its doors re-armed no night exit).
+  // load_record is the three for one record.
+  std::string load_household_record(std::string_view key, std::string_view value);
+  std::string load_other_record(std::string_view key, std::string_view value);
+  void finish_restore();
   // After a power cut lost the state written since `from_ms` (the checkpoint's time plus the
   // sync interval): every no-activity window (W1/W2 anchors, the door's last opening for
   // D1/D2) restarts there, so that an activity the cut erased cannot leave a stale start to
@@ -205,7 +214,9 @@ class Engine {
   void records_for(std::string_view sensor_id, StateRecords& out);
 
  private:
-  uint32_t index_of(std::string_view id, SensorKind kind);
+  // The sensor's index, added (and linked to its household's list, or left for
+  // finish_restore() to link when `defer_link`) on first sight.
+  uint32_t index_of(std::string_view id, SensorKind kind, bool defer_link = false);
   Alert make(uint32_t idx, Rule rule, AlertKind kind, Audience audience, Severity severity,
              int64_t event_ms, int64_t detect_ms, double observed, double threshold,
              int64_t window_s) const;
@@ -267,6 +278,10 @@ class Engine {
     const uint32_t n = listed_ids_.find(sensor_id);
     return n == IdTable::kNone ? kNoHousehold : listed_[n].household;
   }
+  // Left by a restore for finish_restore(): (household, sensor) links to make; households
+  // restored with a night exit pending.
+  std::vector<std::pair<uint32_t, uint32_t>> restore_links_;
+  std::vector<uint32_t> restore_night_exits_;
   DeadlineQueue deadlines_;
   int64_t watermark_ms_ = 0;
   bool watermark_dirty_ = false;

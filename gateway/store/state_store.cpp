@@ -22,14 +22,18 @@ size_t restore_engine_state(Db& db, Engine& engine) {
   scan.readahead_size = 2 << 20;
   std::unique_ptr<rocksdb::Iterator> it(db.db->NewIterator(scan, db.state));
   size_t n = 0, refused = 0;
-  // Households ("h/") are restored before sensors ("s/") by key order; the watermark ("w") last.
+  // Households ("h/") come before sensors ("s/") by key order, the watermark ("w") last; what
+  // links them (a sensor to its household, a household's pending night exit to its doors'
+  // deadline) is applied once all are loaded.
   for (it->SeekToFirst(); it->Valid(); it->Next(), ++n) {
-    const std::string error =
-        engine.load_record(it->key().ToStringView(), it->value().ToStringView());
+    const std::string_view key = it->key().ToStringView(), value = it->value().ToStringView();
+    const std::string error = key.starts_with("h/") ? engine.load_household_record(key, value)
+                                                    : engine.load_other_record(key, value);
     if (error.empty()) continue;
     if (++refused <= kRefusalsLogged) log_warn("state", error + "; starting it afresh");
   }
   check(it->status(), "reading the detector state");
+  engine.finish_restore();
   if (refused > kRefusalsLogged)
     log_warn("state", fmt::format("{} checkpoint records could not be read ({} shown above); "
                                   "their sensors and households start afresh",

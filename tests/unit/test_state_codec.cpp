@@ -3,6 +3,7 @@
 // current format survives a round trip; records that do not parse are refused by name.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <fstream>
@@ -249,4 +250,51 @@ TEST_CASE("a checkpoint record that does not parse is refused by name, the rest 
   h.water(kT0 + 9 * kHour, 0.02);
   h.quiet(kT0 + 9 * kHour + 15 * kMin, kT0 + 22 * kHour);
   CHECK(h.count(Rule::W1) == 1);
+}
+
+TEST_CASE("a night exit awaiting D3's confirmation survives a restart, however it is loaded") {
+  // Water at 23:45, the door opens at 00:05 (local); the checkpoint is taken at 00:15, before
+  // D3's 20 minutes are up. Restored (records one at a time in either order, or all of them
+  // and then finished, as the gateway's restore does: households first, by key order), the
+  // exit is still confirmed. Until the restore was finished after all records, a household
+  // restored before its doors re-armed no deadline and the exit was never confirmed.
+  Home h;
+  h.quiet(kT0 + 22 * kHour, kT0 + 23 * kHour + 30 * kMin);
+  h.water(kT0 + 23 * kHour + 45 * kMin, 0.004);
+  h.water(kT0 + 24 * kHour);
+  h.pass(kT0 + 24 * kHour + 5 * kMin);
+  h.water(kT0 + 24 * kHour + 15 * kMin);
+  REQUIRE(h.count(Rule::D3) == 0);
+  const std::vector<StateRecord> records = h.engine.take_dirty_records();
+  auto confirmed_after = [](Home& after) {
+    after.total = 10.004;
+    after.quiet(kT0 + 24 * kHour + 30 * kMin, kT0 + 25 * kHour);
+    REQUIRE(after.count(Rule::D3) == 1);
+    const auto d3 = std::find_if(after.alerts.begin(), after.alerts.end(),
+                                 [](const Alert& a) { return a.rule == Rule::D3; });
+    CHECK(d3->event_time_ms == kT0 + 24 * kHour + 5 * kMin);
+  };
+  SUBCASE("one at a time, in order") {
+    Home after;
+    for (const StateRecord& r : records) CHECK(after.engine.load_record(r.key, r.value).empty());
+    confirmed_after(after);
+  }
+  SUBCASE("one at a time, in reverse") {
+    Home after;
+    for (auto r = records.rbegin(); r != records.rend(); ++r)
+      CHECK(after.engine.load_record(r->key, r->value).empty());
+    confirmed_after(after);
+  }
+  SUBCASE("households first, then the rest, then finished") {
+    Home after;
+    std::vector<StateRecord> by_key = records;
+    std::sort(by_key.begin(), by_key.end(),
+              [](const StateRecord& a, const StateRecord& b) { return a.key < b.key; });
+    for (const StateRecord& r : by_key)
+      CHECK((r.key.starts_with("h/") ? after.engine.load_household_record(r.key, r.value)
+                                     : after.engine.load_other_record(r.key, r.value))
+                .empty());
+    after.engine.finish_restore();
+    confirmed_after(after);
+  }
 }
