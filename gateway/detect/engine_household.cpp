@@ -50,34 +50,33 @@ Engine::QuietDeadline Engine::quiet_deadline(const HouseholdState& h) const {
   const int64_t t = h.last_sign_ms;
   const HouseholdProfile& p = h.profile;
   const int offset = p.utc_offset_min;
-  auto limit = [&](int64_t from, int64_t& usual, int min_days) -> int64_t {
-    usual = model_usual_quiet_after(h.model, from, offset, min_days);
-    if (usual < 0) return -1;
+  // A quiet allowed from `from`: never shorter than h1_min_quiet_s, never past W1's window.
+  auto bounded = [&](int64_t from, int64_t quiet_ms) {
+    return from + std::clamp(quiet_ms, rules_.h1_min_quiet_s * 1000, rules_.w1_window_s * 1000);
+  };
+  // By the longest quiet after `from`'s time of day on the days of history, scaled, plus the
+  // margin.
+  auto by_longest = [&](int64_t from, int min_days) -> QuietDeadline {
+    const int64_t usual = model_usual_quiet_after(h.model, from, offset, min_days);
+    if (usual < 0) return {};
     const auto scaled =
         static_cast<int64_t>(std::llround(static_cast<double>(usual) * rules_.h1_factor));
-    return from + std::clamp(scaled + rules_.h1_margin_s * 1000, rules_.h1_min_quiet_s * 1000,
-                             rules_.w1_window_s * 1000);
+    return {bounded(from, scaled + rules_.h1_margin_s * 1000), usual};
   };
   const bool night_now =
       in_quiet_hours(local_minute_of_day(t, offset), p.quiet_start_min, p.quiet_end_min);
   const int64_t night_starts = night_now ? t : next_local_minute(t, offset, p.quiet_start_min);
-  int64_t usual = 0;
   if (!night_now) {
-    const int64_t by_day = limit(t, usual, rules_.h1_min_days);
-    if (by_day < 0) return {};
-    if (by_day < night_starts) return {by_day, usual};
+    const QuietDeadline by_day = by_longest(t, rules_.h1_min_days);
+    if (by_day.due_ms == 0 || by_day.due_ms < night_starts) return by_day;
   }
   const int64_t morning = next_local_minute(night_starts, offset, p.quiet_end_min);
-  if (night_now && morning - t < rules_.h1_morning_up_s * 1000) {
-    const int64_t by_morning = limit(morning, usual, rules_.h1_morning_min_days);
-    if (by_morning < 0) return {};
-    return {by_morning, usual};
-  }
-  usual = model_median_first_use_after(h.model, morning, offset, rules_.h1_morning_min_days);
+  if (night_now && morning - t < rules_.h1_morning_up_s * 1000)
+    return by_longest(morning, rules_.h1_morning_min_days);
+  const int64_t usual =
+      model_median_first_use_after(h.model, morning, offset, rules_.h1_morning_min_days);
   if (usual < 0) return {};
-  return {morning + std::clamp(usual + rules_.h1_morning_late_s * 1000,
-                               rules_.h1_min_quiet_s * 1000, rules_.w1_window_s * 1000),
-          usual};
+  return {bounded(morning, usual + rules_.h1_morning_late_s * 1000), usual};
 }
 
 void Engine::household_water_use(uint32_t hi, int64_t from_ms, int64_t t) {
