@@ -135,6 +135,7 @@ void read_rules(TableReader& r, RulesConfig& c) {
   r.read_int("w1_min_awake_h", c.w1_min_awake_s, 0, kWeek, 3600);
   r.read_int("w1_bedtime_min", c.w1_bedtime_s, 0, kDay * 60, 60);
   r.read_int("w1_bedtime_learn_days", c.w1_bedtime_learn_days, 0, HouseholdModel::kDays - 1);
+  r.read_int("w1_return_quiet_h", c.w1_return_quiet_s, 0, kDay, 3600);
   r.read_int("c1_after_w1_h", c.c1_after_w1_s, 0, kWeek, 3600);
   r.read_int("w2_window_h", c.w2_window_s, 1, kWeek, 3600);
   r.read_number("w2_threshold_m3", c.w2_threshold_m3, 0.0001, 10);

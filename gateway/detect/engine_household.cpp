@@ -7,8 +7,9 @@
 // exit for D3). A door event inside the interval of a use is ordered by the passage count: home
 // before the interval and one opening means "used water, then left"; out before it means "came
 // back, then used water". So the second passage of a pair minutes apart (the rubbish, the post)
-// is a return, and a fall right after coming home is a fall at home, found by W1 12 h after the
-// return. An outing in progress holds the no-activity rules until it is improbably long.
+// is a return, and a fall right after coming home is a fall at home: W1 counts the outing in
+// its 12 h once the person has been home w1_return_quiet_s with no use (Engine::w1_quiet_from).
+// An outing in progress holds the no-activity rules until it is improbably long.
 //
 // H1: after h1_min_days of history, the person quiet at home past the longest quiet stretch
 // this person had after that time of day (household_model.h), with a margin, is improbable:

@@ -23,6 +23,9 @@ struct RulesConfig {
   // ... or less than that before this person's usual bedtime (the median end of the day's last
   // use, household_model.h), once learned from this many days: an early sleeper's early night.
   int w1_bedtime_learn_days = 3;
+  // Back home after an outing with no use since: W1's window counts the outing, once the
+  // person has been home this long with the register still (a fall on coming home).
+  int64_t w1_return_quiet_s = 3 * 3600;
   // C1 (critical: neither water nor door) escalates W1 when the silence lasts this much longer.
   int64_t c1_after_w1_s = 4 * 3600;
   // W2: the same over 24 h, higher severity.

@@ -110,7 +110,9 @@ TEST_CASE("from the first day: a fall after coming home or after the rubbish is 
   h.quiet(kT0 + 12 * kHour + 15 * kMin, kT0 + 36 * kHour);
   const Alert* w1 = first(h, Rule::W1);
   REQUIRE(w1 != nullptr);
-  CHECK(w1->detect_time_ms - (kT0 + 12 * kHour + 8 * kMin) < 13 * kHour);
+  // 12 h after the last use (the outing counts: no water since coming home), not 12 h at home.
+  CHECK(w1->detect_time_ms >= kT0 + 20 * kHour);
+  CHECK(w1->detect_time_ms <= kT0 + 20 * kHour + 15 * kMin);
 
   Home r;  // the rubbish: out and back within minutes, in the meter's interval after a use
   r.water(kT0 + 10 * kHour, 0.02);
@@ -120,6 +122,47 @@ TEST_CASE("from the first day: a fall after coming home or after the rubbish is 
   const Alert* rw1 = first(r, Rule::W1);
   REQUIRE(rw1 != nullptr);
   CHECK(rw1->detect_time_ms - (kT0 + 10 * kHour + 8 * kMin) < 13 * kHour);
+}
+
+TEST_CASE("W1 counts an outing once home 3 h with the register still since the return") {
+  // The day's last use at 08:00, out at 08:05; a drip of 0.1 L a report from 08:15 if asked.
+  auto out_for_the_day = [](Home& h, int64_t back, double drip = 0) {
+    h.water(kT0 + 7 * kHour + 45 * kMin);
+    h.water(kT0 + 8 * kHour, 0.02);
+    h.pass(kT0 + 8 * kHour + 5 * kMin);
+    for (int64_t t = kT0 + 8 * kHour + 15 * kMin; t < back; t += 15 * kMin) h.water(t, drip);
+    h.pass(back);
+  };
+  // Home at 11:00 and quiet: W1 at 20:00, 12 h after the use (9 h at home), not at 23:00.
+  Home h;
+  out_for_the_day(h, kT0 + 11 * kHour);
+  h.quiet(kT0 + 11 * kHour + 15 * kMin, kT0 + 22 * kHour);
+  const Alert* w1 = first(h, Rule::W1);
+  REQUIRE(w1 != nullptr);
+  CHECK(w1->event_time_ms == kT0 + 8 * kHour);
+  CHECK(w1->detect_time_ms == kT0 + 20 * kHour);
+  // Home at 18:00: 12 h since the use at 20:00, but only 3 h at home by 21:00, and the awake
+  // hours count from the return (a day out, then an early night): not before the morning.
+  Home late;
+  out_for_the_day(late, kT0 + 18 * kHour);
+  late.quiet(kT0 + 18 * kHour + 15 * kMin, kT0 + 30 * kHour);
+  CHECK(late.count(Rule::W1) == 0);
+  // Home at 11:00, then a litre at 11:15: a sign of life, W1 counts 12 h from it.
+  Home used;
+  out_for_the_day(used, kT0 + 11 * kHour);
+  used.water(kT0 + 11 * kHour + 15 * kMin, 0.001);
+  used.quiet(kT0 + 11 * kHour + 30 * kMin, kT0 + 22 * kHour);
+  CHECK(used.count(Rule::W1) == 0);
+  // A register creeping up all along (a drip, never a sign of life) says nothing of the
+  // person: W1 waits 12 h at home from the return.
+  Home drip;
+  out_for_the_day(drip, kT0 + 11 * kHour, 0.0001);
+  for (int64_t t = kT0 + 11 * kHour + 15 * kMin; t <= kT0 + 22 * kHour; t += 15 * kMin)
+    drip.water(t, 0.0001);
+  CHECK(drip.count(Rule::W1) == 0);
+  for (int64_t t = kT0 + 22 * kHour + 15 * kMin; t <= kT0 + 23 * kHour + 15 * kMin; t += 15 * kMin)
+    drip.water(t, 0.0001);
+  CHECK(drip.count(Rule::W1) == 1);
 }
 
 TEST_CASE("back from a night away, a litre to wash hands is a sign of life: no W1, no C1") {
