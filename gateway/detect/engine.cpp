@@ -290,8 +290,9 @@ void Engine::clear(uint32_t idx, AlertKind kind, Rule rule, int64_t at_ms,
 }
 
 // C1 escalates W1: it holds while a meter of the household has W1 open, no door opened since
-// the last water use, and the silence has lasted c1_after_w1_s past W1's window (a late rising
-// after an early night ends before that; a person on the floor does not).
+// the last water use, and the silence has lasted c1_after_w1_s past W1's window and past the
+// moment W1 began to hold (a late rising after an early night ends before that; a person on
+// the floor does not).
 void Engine::update_c1(uint32_t hi, uint32_t meter, int64_t at_ms, std::vector<Alert>& out) {
   HouseholdState& h = households_[hi];
   if (h.listed_doors == 0) return;
@@ -299,10 +300,17 @@ void Engine::update_c1(uint32_t hi, uint32_t meter, int64_t at_ms, std::vector<A
   for (uint32_t m : h.meters)
     w1_open |=
         (sensors_[m].held & (bit(AlertKind::NoWaterUse12h) | bit(AlertKind::NoWaterUse24h))) != 0;
-  // No door event since the last water use either: no sign of life at all.
+  if (w1_open != (h.silence_held_ms != 0)) {
+    h.silence_held_ms = w1_open ? at_ms : 0;
+    dirty_households_.push_back(hi);
+  }
+  // No door event since the last water use either: no sign of life at all, c1_after_w1_s past
+  // W1's window and past W1 itself (held back by the awake hours, W1 comes later than its
+  // window: a late rising after an early night is W1 at noon, not W1 and C1 together).
   const int64_t silent_since = std::max(h.last_water_use_ms, h.last_door_activity_ms);
   const bool long_enough =
-      at_ms - silent_since >= (rules_.w1_window_s + rules_.c1_after_w1_s) * 1000;
+      at_ms - silent_since >= (rules_.w1_window_s + rules_.c1_after_w1_s) * 1000 &&
+      at_ms - h.silence_held_ms >= rules_.c1_after_w1_s * 1000;
   const bool holds = w1_open && !door_since_use(h) && !probably_out(h) &&
                      h.profile.away_until_ms <= at_ms && (h.c1_open || long_enough);
   if (holds == h.c1_open) return;

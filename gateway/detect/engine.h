@@ -67,6 +67,7 @@ struct HouseholdState {
   int64_t usual_quiet_ms = 0;
   int64_t parity_error_ms = 0;  // last time water contradicted the passage count
   int64_t night_exit_ms = 0;    // an opening in quiet hours awaiting D3's confirmation
+  int64_t silence_held_ms = 0;  // when W1 or W2 began to hold in this silence (0: neither holds)
   HouseholdModel model;
   // How many meters and doors the inventory lists (meters and doors above: those seen so far).
   uint32_t listed_meters = 0, listed_doors = 0;

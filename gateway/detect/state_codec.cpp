@@ -405,12 +405,14 @@ std::optional<SensorState> decode_sensor_state(std::string_view value, std::stri
   return s;
 }
 
-// Household, version 2: last water use, its interval start, last movement's interval start,
+// Household, version 3: last water use, its interval start, last movement's interval start,
 // last and previous door opening, away until (i64 each), c1 open (u8), openings since use
 // (i32), presence (u8), guest possible (u8), last sign of life, last return, outing start,
-// night exit, parity error (i64 each), then the learned model: the slot bitmap, day-seen bits
-// (u32), newest day (i64), days seen (u16), outing-length counts, night-opening counts.
-// Version 1 (before the model) held the first six fields and the memcpy'd tail of the struct.
+// night exit, parity error, silence held since (i64 each), then the learned model: the slot
+// bitmap, day-seen bits (u32), newest day (i64), days seen (u16), outing-length counts,
+// night-opening counts. Version 2 is version 3 without "silence held since" (0 on load: C1
+// counts from the first reading after the restart). Version 1 (before the model) held the first
+// six fields and the memcpy'd tail of the struct.
 void encode_household_state(const HouseholdState& h, std::string& out) {
   out.clear();
   Writer w{std::move(out)};
@@ -430,6 +432,7 @@ void encode_household_state(const HouseholdState& h, std::string& out) {
   w.i64(h.outing_start_ms);
   w.i64(h.night_exit_ms);
   w.i64(h.parity_error_ms);
+  w.i64(h.silence_held_ms);
   write_model(w, h.model);
   out = std::move(w.out);
 }
@@ -442,11 +445,11 @@ std::string encode_household_state(const HouseholdState& h) {
 
 bool decode_household_state(std::string_view value, HouseholdState& h, std::string& error) {
   const int version = value.empty() ? -1 : static_cast<uint8_t>(value[0]);
-  if (version != 1 && version != kHouseholdRecordVersion) {
+  if (version < 1 || version > kHouseholdRecordVersion) {
     error = version < 0 ? std::string("empty household record")
                         : fmt::format(
                               "household record version {} is not known to this edgegw "
-                              "(it reads 1 and {}; written by a newer one?)",
+                              "(it reads 1 to {}; written by a newer one?)",
                               version, int{kHouseholdRecordVersion});
     return false;
   }
@@ -478,6 +481,7 @@ bool decode_household_state(std::string_view value, HouseholdState& h, std::stri
     s.outing_start_ms = r.i64();
     s.night_exit_ms = r.i64();
     s.parity_error_ms = r.i64();
+    if (version >= 3) s.silence_held_ms = r.i64();
     read_model(r, s.model);
   }
   if (!r.ok || !r.in.empty()) {

@@ -9,7 +9,7 @@
 //                         runs; door:
 //                         DoorState; facade: FacadeState). Deadlines are not stored: the
 //                         engine re-arms them from the state on load.
-//   "h/<household id>" -> 2, the household's fields and its learned model (state_codec.cpp).
+//   "h/<household id>" -> 3, the household's fields and its learned model (state_codec.cpp).
 //   "w"                -> the event-time watermark (i64).
 //
 // Versions 1-3 of the sensor record were SensorState's bytes as laid out until version 3
@@ -29,7 +29,7 @@
 namespace edgegw {
 
 inline constexpr char kSensorRecordVersion = 6;
-inline constexpr char kHouseholdRecordVersion = 2;
+inline constexpr char kHouseholdRecordVersion = 3;
 
 std::string encode_sensor_state(const SensorState& s);
 // The same into `out` (replaced; its capacity reused).

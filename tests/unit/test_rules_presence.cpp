@@ -737,6 +737,14 @@ TEST_CASE("W1 after an early night: a late rising is not missing activity, a fal
   const Alert* w1 = first(h, Rule::W1);  // 6 h awake after the quiet hours: 12:00
   REQUIRE(w1 != nullptr);
   CHECK(w1->detect_time_ms == kT0 + 36 * kHour);
+  // C1 (critical) 4 h past W1, not with it: 16 h of silence had passed at 11:30, but a late
+  // riser is up by 16:00, a person on the floor is not.
+  CHECK(h.count(Rule::C1) == 0);
+  h.quiet(kT0 + 36 * kHour + 15 * kMin, kT0 + 40 * kHour);
+  const Alert* c1 = first(h, Rule::C1);
+  REQUIRE(c1 != nullptr);
+  CHECK(c1->detect_time_ms == kT0 + 40 * kHour);
+  CHECK(c1->state == AlertState::Escalated);
 
   Home d;  // the last use at 16:00: the evening counts as awake, W1 after 12 h as before
   d.water(kT0 + 16 * kHour, 0.02);

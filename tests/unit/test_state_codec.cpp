@@ -232,6 +232,52 @@ TEST_CASE(
   CHECK_FALSE(decode_sensor_state(v5, error));
 }
 
+TEST_CASE("a household record keeps when W1 began to hold: C1 after a restart 4 h after W1") {
+  // Out and back 18:00-18:30, to bed at 19:30, nothing since: W1 at 12:00 the next day (the
+  // awake hours), C1 at 16:00.
+  Home before;
+  before.water(kT0 + 17 * kHour + 45 * kMin);
+  before.pass(kT0 + 18 * kHour);
+  before.water(kT0 + 18 * kHour + 15 * kMin);
+  before.pass(kT0 + 18 * kHour + 30 * kMin);
+  before.quiet(kT0 + 18 * kHour + 45 * kMin, kT0 + 19 * kHour + 15 * kMin);
+  before.water(kT0 + 19 * kHour + 30 * kMin, 0.02);
+  before.quiet(kT0 + 19 * kHour + 45 * kMin, kT0 + 37 * kHour);
+  REQUIRE(before.count(Rule::W1) == 1);
+  const std::vector<StateRecord> records = before.engine.take_dirty_records();
+  auto household = std::find_if(records.begin(), records.end(),
+                                [](const StateRecord& r) { return r.key == "h/hh-1"; });
+  REQUIRE(household != records.end());
+  CHECK(household->value[0] == kHouseholdRecordVersion);
+  CHECK(before.engine.household("hh-1")->silence_held_ms == kT0 + 36 * kHour);
+
+  Home after;  // restarted at 13:00: C1 at 16:00 still
+  for (const StateRecord& r : records) CHECK(after.engine.load_record(r.key, r.value).empty());
+  CHECK(after.engine.household("hh-1")->silence_held_ms == kT0 + 36 * kHour);
+  after.total = before.total;
+  after.quiet(kT0 + 37 * kHour + 15 * kMin, kT0 + 40 * kHour);
+  REQUIRE(after.count(Rule::C1) == 1);
+  CHECK(after.alerts.back().detect_time_ms == kT0 + 40 * kHour);
+
+  // A version 2 record (written before this field: the same bytes without it) loads; C1 counts
+  // 4 h from the first reading after the restart.
+  std::string v2 = household->value;
+  v2[0] = 2;
+  v2.erase(1 + 6 * 8 + 1 + 4 + 1 + 1 + 5 * 8, 8);
+  Home old;
+  for (const StateRecord& r : records)
+    CHECK(old.engine.load_record(r.key, r.key == "h/hh-1" ? v2 : r.value).empty());
+  const HouseholdState* h = old.engine.household("hh-1");
+  REQUIRE(h != nullptr);
+  CHECK(h->silence_held_ms == 0);
+  CHECK(h->last_water_use_ms == kT0 + 19 * kHour + 30 * kMin);
+  CHECK(h->model.days_seen == before.engine.household("hh-1")->model.days_seen);
+  old.total = before.total;
+  old.quiet(kT0 + 37 * kHour + 15 * kMin, kT0 + 41 * kHour + 15 * kMin);
+  REQUIRE(old.count(Rule::C1) == 1);
+  CHECK(old.alerts.back().detect_time_ms == kT0 + 41 * kHour + 15 * kMin);
+}
+
 TEST_CASE("a checkpoint record that does not parse is refused by name, the rest still loads") {
   Home h;
   std::string value = encode_sensor_state(SensorState{});
