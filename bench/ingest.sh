@@ -21,9 +21,11 @@
 #   bench/ingest.sh [--meters N] [--rounds R] [--quick] [--qos 0|1] [--checkpoint-s S]
 #                   [--storm-meters N] [--storm-rounds R] [--live-rate MSG_PER_S]
 #                   [--phases live,storm,backlog,restart,latency] [--keep]
-#                   [--latency-rate MSG_PER_S] [--latency-s S]
+#                   [--latency-rate MSG_PER_S] [--latency-s S] [--meters-per-household K]
 #
-# --quick is --meters 10000 --rounds 10. --live-rate paces the live publisher (default: as fast
+# --meters-per-household K lists K meters per household (default 1: N households; 2 gives the
+# issue's sizing of about 50,000 households at 100,000 sensors). --quick is --meters 10000
+# --rounds 10. --live-rate paces the live publisher (default: as fast
 # as the broker takes them, which outruns edgegw: bench/README.md). Needs build/bin/edgegw
 # (EDGEGW=...) and build-bench/bin/bench_{publish,bare_subscriber,alert_latency} (BENCH_BIN=...).
 set -euo pipefail
@@ -33,6 +35,7 @@ EDGEGW=${EDGEGW:-$REPO/build/bin/edgegw}
 BENCH_BIN=${BENCH_BIN:-$REPO/build-bench/bin}
 BARE=${BARE:-bench_bare_subscriber}  # or bench_bare_subscriber_c: the floor on Paho C directly
 METERS=100000
+METERS_PER_HOUSEHOLD=1
 ROUNDS=10
 QOS=0
 CHECKPOINT_S=1
@@ -48,6 +51,7 @@ KEEP=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --meters) METERS=$2; shift 2 ;;
+    --meters-per-household) METERS_PER_HOUSEHOLD=$2; shift 2 ;;
     --rounds) ROUNDS=$2; shift 2 ;;
     --quick) METERS=10000; ROUNDS=10; shift ;;
     --qos) QOS=$2; shift 2 ;;
@@ -139,9 +143,11 @@ SUB=(--url "$URL" --user edgegw --password-file "$WORK/edgegw.password")
 PUB=(--url "$URL" --user wmbusmeters --password-file "$WORK/wmbusmeters.password"
      --spacing-s "$SPACING_S")
 
-# --- the gateway's config: every meter in a household of its own -------------------------------
-awk -v n="$METERS" 'BEGIN { for (i = 0; i < n; i++)
-  printf "[[household]]\nid = \"hh-%06d\"\nmeters = [\"%08d\"]\nliving_alone = true\nutc_offset = \"+08:00\"\n\n", i, 10000000 + i }' \
+# --- the gateway's config: METERS_PER_HOUSEHOLD meters in each household -----------------------
+awk -v n="$METERS" -v k="$METERS_PER_HOUSEHOLD" 'BEGIN { for (i = 0; i < n; i += k) {
+  printf "[[household]]\nid = \"hh-%06d\"\nmeters = [", i / k
+  for (j = i; j < i + k && j < n; j++) printf "%s\"%08d\"", (j > i ? ", " : ""), 10000000 + j
+  printf "]\nliving_alone = true\nutc_offset = \"+08:00\"\n\n" } }' \
   >"$WORK/inventory.toml"
 gateway_config() {  # gateway_config ID -> path of its config
   cat >"$WORK/$1.toml" <<EOF
@@ -464,7 +470,8 @@ echo "Machine: $CPU_MODEL, nproc $(nproc), $(uname -r), Mosquitto $("$MOSQUITTO"
 echo "edgegw $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?') ($EDGEGW). Publisher, broker and consumer share the machine."
 pace="as fast as possible"
 [ "$LIVE_RATE" = 0 ] || pace="paced at $LIVE_RATE/s"
-has_phase live && echo "Live: $METERS meters x $ROUNDS rounds at QoS $QOS, $pace."
+has_phase live && echo "Live: $METERS meters x $ROUNDS rounds at QoS $QOS, $pace;" \
+  "$(((METERS + METERS_PER_HOUSEHOLD - 1) / METERS_PER_HOUSEHOLD)) households of $METERS_PER_HOUSEHOLD meters."
 has_phase storm && echo "Storm: $STORM_METERS x $STORM_ROUNDS, an S2 meter alarm raised or cleared by every message."
 has_phase backlog && echo "Backlog: $METERS x $ROUNDS at QoS 1 into the stopped consumer's persistent session."
 echo "checkpoint_interval_s = $CHECKPOINT_S (shipped: 10)."
@@ -507,7 +514,7 @@ if has_phase storm; then
 fi
 if has_phase restart; then
   echo
-  echo "Restart: edgegw run to serving, $METERS households in the inventory; the checkpoint of" \
+  echo "Restart: edgegw run to serving, $(((METERS + METERS_PER_HOUSEHOLD - 1) / METERS_PER_HOUSEHOLD)) households in the inventory; the checkpoint of" \
     "${R[restart.filled]} meters (database $((${R[restart.db_kb]} / 1024)) MB), polled every 10 ms."
   echo
   echo "| start | to the status socket's first answer, ms | to ingest subscribed, ms | CPU s by then | sensors restored |"
