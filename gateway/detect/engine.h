@@ -56,10 +56,11 @@ struct HouseholdState {
   int32_t openings_since_use = 0;       // door openings since the last water use
   bool c1_open = false;
   Presence presence = Presence::home;
-  bool guest_possible = false;  // someone let in who stayed: the next opening may be theirs
-  int64_t last_sign_ms = 0;     // last sign of life at home: water use, or coming home
-  int64_t last_return_ms = 0;   // when the person last came home from an outing
-  int64_t outing_start_ms = 0;  // the opening that began the outing in progress
+  bool guest_possible = false;    // someone let in who stayed: the next opening may be theirs
+  bool night_exit_usual = false;  // night_exit_ms came at an hour this person goes out at
+  int64_t last_sign_ms = 0;       // last sign of life at home: water use, or coming home
+  int64_t last_return_ms = 0;     // when the person last came home from an outing
+  int64_t outing_start_ms = 0;    // the opening that began the outing in progress
   // H1, learned: quiet past this is improbable (0: not learned; kQuietDeadlineDue: worked out
   // when the quiet first lasts h1_min_quiet_s, Engine::quiet_deadline), and the usual quiet it
   // was derived from.

@@ -22,6 +22,8 @@
 // D3: leaving in quiet hours and not back within d3_confirm_s, at an hour at which this person
 // does not usually go out. A late return, or an early riser's usual market trip, is not; in the
 // last d3_dawn_s of the quiet hours, before the habit is learned, the wait is d3_dawn_confirm_s.
+// Leaving at a usual hour and not back, with no water, d3_guest_confirm_s after the quiet
+// hours' end is D3 too (the habit is no reason to wait for the 84 h absence limit).
 #include <algorithm>
 #include <cmath>
 
@@ -114,16 +116,18 @@ void Engine::household_door_opening(uint32_t hi, uint32_t door, int64_t t) {
     h.presence = Presence::out;
     h.outing_start_ms = t;
   }
-  // D3 candidate: leaving in quiet hours (water was the last thing before this opening), at an
-  // hour at which this person does not use the door. If it may be a guest who came in and
-  // stayed, the person is probably home: confirmed only when no water is used by the morning.
+  // D3 candidate: leaving in quiet hours (water was the last thing before this opening). At an
+  // hour at which this person uses the door (an early market), or when it may be a guest who
+  // came in and stayed (the person probably home), confirmed only when there is no water and no
+  // return by the morning (night_exit_confirm_ms).
   const bool home_before =
       h.prev_door_activity_ms <= std::max(h.last_water_use_from_ms, h.last_any_use_from_ms);
   const int minute = local_minute_of_day(t, offset);
   if (in_quiet_hours(minute, h.profile.quiet_start_min, h.profile.quiet_end_min)) {
-    if (home_before && model_openings_near(h.model, t, offset) < rules_.d3_usual_outings) {
+    if (home_before) {
       h.night_exit_ms = t;
-      h.guest_possible = guest_leaving;  // then confirmed only in the morning
+      h.night_exit_usual = model_openings_near(h.model, t, offset) >= rules_.d3_usual_outings;
+      h.guest_possible = guest_leaving;
       schedule(door, DeadlineKind::night_exit, night_exit_confirm_ms(h, t));
     }
     model_record_opening(h.model, t, offset);  // the habit: a night opening at this hour
@@ -133,7 +137,8 @@ void Engine::household_door_opening(uint32_t hi, uint32_t door, int64_t t) {
 int64_t Engine::night_exit_confirm_ms(const HouseholdState& h, int64_t opened) const {
   const int offset = h.profile.utc_offset_min;
   const int64_t quiet_end = next_local_minute(opened, offset, h.profile.quiet_end_min);
-  if (guest_may_leave(h, opened)) return quiet_end + rules_.d3_guest_confirm_s * 1000;
+  if (h.night_exit_usual || guest_may_leave(h, opened))
+    return quiet_end + rules_.d3_guest_confirm_s * 1000;
   const bool dawn = quiet_end - opened <= rules_.d3_dawn_s * 1000;
   return opened + (dawn ? rules_.d3_dawn_confirm_s : rules_.d3_confirm_s) * 1000;
 }

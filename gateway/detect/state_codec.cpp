@@ -408,10 +408,11 @@ std::optional<SensorState> decode_sensor_state(std::string_view value, std::stri
 // Household, version 3: last water use, its interval start, last movement's interval start,
 // last and previous door opening, away until (i64 each), c1 open (u8), openings since use
 // (i32), presence (u8), guest possible (u8), last sign of life, last return, outing start,
-// night exit, parity error, silence held since (i64 each), then the learned model: the slot
-// bitmap, day-seen bits (u32), newest day (i64), days seen (u16), outing-length counts,
-// night-opening counts. Version 2 is version 3 without "silence held since" (0 on load: C1
-// counts from the first reading after the restart). Version 1 (before the model) held the first
+// night exit, parity error, silence held since (i64 each), night exit at a usual hour (u8),
+// then the learned model: the slot bitmap, day-seen bits (u32), newest day (i64), days seen
+// (u16), outing-length counts, night-opening counts. Version 2 is version 3 without the
+// last two fields (0 on load: C1 counts from the first reading after the restart; a pending
+// night exit is taken as unusual). Version 1 (before the model) held the first
 // six fields and the memcpy'd tail of the struct.
 void encode_household_state(const HouseholdState& h, std::string& out) {
   out.clear();
@@ -433,6 +434,7 @@ void encode_household_state(const HouseholdState& h, std::string& out) {
   w.i64(h.night_exit_ms);
   w.i64(h.parity_error_ms);
   w.i64(h.silence_held_ms);
+  w.u8(h.night_exit_usual ? 1 : 0);
   write_model(w, h.model);
   out = std::move(w.out);
 }
@@ -481,7 +483,10 @@ bool decode_household_state(std::string_view value, HouseholdState& h, std::stri
     s.outing_start_ms = r.i64();
     s.night_exit_ms = r.i64();
     s.parity_error_ms = r.i64();
-    if (version >= 3) s.silence_held_ms = r.i64();
+    if (version >= 3) {
+      s.silence_held_ms = r.i64();
+      s.night_exit_usual = r.u8() != 0;
+    }
     read_model(r, s.model);
   }
   if (!r.ok || !r.in.empty()) {

@@ -3,6 +3,7 @@
 // learned state surviving a checkpoint.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "gateway/detect/engine.h"
@@ -631,23 +632,63 @@ TEST_CASE("learned rhythm: an early riser up before the quiet hours end is judge
   CHECK(first_no_activity(h) == nullptr);
 }
 
+namespace {
+// Day `d` of an early riser: out to the market 05:30-`back` (local, 0: not back), water at
+// 07:00, 12:00 and 19:00 when home.
+void market_day(Home& m, int d, int64_t back = 6 * kHour + 30 * kMin) {
+  const int64_t d0 = kT0 + d * kDay;
+  for (int64_t t = d0 + 15 * kMin; t <= d0 + kDay; t += 15 * kMin) {
+    if (t == d0 + 5 * kHour + 45 * kMin) m.pass(d0 + 5 * kHour + 30 * kMin);
+    if (back != 0 && t - 15 * kMin < d0 + back && d0 + back <= t) m.pass(d0 + back);
+    const bool home = back != 0 && d0 + back < t;
+    const bool use = t == d0 + 7 * kHour + 15 * kMin || t == d0 + 12 * kHour + 15 * kMin ||
+                     t == d0 + 19 * kHour + 15 * kMin;
+    m.water(t, use && (home || t < d0 + 5 * kHour) ? 0.008 : 0);
+  }
+}
+}  // namespace
+
 TEST_CASE("learned rhythm: an early riser's daily market trip at 05:30 is not wandering") {
   Home m;
   size_t d3_first_week = 0;
   for (int d = 0; d < 16; ++d) {
-    const int64_t d0 = kT0 + d * kDay;
-    for (int64_t t = d0 + 15 * kMin; t <= d0 + kDay; t += 15 * kMin) {
-      if (t == d0 + 5 * kHour + 45 * kMin) m.pass(d0 + 5 * kHour + 30 * kMin);
-      if (t == d0 + 6 * kHour + 45 * kMin) m.pass(d0 + 6 * kHour + 30 * kMin);
-      const bool use = t == d0 + 7 * kHour + 15 * kMin || t == d0 + 12 * kHour + 15 * kMin ||
-                       t == d0 + 19 * kHour + 15 * kMin;
-      m.water(t, use ? 0.008 : 0);
-    }
+    market_day(m, d);
     if (d == 6) d3_first_week = m.count(Rule::D3);
   }
   // Before the habit is known the first trips may raise D3 (the fixed rule); once it is, none.
   CHECK(d3_first_week <= 2);
   CHECK(m.count(Rule::D3) == d3_first_week);
+  // A long trip, back at 08:45 (after the quiet hours, before 09:00): not wandering either.
+  market_day(m, 16, 8 * kHour + 45 * kMin);
+  CHECK(m.count(Rule::D3) == d3_first_week);
+  // Out at the usual hour and not back, no water: D3 3 h after the quiet hours end (09:00),
+  // not at the 84 h absence limit. The alert's event time is the exit.
+  market_day(m, 17, 0);
+  REQUIRE(m.count(Rule::D3) == d3_first_week + 1);
+  const Alert& d3 = *std::find_if(m.alerts.rbegin(), m.alerts.rend(),
+                                  [](const Alert& a) { return a.rule == Rule::D3; });
+  CHECK(d3.event_time_ms == kT0 + 17 * kDay + 5 * kHour + 30 * kMin);
+  CHECK(d3.detect_time_ms == kT0 + 17 * kDay + 9 * kHour);
+}
+
+TEST_CASE("a usual night exit awaiting its morning confirmation survives a restart") {
+  Home m;
+  for (int d = 0; d < 17; ++d) market_day(m, d);
+  const int64_t d0 = kT0 + 17 * kDay;
+  m.quiet(d0 + 15 * kMin, d0 + 5 * kHour + 15 * kMin);
+  m.pass(d0 + 5 * kHour + 30 * kMin);  // out at the usual hour
+  m.quiet(d0 + 5 * kHour + 45 * kMin, d0 + 6 * kHour);
+  const size_t d3_before = m.count(Rule::D3);
+  Home after;
+  for (const StateRecord& r : m.engine.take_dirty_records())
+    CHECK(after.engine.load_record(r.key, r.value).empty());
+  after.engine.finish_restore();
+  after.total = m.total;
+  after.quiet(d0 + 6 * kHour + 15 * kMin, d0 + 8 * kHour + 45 * kMin);
+  CHECK(after.count(Rule::D3) == 0);  // not at 08:00 (an unusual exit at dawn waits 150 min)
+  after.quiet(d0 + 9 * kHour, d0 + 9 * kHour);
+  CHECK(after.count(Rule::D3) == 1);
+  CHECK(m.count(Rule::D3) == d3_before);
 }
 
 TEST_CASE("D3: a guest let in by day may leave at night, an exit long after is the person's") {

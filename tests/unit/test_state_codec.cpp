@@ -263,7 +263,7 @@ TEST_CASE("a household record keeps when W1 began to hold: C1 after a restart 4 
   // 4 h from the first reading after the restart.
   std::string v2 = household->value;
   v2[0] = 2;
-  v2.erase(1 + 6 * 8 + 1 + 4 + 1 + 1 + 5 * 8, 8);
+  v2.erase(1 + 6 * 8 + 1 + 4 + 1 + 1 + 5 * 8, 8 + 1);
   Home old;
   for (const StateRecord& r : records)
     CHECK(old.engine.load_record(r.key, r.key == "h/hh-1" ? v2 : r.value).empty());
