@@ -175,16 +175,11 @@ bool Engine::guest_may_leave(const HouseholdState& h, int64_t t) const {
   return h.guest_possible && t - h.parity_error_ms < rules_.guest_stay_s * 1000;
 }
 
-// Back home since W1's anchor with the register still since: W1's 12 h count the outing
-// (little water over 12 h, wherever the person was; a fall on coming home), held until the
-// person has been home w1_return_quiet_s (suppressed). A register that moved since by less
-// than a sign of life (a drip, a trickle) says nothing of the person: 12 h at home, from the
-// return, as W2 counts.
-int64_t Engine::w1_quiet_from(const HouseholdState& h, int64_t anchor_ms) const {
-  if (h.last_return_ms <= anchor_ms) return anchor_ms;
+// A report after t_ms in which a meter of the household moved at all.
+bool Engine::register_moved_since(const HouseholdState& h, int64_t t_ms) const {
   for (uint32_t m : h.meters)
-    if (sensors_[m].water().last_change_ms > h.last_return_ms) return h.last_return_ms;
-  return anchor_ms;
+    if (sensors_[m].water().last_change_ms > t_ms) return true;
+  return false;
 }
 
 // Out, by the passages: an odd number of them since the last sign of life at home.
@@ -210,9 +205,13 @@ bool Engine::suppressed(uint32_t idx, const Alert& a) const {
       // At home: D1/D2 wait while water was used after the last opening (someone is well).
       if (a.rule == Rule::D1 || a.rule == Rule::D2)
         return h.listed_meters != 0 && h.last_water_use_ms > a.event_time_ms;
+      // Back home since W1's last use with the register still since: W1's 12 h count the
+      // outing (little water over 12 h, wherever the person was; a fall on coming home) once
+      // the person has been home w1_return_quiet_s. A register that moved since by less than
+      // a sign of life (a drip) says nothing of the person: 12 h at home, as W2 counts.
       if (a.rule == Rule::W1 && h.last_return_ms > a.event_time_ms) {
-        const bool outing_counts = w1_quiet_from(h, a.event_time_ms) == a.event_time_ms;
-        const int64_t hold_s = outing_counts ? rules_.w1_return_quiet_s : rules_.w1_window_s;
+        const int64_t hold_s = register_moved_since(h, h.last_return_ms) ? rules_.w1_window_s
+                                                                         : rules_.w1_return_quiet_s;
         return a.detect_time_ms - h.last_return_ms < hold_s * 1000;
       }
       if (a.rule == Rule::W2 && h.last_return_ms > a.event_time_ms)

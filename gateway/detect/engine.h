@@ -167,9 +167,8 @@ class Engine {
   bool guest_may_leave(const HouseholdState& h, int64_t t) const;
   bool probably_out(const HouseholdState& h) const;
   int64_t outing_limit_ms(const HouseholdState& h) const;
-  // Where W1's quiet counts from for a window anchored at `anchor_ms`: the anchor, or coming
-  // home after it when the register moved since (Engine::suppressed holds W1 after a return).
-  int64_t w1_quiet_from(const HouseholdState& h, int64_t anchor_ms) const;
+  // Whether a meter of the household reported its register moving (by any amount) after t_ms.
+  bool register_moved_since(const HouseholdState& h, int64_t t_ms) const;
   // This person's usual bedtime as of `t_ms` (local minute of the day), -1 until learned or
   // when W1 does not learn it (w1_bedtime_learn_days = 0).
   int usual_bedtime_min(const HouseholdState& h, int64_t t_ms) const;

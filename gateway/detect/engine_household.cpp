@@ -8,7 +8,7 @@
 // before the interval and one opening means "used water, then left"; out before it means "came
 // back, then used water". So the second passage of a pair minutes apart (the rubbish, the post)
 // is a return, and a fall right after coming home is a fall at home: W1 counts the outing in
-// its 12 h once the person has been home w1_return_quiet_s with no use (Engine::w1_quiet_from).
+// its 12 h once the person has been home w1_return_quiet_s with no use (Engine::suppressed).
 // An outing in progress holds the no-activity rules until it is improbably long.
 //
 // H1: after h1_min_days of history, the person quiet at home past the longest quiet stretch
@@ -219,9 +219,7 @@ void Engine::night_exit_deadline(uint32_t door, int64_t due, std::vector<Alert>&
   // have come before it, within the same report: for the person's own exit that is not a
   // return; for an exit that was probably the guest's, it is the person still at home.
   if (h.last_door_activity_ms != opened || h.last_any_use_from_ms >= opened) return;
-  if (guest)
-    for (uint32_t m : h.meters)
-      if (sensors_[m].water().last_change_ms > opened) return;
+  if (guest && register_moved_since(h, opened)) return;
   const HouseholdProfile& p = h.profile;
   const int minute = local_minute_of_day(opened, p.utc_offset_min);
   const int64_t night = local_day(

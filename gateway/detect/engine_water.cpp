@@ -189,8 +189,8 @@ void Engine::water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& o
     dirty_households_.push_back(s.household);
   }
   // Awake time counts from the quiet's start at home: the anchor, or coming home after it (also
-  // when the window counts the outing, w1_quiet_from: awake hours from the anchor gave fleetsim
-  // twice the false care alerts, people home from a day out and resting); and
+  // when the window counts the outing, Engine::suppressed: awake hours from the anchor gave
+  // fleetsim twice the false care alerts, people home from a day out and resting); and
   // when that was within w1_bedtime_s of the quiet hours, or of this person's usual bedtime
   // (going to bed early), from the quiet hours' end.
   // Only worked out for a quiet window (not on every reading).
