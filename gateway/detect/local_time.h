@@ -7,6 +7,7 @@
 namespace edgegw {
 
 inline constexpr int64_t kMinuteMs = 60'000, kHourMs = 60 * kMinuteMs, kDayMs = 24 * kHourMs;
+inline constexpr int kMinutesPerDay = 24 * 60;
 
 // Minutes after local midnight.
 inline int local_minute_of_day(int64_t utc_ms, int utc_offset_min) {

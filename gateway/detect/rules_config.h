@@ -100,11 +100,13 @@ struct RulesConfig {
   int64_t d3_dawn_s = 90 * 60;
   int64_t d3_dawn_confirm_s = 150 * 60;
   // A door opened for someone who came in and stayed (water used while the passages said
-  // "out"): the next opening within guest_stay_s may be the guest leaving, not a night exit;
-  // it is raised only if no water is used by d3_guest_confirm_s after the quiet hours. So is an
-  // exit at an hour at which this person has gone out d3_usual_outings times (a habit: not back
-  // by then, it is D3 still).
+  // "out"): the next opening within guest_stay_s, if it comes in the first d3_guest_evening_s
+  // of the quiet hours (guests leave in the evening; later in the night it is the person's),
+  // may be the guest leaving, not a night exit; it is raised only if no water is used by
+  // d3_guest_confirm_s after the quiet hours. So is an exit at an hour at which this person has
+  // gone out d3_usual_outings times (a habit: not back by then, it is D3 still).
   int64_t guest_stay_s = 24 * 3600;
+  int64_t d3_guest_evening_s = 3 * 3600;
   int64_t d3_guest_confirm_s = 3 * 3600;
   int d3_usual_outings = 2;
   // D1: fewer door openings than this in 24 h.

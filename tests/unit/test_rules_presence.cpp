@@ -748,6 +748,26 @@ TEST_CASE("D3: a guest let in by day may leave at night, an exit long after is t
   }
 }
 
+TEST_CASE("D3: a guest leaves in the evening - an exit in the small hours is the person's") {
+  // A visitor let in at 15:00 (water while the count says out). An exit within 3 h of the
+  // quiet hours' start may be the visitor's and waits for the morning (above); at 02:30 it is
+  // the person's, confirmed as any night exit 20 min later.
+  auto visited_then_exit_at = [](int64_t exit) {
+    Home g;
+    g.water(kT0 + 14 * kHour, 0.02);
+    g.quiet(kT0 + 14 * kHour + 15 * kMin, kT0 + 15 * kHour);
+    g.pass(kT0 + 15 * kHour);
+    g.water(kT0 + 15 * kHour + 30 * kMin, 0.01);
+    g.quiet(kT0 + 15 * kHour + 45 * kMin, exit - 5 * kMin);
+    g.pass(exit);
+    g.quiet(exit + 10 * kMin, kT0 + 34 * kHour);
+    const Alert* d3 = first(g, Rule::D3);
+    return d3 == nullptr ? int64_t{-1} : d3->detect_time_ms;
+  };
+  CHECK(visited_then_exit_at(kT0 + 26 * kHour + 30 * kMin) == kT0 + 26 * kHour + 50 * kMin);
+  CHECK(visited_then_exit_at(kT0 + 24 * kHour + 40 * kMin) == kT0 + 33 * kHour);  // 00:40
+}
+
 TEST_CASE("D3: an exit in the last 90 min of the quiet hours waits 150 min (a market trip)") {
   Home h;  // quiet hours end at 06:00 local
   h.water(kT0 + 5 * kHour + 15 * kMin, 0.005);
