@@ -150,6 +150,7 @@ void read_rules(TableReader& r, RulesConfig& c) {
   r.read_int("w3_trickle_skip_min", c.w3_trickle_skip_s, 0, kDay * 60, 60);
   r.read_number("w3_tap_rate_m3h", c.w3_tap_rate_m3h, 0.001, 100);
   r.read_number("w3_tap_volume_m3", c.w3_tap_volume_m3, 0.001, 100);
+  r.read_number("w3_tap_burst_m3h", c.w3_tap_burst_m3h, 0.001, 100);
   r.read_int("w3_sustained_h", c.w3_sustained_s, 1, kWeek, 3600);
   r.read_number("w3_sustained_min_rate_m3h", c.w3_sustained_min_rate_m3h, 0, 100);
   r.read_int("h1_min_days", c.h1_min_days, 1, HouseholdModel::kDays);

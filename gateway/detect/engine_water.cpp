@@ -350,10 +350,20 @@ void Engine::w3_flow(uint32_t idx, int64_t previous_time, int64_t previous_chang
       clear(idx, AlertKind::ContinuousFlow, Rule::W3, t, out);
     return;
   }
+  // A tap left running on an hourly meter: one report, or one spanning lost reports, at a rate
+  // no person draws (w3_tap_burst_m3h); the reports after it may be lost too (a radio outage).
+  const bool burst = w.period_ms > kHourMs / 2 && rate >= rules_.w3_tap_burst_m3h;
   // After a gap (1.75 transmit periods or more) the register still rose: a run in progress
-  // goes on, but this report's rate is an average over the gap and is not counted.
+  // goes on, but this report's rate is an average over the gap and is not counted (but for a
+  // burst: the average is the least the flow was).
   if (after_gap) {
-    if (trickle) raise_trickle();
+    if (burst)
+      raise(idx,
+            make(idx, Rule::W3, AlertKind::ContinuousFlow, Audience::Care, Severity::Warning,
+                 previous_time, t, rate, rules_.w3_tap_burst_m3h, (t - previous_time) / 1000),
+            out);
+    else if (trickle)
+      raise_trickle();
     return;
   }
   if (m.slow_since_ms == 0) {
@@ -385,14 +395,15 @@ void Engine::w3_flow(uint32_t idx, int64_t previous_time, int64_t previous_chang
       has_floor(f, floor_band_steps(w.step_m3) * std::max(w.step_m3, 0.001f) / hours, rules_);
   const bool sustained = t - m.slow_since_ms >= rules_.w3_sustained_s * 1000;
   // A tap left running: fast in 3 reports in a row (meters reporting every 15 min or so), or
-  // a large volume over the last 2 reports of an hourly meter.
+  // a large volume over the last 2 reports of an hourly meter (or one report at burst rate).
   const double tap = rules_.w3_tap_rate_m3h;
   const bool hourly = hours > 0.5;
   const bool fast =
       w.flow_since_ms != 0 &&
       (hourly
-           ? w.flow_reports >= 2 && f.used[0] + f.used[1] >= rules_.w3_tap_volume_m3 &&
-                 std::min(f.used[0], f.used[1]) >= rules_.w3_tap_volume_m3 / 5
+           ? (w.flow_reports >= 2 && f.used[0] + f.used[1] >= rules_.w3_tap_volume_m3 &&
+              std::min(f.used[0], f.used[1]) >= rules_.w3_tap_volume_m3 / 5) ||
+                 burst
            : w.flow_reports >= 3 && f.rate[0] >= tap && f.rate[1] >= tap && f.rate[2] >= tap / 2 &&
                  std::max(f.rate[0], f.rate[1]) <= 1.5 * std::min(f.rate[0], f.rate[1]));
   if (!steady && !sustained && !fast) {
@@ -403,7 +414,7 @@ void Engine::w3_flow(uint32_t idx, int64_t previous_time, int64_t previous_chang
   const double since_total = steady || fast ? w.flow_since_total : m.slow_since_total;
   const double run_rate =
       (w.last_total_m3 - since_total) * kHourMs / static_cast<double>(t - since);
-  const double threshold = fast && !steady ? tap
+  const double threshold = fast && !steady ? (burst ? rules_.w3_tap_burst_m3h : tap)
                            : steady        ? rules_.w3_min_rate_m3h
                                            : rules_.w3_sustained_min_rate_m3h;
   raise(idx,

@@ -39,7 +39,8 @@ struct RulesConfig {
   // report too, but has no floor. A tap left running is fast and steady:
   // w3_tap_rate_m3h in the last 2 reports, within 1.5x of each other, after a report of at
   // least half that (meters reporting every 15 min or so), or 2 reports totalling
-  // w3_tap_volume_m3 (hourly meters).
+  // w3_tap_volume_m3 (hourly meters), or one hourly report (or one spanning lost reports) at
+  // w3_tap_burst_m3h: more than a person draws in an hour (fleetsim's largest: 183 L).
   int64_t w3_min_duration_s = 2 * 3600;
   double w3_min_rate_m3h = 0.01;  // 10 L/h in every report; slower leaks are W5's
   double w3_steady_share = 0.75;
@@ -59,6 +60,7 @@ struct RulesConfig {
   int64_t w3_trickle_skip_s = 2 * 3600;
   double w3_tap_rate_m3h = 0.2;
   double w3_tap_volume_m3 = 0.25;
+  double w3_tap_burst_m3h = 0.3;
   // W4: daily use above this.
   double w4_daily_max_m3 = 2.0;
   // Out of the home (the door opened after the last water use): the no-activity care rules

@@ -243,6 +243,33 @@ TEST_CASE("W3: a tap left running is found within two reports of an hourly meter
   CHECK(h.count(Rule::W3) == 1);
 }
 
+TEST_CASE("W3: one hourly report at a rate no person draws is a tap, its next reports lost") {
+  Home h;  // an hourly meter
+  for (int64_t t = kT0 + 6 * kHour; t <= kT0 + 10 * kHour; t += kHour) h.water(t, 0.005);
+  h.water(kT0 + 11 * kHour, 0.180);  // a person's busiest hour: a bath, then the laundry
+  h.water(kT0 + 12 * kHour, 0.020);
+  CHECK(h.count(Rule::W3) == 0);
+  SUBCASE("350 L in an hour") {
+    h.water(kT0 + 13 * kHour, 0.350);
+    const Alert* w3 = first(h, Rule::W3);
+    REQUIRE(w3 != nullptr);
+    CHECK(w3->detect_time_ms == kT0 + 13 * kHour);
+  }
+  SUBCASE("660 L in a report two hours after the last: one lost between") {
+    h.water(kT0 + 14 * kHour, 0.660);
+    const Alert* w3 = first(h, Rule::W3);
+    REQUIRE(w3 != nullptr);
+    CHECK(w3->detect_time_ms == kT0 + 14 * kHour);
+    CHECK(w3->event_time_ms == kT0 + 12 * kHour);
+    CHECK(w3->observed == doctest::Approx(0.33));
+    CHECK(w3->threshold == doctest::Approx(0.3));
+  }
+  SUBCASE("250 L over two hours after a lost report is a busy morning") {
+    h.water(kT0 + 14 * kHour, 0.250);
+    CHECK(h.count(Rule::W3) == 0);
+  }
+}
+
 TEST_CASE("W3: reports after lost ones average a gap: a busy morning is not a tap left running") {
   Home h;  // a 15-minute meter: the rate of a report after missing ones is over the whole gap
   for (int64_t t = kT0 + 6 * kHour; t <= kT0 + 8 * kHour; t += 15 * kMin) h.water(t, 0.002);
