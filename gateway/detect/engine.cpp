@@ -170,9 +170,16 @@ bool door_since_use(const HouseholdState& h) {
 }  // namespace
 
 // An opening at `t` may be a guest leaving: water was used while the passages said "out" (a
-// door opened for someone who came in and stayed), less than guest_stay_s ago.
+// door opened for someone who came in and stayed), less than guest_stay_s ago, and it is not
+// late in the night (guests leave in the evening: the first d3_guest_evening_s of the quiet
+// hours).
 bool Engine::guest_may_leave(const HouseholdState& h, int64_t t) const {
-  return h.guest_possible && t - h.parity_error_ms < rules_.guest_stay_s * 1000;
+  if (!h.guest_possible || t - h.parity_error_ms >= rules_.guest_stay_s * 1000) return false;
+  const HouseholdProfile& p = h.profile;
+  const int minute = local_minute_of_day(t, p.utc_offset_min);
+  if (!in_quiet_hours(minute, p.quiet_start_min, p.quiet_end_min)) return true;
+  const int into_night = (minute - p.quiet_start_min + kMinutesPerDay) % kMinutesPerDay;
+  return int64_t{into_night} * 60 < rules_.d3_guest_evening_s;
 }
 
 // A report after t_ms in which a meter of the household moved at all.

@@ -139,11 +139,7 @@ void Engine::household_door_opening(uint32_t hi, uint32_t door, int64_t t) {
 int64_t Engine::night_exit_confirm_ms(const HouseholdState& h, int64_t opened) const {
   const int offset = h.profile.utc_offset_min;
   const int64_t quiet_end = next_local_minute(opened, offset, h.profile.quiet_end_min);
-  const int into_night =
-      (local_minute_of_day(opened, offset) - h.profile.quiet_start_min + kMinutesPerDay) %
-      kMinutesPerDay;
-  const bool guest_hour = int64_t{into_night} * 60 < rules_.d3_guest_evening_s;
-  if (h.night_exit_usual || (guest_hour && guest_may_leave(h, opened)))
+  if (h.night_exit_usual || guest_may_leave(h, opened))
     return quiet_end + rules_.d3_guest_confirm_s * 1000;
   const bool dawn = quiet_end - opened <= rules_.d3_dawn_s * 1000;
   return opened + (dawn ? rules_.d3_dawn_confirm_s : rules_.d3_confirm_s) * 1000;

@@ -779,7 +779,9 @@ TEST_CASE("D3: a guest leaves in the evening - an exit in the small hours is the
   // A visitor let in at 15:00 (water while the count says out). An exit within 3 h of the
   // quiet hours' start may be the visitor's and waits for the morning (above); at 02:30 it is
   // the person's, confirmed as any night exit 20 min later.
-  auto visited_then_exit_at = [](int64_t exit) {
+  // With the toilet just before leaving (water in the report that holds the exit), the use
+  // is the person's before going, not the person still home after a guest left.
+  auto visited_then_exit_at = [](int64_t exit, bool toilet_first) {
     Home g;
     g.water(kT0 + 14 * kHour, 0.02);
     g.quiet(kT0 + 14 * kHour + 15 * kMin, kT0 + 15 * kHour);
@@ -787,12 +789,19 @@ TEST_CASE("D3: a guest leaves in the evening - an exit in the small hours is the
     g.water(kT0 + 15 * kHour + 30 * kMin, 0.01);
     g.quiet(kT0 + 15 * kHour + 45 * kMin, exit - 5 * kMin);
     g.pass(exit);
-    g.quiet(exit + 10 * kMin, kT0 + 34 * kHour);
+    g.water(exit + 10 * kMin, toilet_first ? 0.006 : 0);
+    g.quiet(exit + 25 * kMin, kT0 + 34 * kHour);
     const Alert* d3 = first(g, Rule::D3);
     return d3 == nullptr ? int64_t{-1} : d3->detect_time_ms;
   };
-  CHECK(visited_then_exit_at(kT0 + 26 * kHour + 30 * kMin) == kT0 + 26 * kHour + 50 * kMin);
-  CHECK(visited_then_exit_at(kT0 + 24 * kHour + 40 * kMin) == kT0 + 33 * kHour);  // 00:40
+  const int64_t small_hours = kT0 + 26 * kHour + 30 * kMin;  // 02:30
+  CHECK(visited_then_exit_at(small_hours, false) == small_hours + 20 * kMin);
+  const int64_t after_toilet = visited_then_exit_at(small_hours, true);  // the next report's
+  CHECK(after_toilet > small_hours + 25 * kMin);
+  CHECK(after_toilet < small_hours + kHour);
+  const int64_t evening = kT0 + 24 * kHour + 40 * kMin;  // 00:40
+  CHECK(visited_then_exit_at(evening, false) == kT0 + 33 * kHour);
+  CHECK(visited_then_exit_at(evening, true) == -1);  // water by the guest's leaving: home
 }
 
 TEST_CASE("D3: an exit in the last 90 min of the quiet hours waits 150 min (a market trip)") {
