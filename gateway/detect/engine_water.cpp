@@ -202,7 +202,7 @@ void Engine::water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& o
       const int64_t night = next_local_minute(from, utc_offset, qs);
       int64_t bed = night;  // the quiet hours' start, or this person's usual bedtime if earlier
       if (const int usual = usual_bedtime_min(*h, from); usual >= 0)
-        bed = std::min(bed, next_local_minute(from, utc_offset, usual % (24 * 60)));
+        bed = std::min(bed, next_local_minute(from, utc_offset, usual % kMinutesPerDay));
       if (bed - from < rules_.w1_bedtime_s * 1000 && night < t)
         from = next_local_minute(night, utc_offset, qe);
     }
@@ -308,7 +308,7 @@ bool Engine::w3_trickle(uint32_t idx, int64_t previous_time, int64_t previous_ch
     offset = p.utc_offset_min, quiet_start = p.quiet_start_min, quiet_end = p.quiet_end_min;
   }
   const int night_start =
-      static_cast<int>((quiet_start + rules_.w3_trickle_skip_s / 60) % (24 * 60));
+      static_cast<int>((quiet_start + rules_.w3_trickle_skip_s / 60) % kMinutesPerDay);
   if (!in_quiet_hours(local_minute_of_day(t, offset), night_start, quiet_end)) return false;
   const int64_t night_began = next_local_minute(t - kDayMs + 1, offset, night_start);
   if (m.trickle_since_ms < night_began) {  // going on when the night began
@@ -332,13 +332,17 @@ void Engine::w3_flow(uint32_t idx, int64_t previous_time, int64_t previous_chang
   const double hours = static_cast<double>(t - previous_time) / kHourMs;
   const double rate = hours > 0 ? used / hours : 0;
   const bool trickle = w3_trickle(idx, previous_time, previous_change, used);
-  auto raise_trickle = [&] {
-    const int64_t since = m.trickle_since_ms;
-    const double run_rate = m.trickle_volume * kHourMs / static_cast<double>(t - since);
+  // W3's alert, for a flow since `since` at `run_rate` against `threshold` (m3/h).
+  auto raise_flow = [&](int64_t since, double run_rate, double threshold) {
     raise(idx,
           make(idx, Rule::W3, AlertKind::ContinuousFlow, Audience::Care, Severity::Warning, since,
-               t, run_rate, rules_.w3_trickle_min_rate_m3h, (t - since) / 1000),
+               t, run_rate, threshold, (t - since) / 1000),
           out);
+  };
+  auto raise_trickle = [&] {
+    const int64_t since = m.trickle_since_ms;
+    raise_flow(since, m.trickle_volume * kHourMs / static_cast<double>(t - since),
+               rules_.w3_trickle_min_rate_m3h);
   };
   // The long run: rising in every report, at least w3_sustained_min_rate_m3h. It ends at a
   // still report, and the alert clears unless the trickle run holds.
@@ -358,10 +362,7 @@ void Engine::w3_flow(uint32_t idx, int64_t previous_time, int64_t previous_chang
   // burst: the average is the least the flow was).
   if (after_gap) {
     if (burst)
-      raise(idx,
-            make(idx, Rule::W3, AlertKind::ContinuousFlow, Audience::Care, Severity::Warning,
-                 previous_time, t, rate, rules_.w3_tap_burst_m3h, (t - previous_time) / 1000),
-            out);
+      raise_flow(previous_time, rate, rules_.w3_tap_burst_m3h);
     else if (trickle)
       raise_trickle();
     return;
@@ -417,10 +418,7 @@ void Engine::w3_flow(uint32_t idx, int64_t previous_time, int64_t previous_chang
   const double threshold = fast && !steady ? (burst ? rules_.w3_tap_burst_m3h : tap)
                            : steady        ? rules_.w3_min_rate_m3h
                                            : rules_.w3_sustained_min_rate_m3h;
-  raise(idx,
-        make(idx, Rule::W3, AlertKind::ContinuousFlow, Audience::Care, Severity::Warning, since, t,
-             run_rate, threshold, (t - since) / 1000),
-        out);
+  raise_flow(since, run_rate, threshold);
 }
 
 }  // namespace edgegw

@@ -30,7 +30,7 @@ inline bool in_quiet_hours(int minute, int start, int end) {
 inline int64_t next_local_minute(int64_t t, int utc_offset_min, int minute) {
   const int now = local_minute_of_day(t, utc_offset_min);
   const int64_t floor_minute = t / kMinuteMs * kMinuteMs;
-  int64_t next = floor_minute + ((minute - now + 24 * 60) % (24 * 60)) * kMinuteMs;
+  int64_t next = floor_minute + ((minute - now + kMinutesPerDay) % kMinutesPerDay) * kMinuteMs;
   if (next < t) next += kDayMs;
   return next;
 }
@@ -44,7 +44,7 @@ inline int64_t awake_ms(int64_t from, int64_t to, int utc_offset_min, int start,
        ++day) {
     const int64_t midnight = day * kDayMs - offset;  // UTC ms of local midnight
     const int64_t q0 = midnight + start * kMinuteMs;
-    const int64_t q1 = midnight + (start <= end ? end : end + 24 * 60) * kMinuteMs;
+    const int64_t q1 = midnight + (start <= end ? end : end + kMinutesPerDay) * kMinuteMs;
     quiet += std::max<int64_t>(0, std::min(to, q1) - std::max(from, q0));
   }
   return (to - from) - quiet;
