@@ -168,6 +168,7 @@ void read_rules(TableReader& r, RulesConfig& c) {
   r.read_int("d3_dawn_min", c.d3_dawn_s, 0, kDay * 60, 60);
   r.read_int("guest_stay_h", c.guest_stay_s, 0, kWeek, 3600);
   r.read_int("d3_guest_evening_min", c.d3_guest_evening_s, 0, kDay * 60, 60);
+  r.read_int("d3_up_evening_min", c.d3_up_evening_s, 0, kDay * 60, 60);
   r.read_int("d3_guest_confirm_h", c.d3_guest_confirm_s, 0, kDay, 3600);
   r.read_int("d3_dawn_confirm_min", c.d3_dawn_confirm_s, 0, kDay * 60, 60);
   r.read_int("d3_usual_outings", c.d3_usual_outings, 1, 255);

@@ -177,9 +177,26 @@ bool Engine::guest_may_leave(const HouseholdState& h, int64_t t) const {
   if (!h.guest_possible || t - h.parity_error_ms >= rules_.guest_stay_s * 1000) return false;
   const HouseholdProfile& p = h.profile;
   const int minute = local_minute_of_day(t, p.utc_offset_min);
-  if (!in_quiet_hours(minute, p.quiet_start_min, p.quiet_end_min)) return true;
+  return !in_quiet_hours(minute, p.quiet_start_min, p.quiet_end_min) ||
+         in_evening(h, t, rules_.d3_guest_evening_s);
+}
+
+bool Engine::in_evening(const HouseholdState& h, int64_t t, int64_t evening_s) const {
+  const HouseholdProfile& p = h.profile;
+  const int minute = local_minute_of_day(t, p.utc_offset_min);
+  if (!in_quiet_hours(minute, p.quiet_start_min, p.quiet_end_min)) return false;
   const int into_night = (minute - p.quiet_start_min + kMinutesPerDay) % kMinutesPerDay;
-  return int64_t{into_night} * 60 < rules_.d3_guest_evening_s;
+  return int64_t{into_night} * 60 < evening_s;
+}
+
+bool Engine::used_around(const HouseholdState& h, int64_t t) const {
+  for (uint32_t m : h.meters) {
+    const WaterState& w = sensors_[m].water();
+    if (w.period_ms > 0 && w.last_change_ms > t &&
+        w.last_change_ms <= t + w.period_ms + w.period_ms / 4)
+      return true;
+  }
+  return false;
 }
 
 // A report after t_ms in which a meter of the household moved at all.

@@ -169,6 +169,10 @@ class Engine {
   int64_t outing_limit_ms(const HouseholdState& h) const;
   // Whether a meter of the household reported its register moving (by any amount) after t_ms.
   bool register_moved_since(const HouseholdState& h, int64_t t_ms) const;
+  // t lies in the first evening_s of the household's quiet hours.
+  bool in_evening(const HouseholdState& h, int64_t t, int64_t evening_s) const;
+  // A meter moved last in the report whose interval holds t (the next after it).
+  bool used_around(const HouseholdState& h, int64_t t) const;
   // This person's usual bedtime as of `t_ms` (local minute of the day), -1 until learned or
   // when W1 does not learn it (w1_bedtime_learn_days = 0).
   int usual_bedtime_min(const HouseholdState& h, int64_t t_ms) const;

@@ -214,6 +214,18 @@ void Engine::night_exit_deadline(uint32_t door, int64_t due, std::vector<Alert>&
       return;
     }
   }
+  // In the evening, water used in the report that holds the exit (or the next) says the person
+  // was up: a guest leaving and the host washing up before bed, more likely than a wandering
+  // from bed. It waits for the morning, as for a known guest: no use by then is D3.
+  const bool up = in_evening(h, opened, rules_.d3_up_evening_s) && used_around(h, opened);
+  const int64_t decide =
+      up ? next_local_minute(opened, h.profile.utc_offset_min, h.profile.quiet_end_min) +
+               rules_.d3_guest_confirm_s * 1000
+         : confirm;
+  if (decide > due) {
+    schedule(door, DeadlineKind::night_exit, decide);
+    return;
+  }
   const bool guest = guest_may_leave(h, opened);
   h.night_exit_ms = 0;
   h.guest_possible = false;
@@ -233,7 +245,7 @@ void Engine::night_exit_deadline(uint32_t door, int64_t due, std::vector<Alert>&
   s.held &= ~bit(AlertKind::NightDoorOpening);
   raise(door,
         make(door, Rule::D3, AlertKind::NightDoorOpening, Audience::Care, Severity::Warning, opened,
-             due, minute, p.quiet_start_min, (confirm - opened) / 1000),
+             due, minute, p.quiet_start_min, (decide - opened) / 1000),
         out);
 }
 

@@ -111,6 +111,10 @@ struct RulesConfig {
   int64_t d3_guest_evening_s = 3 * 3600;
   int64_t d3_guest_confirm_s = 3 * 3600;
   int d3_usual_outings = 2;
+  // A night exit in the first d3_up_evening_s of the quiet hours with water in the meter report
+  // that holds it (or the next): the person was up (a guest leaving, the host washing up before
+  // bed); it too waits for the morning, as a guest's leaving does.
+  int64_t d3_up_evening_s = 2 * 3600;
   // D1: fewer door openings than this in 24 h.
   int d1_min_openings = 1;
   int64_t d1_window_s = 24 * 3600;

@@ -42,6 +42,15 @@ const Alert* first_no_activity(const Home& h) {
   return nullptr;
 }
 
+// A restart: `after` (a fresh engine) loads the checkpoint records `before` wrote, and the
+// meter's register goes on where it was.
+void restart_into(Home& before, Home& after) {
+  for (const StateRecord& r : before.engine.take_dirty_records())
+    CHECK(after.engine.load_record(r.key, r.value).empty());
+  after.engine.finish_restore();
+  after.total = before.total;
+}
+
 bool held_not_sent(const Home& h, const char* sensor, AlertKind kind) {
   const auto e = h.engine.explain_sensor(sensor);
   return e && (e->held_not_sent & bit(kind)) != 0;
@@ -707,10 +716,7 @@ TEST_CASE("a usual night exit awaiting its morning confirmation survives a resta
   m.quiet(d0 + 5 * kHour + 45 * kMin, d0 + 6 * kHour);
   const size_t d3_before = m.count(Rule::D3);
   Home after;
-  for (const StateRecord& r : m.engine.take_dirty_records())
-    CHECK(after.engine.load_record(r.key, r.value).empty());
-  after.engine.finish_restore();
-  after.total = m.total;
+  restart_into(m, after);
   after.quiet(d0 + 6 * kHour + 15 * kMin, d0 + 8 * kHour + 45 * kMin);
   CHECK(after.count(Rule::D3) == 0);  // not at 08:00 (an unusual exit at dawn waits 150 min)
   after.quiet(d0 + 9 * kHour, d0 + 9 * kHour);
@@ -802,6 +808,60 @@ TEST_CASE("D3: a guest leaves in the evening - an exit in the small hours is the
   const int64_t evening = kT0 + 24 * kHour + 40 * kMin;  // 00:40
   CHECK(visited_then_exit_at(evening, false) == kT0 + 33 * kHour);
   CHECK(visited_then_exit_at(evening, true) == -1);  // water by the guest's leaving: home
+}
+
+TEST_CASE(
+    "D3: in the evening, water in the exit's report is the person up - it waits for the morning") {
+  // 15-minute meter, quiet hours 22:00-06:00 local. Water at 21:00; the door opens at `exit`
+  // and water is used in the report that holds it (a guest leaves, the host washes up; or the
+  // person uses the toilet and goes), then nothing till `next_use`. No guest was seen coming
+  // in: the passages say the person was home.
+  auto night = [](Home& h, int64_t exit, int64_t next_use) {
+    h.water(kT0 + 21 * kHour, 0.02);
+    h.quiet(kT0 + 21 * kHour + 15 * kMin, exit - exit % (15 * kMin));
+    h.pass(exit);
+    const int64_t report = exit - exit % (15 * kMin) + 15 * kMin;  // holds the exit
+    h.water(report, 0.008);
+    h.quiet(report + 15 * kMin, next_use - 15 * kMin);
+    h.water(next_use, 0.01);
+  };
+  const int64_t evening = kT0 + 22 * kHour + 50 * kMin;  // 22:50, within 2 h of the quiet hours
+  const int64_t morning = kT0 + 30 * kHour;              // 06:00
+  Home host;  // the host, home, up at 07:00: no D3 in the night, none in the morning
+  night(host, evening, morning + kHour);
+  CHECK(host.count(Rule::D3) == 0);
+
+  Home gone;  // nobody home: no use by 3 h after the quiet hours, D3 then
+  night(gone, evening, morning + 4 * kHour);
+  const Alert* d3 = first(gone, Rule::D3);
+  REQUIRE(d3 != nullptr);
+  CHECK(d3->event_time_ms == evening);
+  CHECK(d3->detect_time_ms == morning + 3 * kHour);
+  CHECK(d3->window_s == (morning + 3 * kHour - evening) / 1000);
+
+  // Past the evening (00:35) the same reports are the toilet before going out: D3 on the report
+  // after the one that holds the exit, as before.
+  const int64_t late = kT0 + 24 * kHour + 35 * kMin;
+  Home wandered;
+  night(wandered, late, morning + 4 * kHour);
+  const Alert* late_d3 = first(wandered, Rule::D3);
+  REQUIRE(late_d3 != nullptr);
+  CHECK(late_d3->detect_time_ms <= late + kHour);
+
+  // The wait survives a restart in the night.
+  Home before;
+  before.water(kT0 + 21 * kHour, 0.02);
+  before.quiet(kT0 + 21 * kHour + 15 * kMin, kT0 + 22 * kHour + 45 * kMin);
+  before.pass(evening);
+  before.water(kT0 + 23 * kHour, 0.008);
+  before.quiet(kT0 + 23 * kHour + 15 * kMin, kT0 + 24 * kHour);
+  Home after;
+  restart_into(before, after);
+  after.quiet(kT0 + 24 * kHour + 15 * kMin, morning + 2 * kHour + 45 * kMin);
+  CHECK(after.count(Rule::D3) == 0);
+  after.quiet(morning + 3 * kHour, morning + 3 * kHour);
+  CHECK(after.count(Rule::D3) == 1);
+  CHECK(before.count(Rule::D3) == 0);
 }
 
 TEST_CASE("D3: an exit in the last 90 min of the quiet hours waits 150 min (a market trip)") {
