@@ -63,6 +63,10 @@ void Gateway::set_observer(GatewayObserver* observer) {
 }
 
 void Gateway::start() {
+  if (config_.clock == ClockMode::wall) {
+    std::lock_guard lock(mu_);
+    pipeline_.engine().set_listening_since(wall_clock_ms());
+  }
   uplink_.start();
   ingest_.start();
   ticker_ = std::thread([this] { tick_loop(); });
@@ -274,11 +278,17 @@ void Gateway::tick_loop() {
   std::unique_lock lock(tick_mu_);
   while (!stopping_) {
     tick_wake_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; });
+    const bool listening = ingest_.stats().connected;  // before mu_: the ingest's lock first
     std::lock_guard pipeline_lock(mu_);
     try {
       // Event time moves with the wall clock only in wall-clock mode; in both modes the tick
-      // retries what a storage error held back.
-      if (config_.clock == ClockMode::wall) pipeline_.tick(wall_clock_ms(), alerts_);
+      // retries what a storage error held back. No sensor is silent (S1) for the time the
+      // gateway cannot hear it: while the broker connection is down, silence counts from now.
+      if (config_.clock == ClockMode::wall) {
+        const int64_t now = wall_clock_ms();
+        if (!listening) pipeline_.engine().set_listening_since(now);
+        pipeline_.tick(now, alerts_);
+      }
       commit(alerts_);
     } catch (const std::exception& e) {
       ++storage_.unexpected_errors;

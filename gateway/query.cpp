@@ -70,7 +70,7 @@ SensorTable Gateway::sensors() const {
     if (subject.kind != SubjectKind::Sensor) r.subject = std::string(subject.id);
     r.seen = s->health.last_seen_ms != 0;
     r.last_seen_ms = s->health.last_seen_ms;
-    r.silent_after_ms = silence_due(c.rules, *s);
+    r.silent_after_ms = silence_due(c.rules, *s, e.listening_since_ms());
     r.open = s->open;
     r.silent = (s->open & bit(AlertKind::SensorSilent)) ||
                (r.silent_after_ms != 0 && t.now_ms > r.silent_after_ms);

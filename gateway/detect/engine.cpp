@@ -606,7 +606,8 @@ std::string Engine::load_other_record(std::string_view key, std::string_view val
         schedule(idx, DeadlineKind::door_left_open,
                  s.door().open_since_ms + rules_.d4_open_s * 1000);
     }
-    if (const int64_t due = silence_due(rules_, s)) schedule(idx, DeadlineKind::sensor_silent, due);
+    if (const int64_t due = silence_due(rules_, s, listening_since_ms_))
+      schedule(idx, DeadlineKind::sensor_silent, due);
   }
   return {};
 }

@@ -113,8 +113,10 @@ struct StateRecords {
 };
 
 // When rule S1 calls this sensor silent: its last report plus the door's silence or the
-// meter's missed reports (0 = no estimate yet: never seen, or a meter's period unknown).
-int64_t silence_due(const RulesConfig& rules, const SensorState& s);
+// meter's missed reports (0 = no estimate yet: never seen, or a meter's period unknown),
+// counted from `listening_since_ms` when that is later: a sensor is not silent for the time
+// the gateway was not listening (down, or its broker connection lost).
+int64_t silence_due(const RulesConfig& rules, const SensorState& s, int64_t listening_since_ms = 0);
 
 class Engine {
  public:
@@ -134,6 +136,10 @@ class Engine {
   // Moves event time forward (never back) and fires the deadlines it passes, in due order.
   void advance_watermark(int64_t t_ms, std::vector<Alert>& out);
   int64_t watermark_ms() const { return watermark_ms_; }
+  // Wall-clock mode: the gateway has been listening to its sensors since `t_ms` (its start, or
+  // its broker connection back). S1 counts silence from then at the earliest. Not persisted.
+  void set_listening_since(int64_t t_ms) { listening_since_ms_ = t_ms; }
+  int64_t listening_since_ms() const { return listening_since_ms_; }
 
   // Away mode (hospital, visiting family) pauses the household's care rules until `until_ms`
   // (0 clears it). False when the household is unknown.
@@ -292,6 +298,7 @@ class Engine {
   std::vector<uint32_t> restore_night_exits_;
   DeadlineQueue deadlines_;
   int64_t watermark_ms_ = 0;
+  int64_t listening_since_ms_ = 0;
   bool watermark_dirty_ = false;
   // The last readings' (sensor, time), for the event-mode bound on watermark jumps.
   struct RecentTime {

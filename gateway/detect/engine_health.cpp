@@ -9,18 +9,19 @@
 
 namespace edgegw {
 
-int64_t silence_due(const RulesConfig& rules, const SensorState& s) {
+int64_t silence_due(const RulesConfig& rules, const SensorState& s, int64_t listening_since_ms) {
   if (s.health.last_seen_ms == 0) return 0;
-  if (s.kind == SensorKind::door) return s.health.last_seen_ms + rules.s1_door_silence_s * 1000;
+  const int64_t from = std::max(s.health.last_seen_ms, listening_since_ms);
+  if (s.kind == SensorKind::door) return from + rules.s1_door_silence_s * 1000;
   if (s.kind == SensorKind::water && s.water().period_ms > 0)
-    return s.health.last_seen_ms +
+    return from +
            std::max<int64_t>(rules.s1_meter_missed_reports * s.water().period_ms, 15 * kMinuteMs);
   return 0;
 }
 
 void Engine::silence_deadline(uint32_t idx, int64_t due, std::vector<Alert>& out) {
   SensorState& s = sensors_[idx];
-  const int64_t real_due = silence_due(rules_, s);
+  const int64_t real_due = silence_due(rules_, s, listening_since_ms_);
   if (real_due == 0) return;
   if (real_due > due) {
     schedule(idx, DeadlineKind::sensor_silent, real_due);

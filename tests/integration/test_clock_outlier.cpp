@@ -95,6 +95,38 @@ TEST_CASE("clock: in event-clock mode (replays) a meter 23 h ahead silences nobo
   CHECK(dead.find("bad_timestamp") != std::string::npos);
 }
 
+TEST_CASE("clock: in wall-clock mode a backlog of old reports silences no meter at once") {
+  // What a broker's persistent session hands a gateway back after 3 h down: reports from 3 h
+  // to 2 h 15 min ago, 15 min apart, arriving now. The meters were not silent, the gateway was
+  // not listening: S1 counts from its start (3 periods later), not from the reports' times
+  // (before 2026-12-08 every such meter was S1 at the first tick, cleared by its next report).
+  TestSite site("gw-backlog", "", "");
+  std::string toml = gateway_toml("gw-backlog", site.ingest.url(), site.upstream.url());
+  toml.replace(toml.find("clock = \"event\""), 15, "clock = \"wall\"");
+  write_file(site.config, toml);
+  auto gw = site.start();
+  AlertCollector collector(site.upstream.url(), site.alerts_topic(), "backlog-collector");
+  {
+    Publisher meters(site.ingest.url(), "backlog-meters");
+    const int64_t first = now_ms() - 3 * kHour;
+    for (int step = 0; step < 4; ++step)
+      for (int m = 0; m < 5; ++m) {
+        const std::string id = fmt::format("9{:07d}", 800 + m);
+        meters.publish("wmbusmeters/" + id, wmbus_json(id, 10.0 + m, first + step * kQuarter));
+      }
+  }
+  collector.wait_for(1, 3000);  // a few ticks of the wall clock
+  for (const Alert& a : collector.alerts())
+    MESSAGE(
+        fmt::format("unexpected alert: rule {} subject {}", static_cast<int>(a.rule), a.subject));
+  CHECK(collector.alerts().empty());
+  std::string sensors;
+  REQUIRE(run_command({bin_path("edgegw"), "sensors", "--data-dir", site.data, "--json"},
+                      &sensors) == 0);
+  CHECK(sensors.find("90000804") != std::string::npos);
+  CHECK(gw->process().running());
+}
+
 TEST_CASE("clock: `edgegw parse` refuses a timestamp far ahead of the wall clock") {
   TempDir tmp;
   write_file(tmp.file("far.json"),

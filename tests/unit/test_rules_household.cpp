@@ -186,6 +186,31 @@ TEST_CASE("S1: a meter that stops reporting is silent after 3 periods - a report
   CHECK(h.count(Rule::S1, AlertState::Cleared) == 1);
 }
 
+TEST_CASE("S1: silence is not counted while the gateway was not listening (down, broker lost)") {
+  // The meter's last report at 01:45; the gateway stopped then and is back at 04:00 (wall-clock
+  // mode: its first tick moves event time to 04:00 before the broker's backlog is drained).
+  Home h;
+  for (int q = 0; q < 8; ++q) h.water(kT0 + q * 15 * kMin);
+  const int64_t last = kT0 + 7 * 15 * kMin, back = kT0 + 4 * kHour;
+  std::vector<Alert> out;
+  SUBCASE("told when it started listening: silent only 3 periods after that") {
+    h.engine.set_listening_since(back);
+    h.engine.advance_watermark(back, out);
+    CHECK(out.empty());
+    h.engine.advance_watermark(back + 45 * kMin - 1, out);
+    CHECK(out.empty());
+    h.engine.advance_watermark(back + 45 * kMin, out);
+    REQUIRE(out.size() == 1);
+    CHECK(out[0].rule == Rule::S1);
+    CHECK(out[0].event_time_ms == last);  // the evidence is still the last report
+  }
+  SUBCASE("not told: silent at once, the gateway's outage blamed on the meter") {
+    h.engine.advance_watermark(back, out);
+    REQUIRE(out.size() == 1);
+    CHECK(out[0].rule == Rule::S1);
+  }
+}
+
 TEST_CASE("S2: battery low with hysteresis, tamper, meter alarms, backwards register") {
   Home h;
   Reading r;
