@@ -99,7 +99,7 @@ TEST_CASE("clock: in wall-clock mode a backlog of old reports silences no meter 
   // What a broker's persistent session hands a gateway back after 3 h down: reports from 3 h
   // to 2 h 15 min ago, 15 min apart, arriving now. The meters were not silent, the gateway was
   // not listening: S1 counts from its start (3 periods later), not from the reports' times
-  // (before 2026-12-08 every such meter was S1 at the first tick, cleared by its next report).
+  // (before ed644a4 every such meter was S1 at the first tick, cleared by its next report).
   TestSite site("gw-backlog", "", "");
   std::string toml = gateway_toml("gw-backlog", site.ingest.url(), site.upstream.url());
   toml.replace(toml.find("clock = \"event\""), 15, "clock = \"wall\"");
