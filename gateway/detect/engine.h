@@ -116,7 +116,7 @@ struct StateRecords {
 // meter's missed reports (0 = no estimate yet: never seen, or a meter's period unknown),
 // counted from `listening_since_ms` when that is later: a sensor is not silent for the time
 // the gateway was not listening (down, or its broker connection lost).
-int64_t silence_due(const RulesConfig& rules, const SensorState& s, int64_t listening_since_ms = 0);
+int64_t silence_due(const RulesConfig& rules, const SensorState& s, int64_t listening_since_ms);
 
 class Engine {
  public:

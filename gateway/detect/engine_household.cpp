@@ -139,7 +139,11 @@ void Engine::household_door_opening(uint32_t hi, uint32_t door, int64_t t) {
 int64_t Engine::night_exit_confirm_ms(const HouseholdState& h, int64_t opened) const {
   const int offset = h.profile.utc_offset_min;
   const int64_t quiet_end = next_local_minute(opened, offset, h.profile.quiet_end_min);
-  if (h.night_exit_usual || guest_may_leave(h, opened))
+  // In the evening, water used in the report that holds the exit (or the next) says the person
+  // was up: a guest leaving and the host washing up before bed, more likely than a wandering
+  // from bed. It waits for the morning, as for a known guest: no use by then is D3.
+  const bool up = in_evening(h, opened, rules_.d3_up_evening_s) && used_around(h, opened);
+  if (h.night_exit_usual || guest_may_leave(h, opened) || up)
     return quiet_end + rules_.d3_guest_confirm_s * 1000;
   const bool dawn = quiet_end - opened <= rules_.d3_dawn_s * 1000;
   return opened + (dawn ? rules_.d3_dawn_confirm_s : rules_.d3_confirm_s) * 1000;
@@ -192,7 +196,7 @@ void Engine::night_exit_deadline(uint32_t door, int64_t due, std::vector<Alert>&
   const int64_t opened = h.night_exit_ms;
   if (opened == 0) return;
   const int64_t confirm = night_exit_confirm_ms(h, opened);
-  if (confirm > due) {  // a later exit than the one that armed this
+  if (confirm > due) {  // a later exit than the one that armed this, or the person was up
     schedule(door, DeadlineKind::night_exit, confirm);
     return;
   }
@@ -214,18 +218,6 @@ void Engine::night_exit_deadline(uint32_t door, int64_t due, std::vector<Alert>&
       return;
     }
   }
-  // In the evening, water used in the report that holds the exit (or the next) says the person
-  // was up: a guest leaving and the host washing up before bed, more likely than a wandering
-  // from bed. It waits for the morning, as for a known guest: no use by then is D3.
-  const bool up = in_evening(h, opened, rules_.d3_up_evening_s) && used_around(h, opened);
-  const int64_t decide =
-      up ? next_local_minute(opened, h.profile.utc_offset_min, h.profile.quiet_end_min) +
-               rules_.d3_guest_confirm_s * 1000
-         : confirm;
-  if (decide > due) {
-    schedule(door, DeadlineKind::night_exit, decide);
-    return;
-  }
   const bool guest = guest_may_leave(h, opened);
   h.night_exit_ms = 0;
   h.guest_possible = false;
@@ -245,7 +237,7 @@ void Engine::night_exit_deadline(uint32_t door, int64_t due, std::vector<Alert>&
   s.held &= ~bit(AlertKind::NightDoorOpening);
   raise(door,
         make(door, Rule::D3, AlertKind::NightDoorOpening, Audience::Care, Severity::Warning, opened,
-             due, minute, p.quiet_start_min, (decide - opened) / 1000),
+             due, minute, p.quiet_start_min, (confirm - opened) / 1000),
         out);
 }
 
