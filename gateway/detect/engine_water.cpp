@@ -223,12 +223,20 @@ void Engine::water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& o
   if (!first && previous_time != 0)
     w3_flow(idx, previous_time, previous_change, previous, used, after_gap, out);
 
-  // W4: daily use (local day).
+  // W4: daily use (local day). A report whose interval began on an earlier day counts toward
+  // today only the share of its use that falls after midnight, the use spread evenly over the
+  // interval: a meter back after days of silence (a radio outage, a flat battery) reports the
+  // days' use at once, and that is not one day's.
   const int64_t day = local_day(t, utc_offset);
   if (std::isnan(w.day_start_total) || day != w.day) {
     if (!std::isnan(w.day_start_total)) clear(idx, AlertKind::HighDailyUse, Rule::W4, t, out);
     w.day = day;
-    w.day_start_total = previous;
+    const int64_t midnight = day * kDayMs - utc_offset * kMinuteMs;
+    const double before_midnight = previous_time < midnight && t > previous_time
+                                       ? used * static_cast<double>(midnight - previous_time) /
+                                             static_cast<double>(t - previous_time)
+                                       : 0.0;
+    w.day_start_total = previous + before_midnight;
   }
   const double today = total - w.day_start_total;
   if (today > rules_.w4_daily_max_m3)
