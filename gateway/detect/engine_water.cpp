@@ -18,6 +18,7 @@ namespace {
 constexpr double kEpsilon = 1e-9;  // 0.01 written as 123.539 - 123.529 must count as 0.01
 constexpr int64_t kSlotMs = 30 * kMinuteMs;
 constexpr uint64_t kAllSlots = (uint64_t{1} << 48) - 1;
+constexpr uint64_t kStillSlots = 0xf;  // W5 clears after 2 h (4 slots) with no use
 
 // Ends W3's runs, the steady one and the long one.
 void end_flow_runs(MeterState& m) {
@@ -245,7 +246,10 @@ void Engine::water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& o
                day * kDayMs - utc_offset * kMinuteMs, t, today, rules_.w4_daily_max_m3, 86400),
           out);
 
-  // W5: use in every 30-min slot of the last 24 h.
+  // W5: use in every 30-min slot of the last 24 h. It clears when four slots in a row showed
+  // no use (kStillSlots: still for 1.5-2 h, the flow stopped), not at the first slot without a
+  // step: a leak on a register of 10 L steps moves it only every other report, and W5 cleared
+  // and was raised again each time (a cistern leak on a CJ/T 188 meter: 115 W5 in two weeks).
   const int64_t slot = t / kSlotMs;
   if (w.slot_index == 0 || slot - w.slot_index >= 48) {
     w.slot_bits = 0;
@@ -260,7 +264,7 @@ void Engine::water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& o
           make(idx, Rule::W5, AlertKind::LeakEverySlot, Audience::Maintenance, Severity::Warning,
                t - kDayMs, t, 48, 48, 86400),
           out);
-  else if ((w.slot_bits & 1) == 0 && slot > 0)
+  else if ((w.slot_bits & kStillSlots) == 0 && slot > 0)
     clear(idx, AlertKind::LeakEverySlot, Rule::W5, t, out);
 
   // S2 stuck register (raised with W2 above) clears when the register moves again.
