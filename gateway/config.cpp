@@ -182,6 +182,7 @@ void read_rules(TableReader& r, RulesConfig& c) {
   r.read_int("s1_meter_missed_reports", c.s1_meter_missed_reports, 1, 1000);
   r.read_int("s2_stuck_min_openings", c.s2_stuck_min_openings, 1, 1000);
   r.read_int("s2_stuck_register_h", c.s2_stuck_register_s, 24, 30 * kDay, 3600);
+  r.read_int("s2_stuck_home_h", c.s2_stuck_home_s, 0, kWeek, 3600);
   r.read_number("s2_battery_low_pct", c.s2_battery_low_pct, 0, 100);
   r.read_number("s2_battery_low_years", c.s2_battery_low_years, 0, 50);
 }

@@ -54,6 +54,7 @@ struct HouseholdState {
   int64_t last_door_activity_ms = 0;    // latest door opening
   int64_t prev_door_activity_ms = 0;    // the opening before it
   int32_t openings_since_use = 0;       // door openings since the last water use
+  int64_t longest_door_gap_ms = 0;      // longest stretch without an opening since that use
   bool c1_open = false;
   Presence presence = Presence::home;
   bool guest_possible = false;    // someone let in who stayed: the next opening may be theirs

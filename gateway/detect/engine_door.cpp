@@ -31,6 +31,8 @@ void Engine::door_reading(uint32_t idx, const Reading& r, std::vector<Alert>& ou
   d.last_opening_ms = t;
   if (s.household != kNoHousehold) {
     HouseholdState& h = households_[s.household];
+    h.longest_door_gap_ms =
+        std::max(h.longest_door_gap_ms, t - std::max(h.last_door_activity_ms, h.last_water_use_ms));
     h.prev_door_activity_ms = h.last_door_activity_ms;
     h.last_door_activity_ms = std::max(h.last_door_activity_ms, t);
     ++h.openings_since_use;

@@ -133,6 +133,9 @@ struct RulesConfig {
   int s2_weak_link_lqi = 15;
   int s2_stuck_min_openings = 5;            // door openings since the last water use (24 h rule)
   int64_t s2_stuck_register_s = 72 * 3600;  // or unchanged this long, two openings in 24 h
+  // Either only once the register has been still this long while the door says someone was
+  // home: the quiet since the last use less its longest stretch without an opening (a stay).
+  int64_t s2_stuck_home_s = 12 * 3600;
   int s2_garbage_per_day = 3;
   // F1: a facade patch at least this far from the sound wall (max(0.5 C, 3 x NETD)), seen in
   // this many consecutive heating-phase readings. F2: on two days, or sign flip when cooling.

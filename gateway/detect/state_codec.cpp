@@ -405,15 +405,17 @@ std::optional<SensorState> decode_sensor_state(std::string_view value, std::stri
   return s;
 }
 
-// Household, version 3: last water use, its interval start, last movement's interval start,
+// Household, version 4: last water use, its interval start, last movement's interval start,
 // last and previous door opening, away until (i64 each), c1 open (u8), openings since use
 // (i32), presence (u8), guest possible (u8), last sign of life, last return, outing start,
 // night exit, parity error, silence held since (i64 each), night exit at a usual hour (u8),
-// then the learned model: the slot bitmap, day-seen bits (u32), newest day (i64), days seen
-// (u16), outing-length counts, night-opening counts. Version 2 is version 3 without the
-// last two fields (0 on load: C1 counts from the first reading after the restart; a pending
-// night exit is taken as unusual). Version 1 (before the model) held the first
-// six fields and the memcpy'd tail of the struct.
+// longest door gap since the last use (i64), then the learned model: the slot bitmap,
+// day-seen bits (u32), newest day (i64), days seen (u16), outing-length counts, night-opening
+// counts. Version 3 is version 4 without the longest door gap (0 on load: S2's stuck register
+// counts the whole quiet as at home until the next use). Version 2 is version 3 without the
+// two fields before it (0 on load: C1 counts from the first reading after the restart; a
+// pending night exit is taken as unusual). Version 1 (before the model) held the first six
+// fields and the memcpy'd tail of the struct.
 void encode_household_state(const HouseholdState& h, std::string& out) {
   out.clear();
   Writer w{std::move(out)};
@@ -435,6 +437,7 @@ void encode_household_state(const HouseholdState& h, std::string& out) {
   w.i64(h.parity_error_ms);
   w.i64(h.silence_held_ms);
   w.u8(h.night_exit_usual ? 1 : 0);
+  w.i64(h.longest_door_gap_ms);
   write_model(w, h.model);
   out = std::move(w.out);
 }
@@ -487,6 +490,7 @@ bool decode_household_state(std::string_view value, HouseholdState& h, std::stri
       s.silence_held_ms = r.i64();
       s.night_exit_usual = r.u8() != 0;
     }
+    if (version >= 4) s.longest_door_gap_ms = r.i64();
     read_model(r, s.model);
   }
   if (!r.ok || !r.in.empty()) {

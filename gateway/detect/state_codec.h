@@ -29,7 +29,7 @@
 namespace edgegw {
 
 inline constexpr char kSensorRecordVersion = 6;
-inline constexpr char kHouseholdRecordVersion = 3;
+inline constexpr char kHouseholdRecordVersion = 4;
 
 std::string encode_sensor_state(const SensorState& s);
 // The same into `out` (replaced; its capacity reused).

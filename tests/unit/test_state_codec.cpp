@@ -259,11 +259,12 @@ TEST_CASE("a household record keeps when W1 began to hold: C1 after a restart 4 
   REQUIRE(after.count(Rule::C1) == 1);
   CHECK(after.alerts.back().detect_time_ms == kT0 + 40 * kHour);
 
-  // A version 2 record (written before this field: the same bytes without it) loads; C1 counts
-  // 4 h from the first reading after the restart.
+  // A version 2 record (written before this field, the usual-hour flag and version 4's door
+  // gap: the same bytes without them) loads; C1 counts 4 h from the first reading after the
+  // restart.
   std::string v2 = household->value;
   v2[0] = 2;
-  v2.erase(1 + 6 * 8 + 1 + 4 + 1 + 1 + 5 * 8, 8 + 1);
+  v2.erase(1 + 6 * 8 + 1 + 4 + 1 + 1 + 5 * 8, 8 + 1 + 8);
   Home old;
   for (const StateRecord& r : records)
     CHECK(old.engine.load_record(r.key, r.key == "h/hh-1" ? v2 : r.value).empty());
