@@ -256,7 +256,7 @@ void Engine::water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& o
   // W5: use in every 30-min slot of the last 24 h. It clears when four slots in a row showed
   // no use (kStillSlots: still for 1.5-2 h, the flow stopped), not at the first slot without a
   // step: a leak on a register of 10 L steps moves it only every other report, and W5 cleared
-  // and was raised again each time (a cistern leak on a CJ/T 188 meter: 115 W5 in two weeks).
+  // and was raised again each time (a cistern leak on a CJ/T 188 meter: 231 W5 in 15 days).
   const int64_t slot = t / kSlotMs;
   if (w.slot_index == 0 || slot - w.slot_index >= 48) {
     w.slot_bits = 0;
