@@ -166,13 +166,13 @@ void Engine::water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& o
   // less its longest stretch without an opening. A person back from two nights away who went
   // out with the rubbish before the first use had opened the door five times since the last
   // one (out, back, out, back, and a delivery): 149 false S2 at fleetsim 10,000 x 30, 4 now.
-  const bool door_recent =
-      h && h->last_door_activity_ms > t - 12 * kHourMs &&
-      (t - h->last_water_use_ms) - h->longest_door_gap_ms >= rules_.s2_stuck_home_s * 1000;
-  const bool comes_and_goes =
-      door_recent && (h->openings_since_use >= rules_.s2_stuck_min_openings ||
-                      (t - w.last_change_ms >= rules_.s2_stuck_register_s * 1000 &&
-                       h->prev_door_activity_ms > t - kDayMs));
+  const bool door_recent = h && h->last_door_activity_ms > t - 12 * kHourMs;
+  const bool home_long_enough =
+      h && (t - h->last_water_use_ms) - h->longest_door_gap_ms >= rules_.s2_stuck_home_s * 1000;
+  const bool comes_and_goes = door_recent && home_long_enough &&
+                              (h->openings_since_use >= rules_.s2_stuck_min_openings ||
+                               (t - w.last_change_ms >= rules_.s2_stuck_register_s * 1000 &&
+                                h->prev_door_activity_ms > t - kDayMs));
   if (w2_quiet && comes_and_goes)
     raise(idx,
           make(idx, Rule::S2, AlertKind::StuckRegister, Audience::Maintenance, Severity::Warning,
@@ -236,10 +236,10 @@ void Engine::water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& o
   // interval: a meter back after days of silence (a radio outage, a flat battery) reports the
   // days' use at once, and that is not one day's.
   const int64_t day = local_day(t, utc_offset);
+  const int64_t midnight = day * kDayMs - utc_offset * kMinuteMs;
   if (std::isnan(w.day_start_total) || day != w.day) {
     if (!std::isnan(w.day_start_total)) clear(idx, AlertKind::HighDailyUse, Rule::W4, t, out);
     w.day = day;
-    const int64_t midnight = day * kDayMs - utc_offset * kMinuteMs;
     const double before_midnight = previous_time < midnight && t > previous_time
                                        ? used * static_cast<double>(midnight - previous_time) /
                                              static_cast<double>(t - previous_time)
@@ -249,8 +249,8 @@ void Engine::water_reading(uint32_t idx, const Reading& r, std::vector<Alert>& o
   const double today = total - w.day_start_total;
   if (today > rules_.w4_daily_max_m3)
     raise(idx,
-          make(idx, Rule::W4, AlertKind::HighDailyUse, Audience::Care, Severity::Warning,
-               day * kDayMs - utc_offset * kMinuteMs, t, today, rules_.w4_daily_max_m3, 86400),
+          make(idx, Rule::W4, AlertKind::HighDailyUse, Audience::Care, Severity::Warning, midnight,
+               t, today, rules_.w4_daily_max_m3, 86400),
           out);
 
   // W5: use in every 30-min slot of the last 24 h. It clears when four slots in a row showed
