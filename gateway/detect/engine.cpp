@@ -222,6 +222,11 @@ bool Engine::suppressed(uint32_t idx, const Alert& a) const {
     case Rule::H1:
     case Rule::D1:
     case Rule::D2: {
+      // A register known stuck (S2 raised on it) tells nothing of the person: its W1, W2 and
+      // H1 are held until it moves again, and the door's D1 and D2 speak for the household
+      // (fleetsim: W2 escalations days after a register stuck, the person well and in). C1
+      // needs no door since the last use, which a stuck register (S2) never has.
+      if (s.held & bit(AlertKind::StuckRegister)) return true;
       // Out: wait until the outing is improbably long for this person.
       if (probably_out(h)) {
         return a.detect_time_ms - h.outing_start_ms < outing_limit_ms(h);
@@ -445,6 +450,10 @@ std::optional<SensorExplanation> Engine::explain_sensor(std::string_view id) con
     if (h.profile.away_until_ms > watermark_ms_)
       e.why_held =
           fmt::format("household away until {}", format_iso8601_utc(h.profile.away_until_ms));
+    else if ((s.held & bit(AlertKind::StuckRegister)) && (e.held_not_sent & kNoActivityAlerts))
+      e.why_held =
+          "register stuck (S2): its silence says nothing of the person; the door's "
+          "rules speak for the household";
     else if (probably_out(h))
       e.why_held = "door opened after the last water use: probably out";
     else if (const OpenCase c = open_case(h);

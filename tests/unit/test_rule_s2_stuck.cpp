@@ -43,14 +43,20 @@ void still_with_passes(Home& h, int64_t from, int64_t to, std::initializer_list<
   }
 }
 
-}  // namespace
-
-TEST_CASE("S2: a register still while the person goes in and out for a day is a stuck register") {
-  Home h;
+// The register stuck on day 0 at 08:15 (its last movement) while the person goes out and back
+// twice a day (09:30-11:00, 15:30-17:00), for three days.
+void stuck_for_three_days(Home& h) {
   h.water(kT0 + 8 * kHour);
   h.water(kT0 + 8 * kHour + 15 * kMin, 0.02);  // the last movement: stuck from here
   still_with_passes(h, kT0 + 8 * kHour + 30 * kMin, kT0 + 3 * kDay,
                     {9 * kHour + 30 * kMin, 11 * kHour, 15 * kHour + 30 * kMin, 17 * kHour});
+}
+
+}  // namespace
+
+TEST_CASE("S2: a register still while the person goes in and out for a day is a stuck register") {
+  Home h;
+  stuck_for_three_days(h);
   REQUIRE(stuck(h) == 1);
   const auto s2 = std::find_if(h.alerts.begin(), h.alerts.end(),
                                [](const Alert& a) { return a.kind == AlertKind::StuckRegister; });
@@ -105,4 +111,26 @@ TEST_CASE("S2: the longest door gap survives a restart, a version 3 record loads
   CHECK(h->longest_door_gap_ms == 0);
   CHECK(h->openings_since_use == 5);
   CHECK(h->model.days_seen == before.engine.household("hh-1")->model.days_seen);
+}
+
+TEST_CASE("S2: a stuck register sends no care alert of its own, the door rules still hold") {
+  Home h;
+  stuck_for_three_days(h);
+  REQUIRE(stuck(h) == 1);
+  // W1 at 12 h came first: the register's silence was all there was to go on.
+  CHECK(h.count(Rule::W1) == 1);
+  // Then the person stays in for two days (the last passage on day 2 at 17:05). The register,
+  // known stuck, tells nothing of the person: no W2 after 24 h at home. The door does: shut
+  // for 48 h is D2 (its D1 at 24 h is folded into the open W1 case).
+  h.quiet(kT0 + 3 * kDay + 15 * kMin, kT0 + 4 * kDay + 18 * kHour);
+  CHECK(h.count(Rule::W2) == 0);
+  CHECK(h.count(Rule::D2) == 1);
+  CHECK(h.engine.explain_sensor("wm-1")->why_held.find("register stuck") != std::string::npos);
+  // The register moves again: S2 clears, and the water rules speak for the person again.
+  h.water(kT0 + 4 * kDay + 18 * kHour + 15 * kMin, 0.005);
+  CHECK(h.count(Rule::S2, AlertState::Cleared) == 1);
+  h.pass(kT0 + 4 * kDay + 18 * kHour + 20 * kMin);
+  h.pass(kT0 + 4 * kDay + 18 * kHour + 25 * kMin);
+  h.quiet(kT0 + 4 * kDay + 18 * kHour + 30 * kMin, kT0 + 6 * kDay + 12 * kHour);
+  CHECK(h.count(Rule::W2) == 1);
 }
