@@ -140,6 +140,7 @@ void read_rules(TableReader& r, RulesConfig& c) {
   r.read_int("w2_window_h", c.w2_window_s, 1, kWeek, 3600);
   r.read_number("w2_threshold_m3", c.w2_threshold_m3, 0.0001, 10);
   r.read_int("w3_min_duration_min", c.w3_min_duration_s, 1, kDay * 60, 60);
+  r.read_int("w3_min_duration_coarse_min", c.w3_min_duration_coarse_s, 1, kDay * 60, 60);
   r.read_number("w3_min_rate_m3h", c.w3_min_rate_m3h, 0, 100);
   r.read_number("w3_steady_share", c.w3_steady_share, 0, 1);
   r.read_number("w3_steady_spread", c.w3_steady_spread, 0, 10);

@@ -45,6 +45,12 @@ float register_step(double total_m3) {
   return 0.1f;
 }
 
+// A register of 10 L steps or coarser (a CJ/T 188 meter's).
+bool coarse_register(float step_m3) {
+  constexpr float kCoarseStepM3 = 0.005f;
+  return step_m3 >= kCoarseStepM3;
+}
+
 // How many register steps per report W3's floor allows above the slowest report. A steady flow
 // reads as one of two whole steps a report (15 L per report on a 10 L register: 10 or 20),
 // and report timing can make it three: two steps on a fine register (1 L: 8 L/h on a
@@ -52,8 +58,7 @@ float register_step(double total_m3) {
 // as wide as the leaks themselves: a cleaning day's 10-30 L reports would read as a floor. One
 // step there, the floor's share (2 of 8 reports may lie outside) absorbing the timing.
 double floor_band_steps(float step_m3) {
-  constexpr float kCoarseStepM3 = 0.005f;
-  return step_m3 >= kCoarseStepM3 ? 1.0 : 2.0;
+  return coarse_register(step_m3) ? 1.0 : 2.0;
 }
 
 // W3's floor: in w3_steady_share of the run's last 8 reports the rate is within
@@ -407,11 +412,13 @@ void Engine::w3_flow(uint32_t idx, int64_t previous_time, int64_t previous_chang
   }
 
   // A leak: rising in every report for long enough (8 whole reports at least: 2 h 15 min on a
-  // 15-minute meter, 9 h on an hourly one), with a floor; or, however bursty (a person's use on
-  // top of it) or slow, rising in every report this long.
+  // 15-minute meter, 9 h on an hourly one; 3 h on a coarse register, whose floor band is as
+  // wide as the leaks), with a floor; or, however bursty (a person's use on top of it) or slow,
+  // rising in every report this long.
+  const int64_t min_duration_s =
+      coarse_register(w.step_m3) ? rules_.w3_min_duration_coarse_s : rules_.w3_min_duration_s;
   const bool steady =
-      w.flow_reports > FlowState::kReports &&
-      t - w.flow_since_ms >= rules_.w3_min_duration_s * 1000 &&
+      w.flow_reports > FlowState::kReports && t - w.flow_since_ms >= min_duration_s * 1000 &&
       has_floor(f, floor_band_steps(w.step_m3) * std::max(w.step_m3, 0.001f) / hours, rules_);
   const bool sustained = t - m.slow_since_ms >= rules_.w3_sustained_s * 1000;
   // A tap left running: fast in 3 reports in a row (meters reporting every 15 min or so), or

@@ -42,6 +42,10 @@ struct RulesConfig {
   // w3_tap_volume_m3 (hourly meters), or one hourly report (or one spanning lost reports) at
   // w3_tap_burst_m3h: more than a person draws in an hour (fleetsim's largest: 183 L).
   int64_t w3_min_duration_s = 2 * 3600;
+  // ... on a register of 10 L steps (CJ/T 188): its floor band is one step, 40 L/h on a
+  // 15-minute meter, as wide as the leaks, so the run needs more reports in it (a cleaning
+  // day's 10-20 L reports for 2-3 h read as a floor).
+  int64_t w3_min_duration_coarse_s = 3 * 3600;
   double w3_min_rate_m3h = 0.01;  // 10 L/h in every report; slower leaks are W5's
   double w3_steady_share = 0.75;
   double w3_steady_spread = 0.2;

@@ -13,6 +13,7 @@
 #include "simulator/household_model.h"
 #include "simulator/incidents.h"
 #include "simulator/score.h"
+#include "simulator/sim_config.h"
 #include "simulator/streams.h"
 #include "simulator/traits.h"
 
@@ -378,4 +379,17 @@ TEST_CASE("sim: baseline rule alerts once per quiet period") {
   for (int64_t t = 30 * kHourMs + q; t < 44 * kHourMs; t += q)
     if (baseline_observe(m, p, t, v, ev, det)) ++alerts;
   CHECK(alerts == 2);
+}
+
+TEST_CASE("sim: the stress run's config (simulator/stress.toml) loads, its rates above the mix") {
+  fleetsim::SimConfig c;
+  const fleetsim::SimConfig tuned;
+  REQUIRE(fleetsim::load_sim_toml(std::string(EDGEGW_SOURCE_DIR) + "/simulator/stress.toml", c) ==
+          "");
+  CHECK(c.lost_report_prob == doctest::Approx(5 * tuned.lost_report_prob));
+  CHECK(c.outage_prob == doctest::Approx(5 * tuned.outage_prob));
+  CHECK(c.routine.visitor_prob == doctest::Approx(2.5 * tuned.routine.visitor_prob));
+  CHECK(c.routine.away_prob == doctest::Approx(2.5 * tuned.routine.away_prob));
+  CHECK(c.routine.late_rise_prob == doctest::Approx(2 * tuned.routine.late_rise_prob));
+  CHECK(c.routine.hospital_prob == doctest::Approx(tuned.routine.hospital_prob));
 }
