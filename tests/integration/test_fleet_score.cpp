@@ -130,8 +130,8 @@ url = "{0}"
         int64_t(score["maintenance"]["faults_injected"]));
   // Fewer false care alerts than the single-sensor W1 rule on the same data.
   CHECK(int64_t(score["false_care_alerts"]) < int64_t(score["baseline"]["false_alarms"]));
-  // A regression guard, not the goal: 3.33 per 1,000 household-days on this seed today (14
-  // alerts, escalations of an open case counted; the W1-only baseline 109); the target is 2
-  // (README, detection quality).
-  CHECK(double(score["false_care_per_1000_household_days"]) <= 6.0);
+  // A regression guard, not the goal: 3.33 per 1,000 household-days on this seed (14 alerts,
+  // escalations of an open case counted; the W1-only baseline 109); 4.0 lets 2 more through
+  // (until the thirteenth round the guard was 6.0). The target is 2 (README, detection quality).
+  CHECK(double(score["false_care_per_1000_household_days"]) <= 4.0);
 }
