@@ -97,15 +97,8 @@ TEST_CASE("S2: the longest door gap survives a restart, a version 3 record loads
   CHECK(stuck(after) == 0);
 
   // Version 3: the same bytes without the gap (after the usual-hour flag); it loads as 0.
-  auto household = std::find_if(records.begin(), records.end(),
-                                [](const StateRecord& r) { return r.key == "h/hh-1"; });
-  REQUIRE(household != records.end());
-  std::string v3 = household->value;
-  v3[0] = 3;
-  v3.erase(1 + 6 * 8 + 1 + 4 + 1 + 1 + 6 * 8 + 1, 8);
   Home old;
-  for (const StateRecord& r : records)
-    CHECK(old.engine.load_record(r.key, r.key == "h/hh-1" ? v3 : r.value).empty());
+  restart_with_older_household(old, records, 3, kSilenceHeldAt + 8 + 1, 8);
   const HouseholdState* h = old.engine.household("hh-1");
   REQUIRE(h != nullptr);
   CHECK(h->longest_door_gap_ms == 0);

@@ -262,12 +262,8 @@ TEST_CASE("a household record keeps when W1 began to hold: C1 after a restart 4 
   // A version 2 record (written before this field, the usual-hour flag and version 4's door
   // gap: the same bytes without them) loads; C1 counts 4 h from the first reading after the
   // restart.
-  std::string v2 = household->value;
-  v2[0] = 2;
-  v2.erase(1 + 6 * 8 + 1 + 4 + 1 + 1 + 5 * 8, 8 + 1 + 8);
   Home old;
-  for (const StateRecord& r : records)
-    CHECK(old.engine.load_record(r.key, r.key == "h/hh-1" ? v2 : r.value).empty());
+  restart_with_older_household(old, records, 2, kSilenceHeldAt, 8 + 1 + 8);
   const HouseholdState* h = old.engine.household("hh-1");
   REQUIRE(h != nullptr);
   CHECK(h->silence_held_ms == 0);
